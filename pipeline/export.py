@@ -1,0 +1,102 @@
+"""Model -> tables (pandas) -> CSV (UTF-8 with BOM) / XLSX / JSON / Parquet."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from .model import DocResult, Document
+
+COLUMNS: dict[str, list[str]] = {
+    "documents": ["doc_id", "source", "format", "title", "issuer", "year", "n_items", "status", "error",
+                  "encoding", "doc_number"],
+    "items": ["doc_id", "item_id", "parent_id", "level", "label", "heading", "text", "lead_departments",
+              "co_departments", "start", "end"],
+    "quantities": ["doc_id", "item_id", "text", "value", "value_max", "unit", "qualifier", "subject",
+                   "start", "end"],
+    "deadlines": ["doc_id", "item_id", "text", "date", "granularity", "recurring", "start", "end"],
+    "departments": ["doc_id", "item_id", "department", "role", "start", "end"],
+    "instruments": ["doc_id", "item_id", "title", "action", "issued", "start", "end"],
+}
+
+
+def document_rows(doc: Document) -> dict[str, list[dict[str, object]]]:
+    """All table rows that one document contributes (everything except its documents.csv row)."""
+    rows: dict[str, list[dict[str, object]]] = {k: [] for k in COLUMNS if k != "documents"}
+    t = doc.text
+    for it in doc.items:
+        base = {"doc_id": doc.doc_id, "item_id": it.item_id}
+        rows["items"].append({
+            **base, "parent_id": it.parent_id or "", "level": it.level, "label": it.label,
+            "heading": doc.heading(it), "text": doc.item_text(it),
+            "lead_departments": ";".join(d.name for d in it.departments if d.role == "lead"),
+            "co_departments": ";".join(d.name for d in it.departments if d.role == "co"),
+            "start": it.start, "end": it.end,
+        })
+        for q in it.quantities:
+            rows["quantities"].append({**base, "text": t[q.start:q.end], "value": q.value,
+                                       "value_max": q.value_max, "unit": q.unit, "qualifier": q.qualifier,
+                                       "subject": q.subject, "start": q.start, "end": q.end})
+        for d in it.deadlines:
+            rows["deadlines"].append({**base, "text": t[d.start:d.end], "date": d.date or "",
+                                      "granularity": d.granularity, "recurring": d.recurring,
+                                      "start": d.start, "end": d.end})
+        for dep in it.departments:
+            rows["departments"].append({**base, "department": dep.name, "role": dep.role,
+                                        "start": dep.start, "end": dep.end})
+        for ins in it.instruments:
+            rows["instruments"].append({**base, "title": ins.title, "action": ins.action,
+                                        "issued": ins.issued, "start": ins.start, "end": ins.end})
+    return rows
+
+
+def document_row(result: DocResult, fmt: str = "") -> dict[str, object]:
+    doc = result.document
+    return {
+        "doc_id": result.doc_id, "source": result.source,
+        "format": doc.format if doc else fmt,
+        "title": doc.title if doc else "", "issuer": doc.issuer if doc else "",
+        "year": doc.year if doc else None, "n_items": len(doc.items) if doc else 0,
+        "status": result.status, "error": result.error,
+        "encoding": (doc.encoding or "") if doc else "", "doc_number": doc.doc_number if doc else "",
+    }
+
+
+def to_tables(results: Iterable[DocResult]) -> dict[str, pd.DataFrame]:
+    """One DataFrame per output table, covering all results, columns in contract order."""
+    rows: dict[str, list[dict[str, object]]] = {k: [] for k in COLUMNS}
+    for res in results:
+        rows["documents"].append(document_row(res, Path(res.source).suffix.lstrip(".").lower()))
+        if res.document is not None:
+            for name, part in document_rows(res.document).items():
+                rows[name].extend(part)
+    tables = {name: pd.DataFrame(rows[name], columns=cols) for name, cols in COLUMNS.items()}
+    tables["documents"]["year"] = tables["documents"]["year"].astype("Int64")
+    return tables
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *, formats: Iterable[str] = ("csv",)) -> list[Path]:
+    """Write every table in each requested format; returns the files written."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats:
+        if fmt == "csv":
+            for name, df in tables.items():
+                path = out / f"{name}.csv"
+                df.to_csv(path, index=False, encoding="utf-8-sig")
+                written.append(path)
+        else:
+            valid = "csv"
+            raise ValueError(f"format must be one of {valid}, not {fmt!r}")
+    return written
+
+
+def write_texts(results: Iterable[DocResult], out_dir: str | Path) -> None:
+    """Write each document's normalised text to ``DIR/text/<doc_id>.txt`` (offsets point into it)."""
+    text_dir = Path(out_dir) / "text"
+    text_dir.mkdir(parents=True, exist_ok=True)
+    for res in results:
+        if res.document is not None:
+            (text_dir / f"{res.doc_id}.txt").write_text(res.document.text, encoding="utf-8")

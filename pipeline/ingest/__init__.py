@@ -1,0 +1,89 @@
+"""Readers, one per format, behind one :func:`read`."""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import EmptyDocument, PlanscopeError, ReadError, unsupported
+from ..model import RawText
+from .formats import InputFormat, detect_format
+from .normalize import normalize
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+def _reader(fmt: InputFormat) -> Callable[..., RawText]:
+    # Imported lazily so that reading a txt never pays for pdfplumber or python-docx.
+    if fmt is InputFormat.TXT:
+        from .txt import read_txt
+
+        return read_txt
+    if fmt is InputFormat.DOCX:
+        from .docx import read_docx
+
+        return read_docx
+    if fmt is InputFormat.PDF:
+        from .pdf import read_pdf
+
+        return read_pdf
+    from .html import read_html
+
+    return read_html
+
+
+def read(
+    source: str | os.PathLike[str] | bytes,
+    *,
+    format: str | None = None,
+    name: str = "",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> RawText:
+    """Read a plan from a path or bytes and return its normalised text with metadata.
+
+    Raises a :class:`~pipeline.errors.PlanscopeError` subclass naming the file and the problem for
+    input that cannot be read.
+    """
+    if isinstance(source, bytes):
+        data, label = source, name or "<bytes>"
+    else:
+        path = Path(source)
+        label = str(path)
+        name = name or path.name
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise ReadError(f"{label}: cannot open the file ({exc.strerror or exc})") from None
+        if size > max_bytes:
+            raise ReadError(
+                f"{label}: the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit; "
+                "raise the limit (--max-size) if it really is a plan"
+            )
+        data = path.read_bytes()
+    if len(data) > max_bytes:
+        raise ReadError(f"{label}: the input is over the {max_bytes / 1e6:.0f} MB limit")
+    if not data.strip():
+        raise EmptyDocument(f"{label}: the file is empty")
+    if format is not None:
+        try:
+            fmt: InputFormat | str = InputFormat(format)
+        except ValueError:
+            valid = ", ".join(f.value for f in InputFormat)
+            raise ValueError(f"format must be one of {valid}, not {format!r}") from None
+    else:
+        fmt = detect_format(data, name)
+    if isinstance(fmt, str) and not isinstance(fmt, InputFormat):
+        raise unsupported(label, fmt)
+    try:
+        raw = _reader(fmt)(data, source=label)
+    except PlanscopeError:
+        raise
+    except Exception as exc:  # a library choking on a damaged file is bad input, not our bug
+        raise ReadError(f"{label}: cannot read this {fmt.value} file ({type(exc).__name__}: {exc})") from exc
+    text = normalize(raw.text)
+    if not text.strip():
+        raise EmptyDocument(f"{label}: no text found in the file")
+    return RawText(text=text, format=raw.format, source=label, encoding=raw.encoding, metadata=raw.metadata)
+
+
+__all__ = ["read", "InputFormat", "detect_format", "normalize"]

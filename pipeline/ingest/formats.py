@@ -1,0 +1,90 @@
+"""Input formats and their detection: magic bytes first, then the file extension."""
+from __future__ import annotations
+
+import zipfile
+import io
+from enum import Enum
+
+
+class InputFormat(str, Enum):
+    TXT = "txt"
+    DOCX = "docx"
+    PDF = "pdf"
+    HTML = "html"
+
+
+_EXTENSIONS = {
+    ".txt": InputFormat.TXT,
+    ".text": InputFormat.TXT,
+    ".md": InputFormat.TXT,
+    ".docx": InputFormat.DOCX,
+    ".pdf": InputFormat.PDF,
+    ".html": InputFormat.HTML,
+    ".htm": InputFormat.HTML,
+    ".shtml": InputFormat.HTML,
+    ".xhtml": InputFormat.HTML,
+}
+
+# Formats we recognise but cannot read: (magic prefix, description).
+_UNSUPPORTED_MAGIC = [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word/WPS/Excel (OLE) file"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"{\\rtf", "an RTF file"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+]
+
+
+def detect_format(data: bytes, name: str = "") -> InputFormat | str:
+    """Return the InputFormat of ``data``, or a string describing an unsupported format.
+
+    Magic bytes win over the extension, so a PNG named ``.pdf`` is reported as a PNG.
+    """
+    head = data[:1024]
+    for magic, what in _UNSUPPORTED_MAGIC:
+        if head.startswith(magic):
+            return what
+    if head.lstrip()[:5] == b"%PDF-" or head.startswith(b"%PDF"):
+        return InputFormat.PDF
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+        except zipfile.BadZipFile:
+            return "a damaged zip archive"
+        if "word/document.xml" in names:
+            return InputFormat.DOCX
+        if any(n.startswith("xl/") for n in names):
+            return "an Excel workbook (.xlsx)"
+        if any(n.startswith("ppt/") for n in names):
+            return "a PowerPoint file (.pptx)"
+        return "a zip archive"
+    ext = ""
+    if "." in name:
+        ext = name[name.rfind(".") :].lower()
+    if ext in _EXTENSIONS:
+        fmt = _EXTENSIONS[ext]
+        if fmt is InputFormat.DOCX:
+            return "a .docx that is not a zip package (damaged or renamed)"
+        if fmt is InputFormat.PDF:
+            return "a .pdf without a PDF header (damaged or renamed)"
+        if fmt is InputFormat.TXT and _looks_like_html(head):
+            return InputFormat.HTML
+        return fmt
+    if _looks_like_html(head):
+        return InputFormat.HTML
+    if ext in {".doc", ".wps", ".xls", ".xlsx", ".ppt", ".pptx", ".rtf", ".ofd", ".jpg", ".jpeg", ".png"}:
+        return f"a {ext} file"
+    return InputFormat.TXT
+
+
+def _looks_like_html(head: bytes) -> bool:
+    probe = head.lstrip().lower()
+    for bom in (b"\xef\xbb\xbf",):
+        if probe.startswith(bom):
+            probe = probe[len(bom) :].lstrip()
+    return probe.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower()

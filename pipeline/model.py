@@ -1,0 +1,143 @@
+"""The one document model every stage reads and writes.
+
+A :class:`Document` owns the normalised text. Everything found in it (items, quantities, deadlines,
+departments, instruments) is a view: it carries ``start``/``end``, a half-open ``[start, end)`` interval
+into ``Document.text``, so every exported value can be traced to its source span.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class RawText:
+    """What a reader returns: normalised text plus what it learned about the file."""
+
+    text: str
+    format: str
+    source: str = ""
+    encoding: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    start: int
+    end: int
+    value: float
+    unit: str
+    value_max: float | None = None
+    qualifier: str = ""
+    subject: str = ""
+    part_of: int | None = None  # index (within the item) of the total this quantity breaks down
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    start: int
+    end: int
+    date: str | None  # ISO end date, None when it cannot be resolved to one date
+    granularity: str  # day / month / quarter / half / year / range / recurring / ongoing
+    recurring: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    start: int
+    end: int
+    name: str
+    role: str  # "lead" or "co"
+
+
+@dataclass(frozen=True, slots=True)
+class Instrument:
+    start: int
+    end: int
+    title: str
+    action: str  # 出台 / 制定 / 修订 / 印发 / ... ; "" when merely cited
+    issued: bool  # True when the item promises to issue it, False when it is cited or implemented
+
+
+@dataclass(slots=True)
+class Item:
+    """One numbered item; ``start``/``end`` cover its own text, from its marker to the next marker."""
+
+    item_id: str  # dotted path of positions, e.g. "2.4"
+    parent_id: str | None
+    level: int  # 1 = top
+    label: str  # the marker as written, e.g. "（九）"
+    kind: str  # marker kind, e.g. "cn_dun", "paren_cn", "arabic", "row"
+    start: int
+    end: int
+    heading_start: int
+    heading_end: int
+    cells: dict[str, tuple[int, int]] = field(default_factory=dict)  # table column -> span
+    quantities: list[Quantity] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    departments: list[Department] = field(default_factory=list)
+    instruments: list[Instrument] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Document:
+    doc_id: str
+    text: str
+    source: str = ""
+    format: str = ""
+    encoding: str | None = None
+    title: str = ""
+    issuer: str = ""
+    year: int | None = None
+    doc_number: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
+    preamble: tuple[int, int] | None = None  # span of the text before the first item of the plan body
+    body_start: int = 0  # where the plan proper starts (after any cover letter)
+    items: list[Item] = field(default_factory=list)
+
+    def span(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+    def item_text(self, item: Item) -> str:
+        return self.text[item.start : item.end].strip()
+
+    def heading(self, item: Item) -> str:
+        return self.text[item.heading_start : item.heading_end]
+
+    def children(self, item_id: str | None) -> list[Item]:
+        return [it for it in self.items if it.parent_id == item_id]
+
+
+@dataclass(slots=True)
+class DocResult:
+    """Outcome of processing one input file; a batch yields exactly one per input."""
+
+    source: str
+    doc_id: str
+    status: str  # "ok" or "error"
+    error: str = ""
+    document: Document | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAlignment:
+    old_doc: str
+    new_doc: str
+    old_item_id: str | None
+    new_item_id: str | None
+    status: str  # unchanged / modified / new / dropped
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class TargetChange:
+    old_doc: str
+    new_doc: str
+    old_item_id: str | None
+    new_item_id: str | None
+    subject: str
+    unit: str
+    old_value: float | None
+    new_value: float | None
+    change: str

@@ -1,0 +1,420 @@
+"""Text -> hierarchy of numbered items, plus document metadata (title, issuer, year, number).
+
+Levels are inferred from the marker kinds a document actually uses: a marker's kind has a fixed rank
+(GB/T 9704: 一、 > （一） > 1. > （1） > ①) and its parent is the nearest open item of a higher rank, so a
+document that skips a level (一、 then 1.) still nests correctly. A marker is only accepted when its
+number continues the count of its kind (or restarts it at 1), which keeps wrapped lines and stray
+numbers from becoming items.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Document, Item, RawText
+from .numerals import CN_NUMERAL_CHARS, cn_to_int
+
+_CN = "一二三四五六七八九十百零〇两"
+
+# (kind, rank, pattern). Each pattern matches a marker at the position it is tried; group "n" is the
+# number. Order matters only for kinds that could both match at the same place.
+_MARKERS: list[tuple[str, int, re.Pattern[str]]] = [
+    ("part", 0, re.compile(rf"第(?P<n>[{_CN}]+|\d+)(?:部分|章|篇)")),
+    ("cn_dun", 1, re.compile(rf"(?P<n>[{_CN}]{{1,3}})(?:、|[.．](?!\d))(?![{_CN}]{{1,3}}、)")),
+    ("paren_cn", 2, re.compile(rf"（(?P<n>[{_CN}]{{1,3}})）")),
+    ("arabic", 3, re.compile(r"(?P<n>\d{1,3})(?:[.．](?![\d%])|、)")),
+    ("paren_arabic", 4, re.compile(r"（(?P<n>\d{1,3})）")),
+    ("arabic_paren", 5, re.compile(r"(?P<n>\d{1,3})）")),
+    ("circled", 6, re.compile(r"(?P<n>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")),
+]
+_RANK = {kind: rank for kind, rank, _ in _MARKERS}
+_RANK["attachment"] = -1
+_RANK["row"] = 7
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+_SENTENCE_END = "。！？"
+_INLINE_LEFT = "。；！？）\n"
+_ROW = re.compile(r"(?P<n>\d{1,3})\s*\|")
+_ATTACHMENT = re.compile(r"附件\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,2})[：:]?\s*$")
+_NOTICE = re.compile(r"印发给你们|现将.{0,80}?印发|现印发|现予印发|印发给各|请认真贯彻|请结合实际")
+_COVER_END = re.compile(
+    r"^(?:（此件[^）]{0,12}）|附件[：:]?|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{6,8})$"
+)
+_TITLE_WORDS = re.compile(r"(要点|计划|方案|任务|安排|清单|报告|分工|举措|目标|重点工作)$")
+_ORG_END = re.compile(r"(委员会|工委|委|局|厅|办公室|办|政府|部|院|中心|署|会)$")
+_YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}〔\d{4}〕\d{1,4}号")
+_DEPT_TAIL = re.compile(r"（[^（）]{0,6}(牵头|负责|责任)[^（）]*）$")
+_TASK_HEADER = re.compile(r"任务|内容|事项|措施|目标|工作")
+
+
+@dataclass(slots=True)
+class _Marker:
+    kind: str
+    value: int
+    start: int  # where the marker begins
+    label_end: int  # where the marker text ends (the heading starts here)
+    label: str
+    cells: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def parse(raw: RawText | str, *, doc_id: str = "", source: str = "") -> Document:
+    """Split a plan's normalised text into its numbered items and read its metadata.
+
+    >>> doc = parse("2022年工作要点\\n一、加强党建\\n（一）加强政治建设。内容。")
+    >>> [(it.item_id, it.label) for it in doc.items]
+    [('1', '一、'), ('1.1', '（一）')]
+    """
+    if isinstance(raw, str):
+        raw = RawText(text=raw, format="txt", source=source)
+    text = raw.text
+    doc = Document(
+        doc_id=doc_id or Path(raw.source or source or "document").stem,
+        text=text,
+        source=raw.source or source,
+        format=raw.format,
+        encoding=raw.encoding,
+        metadata=dict(raw.metadata),
+    )
+    doc.body_start = _body_start(text)
+    markers = _find_markers(text, doc.body_start)
+    doc.items = _build_items(text, markers)
+    first = doc.items[0].start if doc.items else len(text)
+    if first > doc.body_start:
+        doc.preamble = (doc.body_start, first)
+    _read_metadata(doc)
+    return doc
+
+
+# -- cover letter -------------------------------------------------------------------------------
+
+
+def _lines(text: str, start: int = 0) -> list[tuple[int, int]]:
+    spans = []
+    pos = start
+    for line in text[start:].split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _body_start(text: str) -> int:
+    """Where the plan proper starts: after a cover letter (印发通知 … date, 此件公开发布, 附件), else 0."""
+    notice = _NOTICE.search(text[:6000])
+    if not notice:
+        return 0
+    body = 0
+    in_run = False
+    for s, e in _lines(text, notice.end()):
+        line = text[s:e].strip()
+        if not line:
+            continue
+        if _COVER_END.match(line):
+            body = e + 1
+            in_run = True
+        elif in_run:
+            break
+    return min(body, len(text))
+
+
+# -- markers ------------------------------------------------------------------------------------
+
+
+def _match_marker(text: str, pos: int) -> _Marker | None:
+    for kind, _, pattern in _MARKERS:
+        m = pattern.match(text, pos)
+        if not m:
+            continue
+        raw_n = m.group("n")
+        if kind == "circled":
+            value = _CIRCLED.index(raw_n) + 1
+        elif raw_n.isdigit():
+            value = int(raw_n)
+        else:
+            try:
+                value = cn_to_int(raw_n)
+            except ValueError:
+                continue
+        end = m.end()
+        label = m.group(0)
+        if text.startswith(label, end):  # "（三）（三）" written twice by mistake is one marker
+            end += len(label)
+        return _Marker(kind, value, pos, end, label)
+    return None
+
+
+def _find_markers(text: str, body_start: int) -> list[_Marker]:
+    line_markers = _line_markers(text, body_start)
+    inline = _inline_markers(text, body_start)
+    # A plan whose line breaks were lost shows its markers after sentence ends instead of at line starts.
+    if len(inline) >= 3 and len(inline) > 2 * len(line_markers):
+        return inline
+    return line_markers
+
+
+def _line_markers(text: str, body_start: int) -> list[_Marker]:
+    candidates: list[_Marker] = []
+    lines = _lines(text, body_start)
+    flat_rows = _flat_table_rows(text, lines)
+    header: list[str] | None = None
+    for idx, (s, e) in enumerate(lines):
+        line = text[s:e]
+        if idx in flat_rows:
+            candidates.append(flat_rows[idx])
+            continue
+        if "|" in line:
+            cells = [c.strip() for c in line.split("|")]
+            if any(c in ("序号", "编号") for c in cells) or (header is None and not cells[0].isdigit()):
+                header = cells
+                continue
+            row = _ROW.match(line)
+            if row:
+                candidates.append(_row_marker(text, s, e, row, header))
+                continue
+        att = _ATTACHMENT.match(line)
+        if att:
+            candidates.append(_Marker("attachment", _value(att.group("n")), s, e, line.strip()))
+            header = None
+            continue
+        m = _match_marker(text, s)
+        if m and m.label_end < e:  # a bare marker with nothing after it is not an item
+            candidates.append(m)
+    return _continuous(candidates)
+
+
+def _inline_markers(text: str, body_start: int) -> list[_Marker]:
+    candidates = []
+    for i in range(body_start, len(text)):
+        ch = text[i]
+        if ch not in "第（" and not ch.isdigit() and ch not in CN_NUMERAL_CHARS:
+            continue
+        after_sentence = i == body_start or text[i - 1] in _INLINE_LEFT
+        m = _match_marker(text, i)
+        # Bracketed markers are distinctive enough to find after any character; bare ones (一、 1.)
+        # also occur inside sentences (统一、规范), so they need a sentence end before them.
+        if m and m.kind not in ("arabic_paren", "circled") and (after_sentence or ch == "（"):
+            candidates.append(m)
+    return _continuous(candidates)
+
+
+def _continuous(candidates: list[_Marker]) -> list[_Marker]:
+    """Keep markers that continue their kind's count by one, or restart it at 1 under a new parent.
+
+    A restart is only believed when the kind is new or a marker of a higher level came since the
+    kind's last marker, so a stray ``1.`` inside a run of ``1. 2. 3.`` is not an item.
+    """
+    last: dict[str, int] = {}
+    fresh: set[str] = set()  # kinds that may restart: unseen, or a higher-level marker came since
+    kept = []
+    for m in candidates:
+        prev = last.get(m.kind)
+        restart = m.value == 1 and (prev is None or m.kind in fresh)
+        if restart or (prev is not None and m.value == prev + 1) or m.kind == "attachment":
+            kept.append(m)
+            last[m.kind] = m.value
+            fresh.discard(m.kind)
+            rank = _RANK[m.kind]
+            fresh.update(k for k in last if _RANK[k] > rank)
+    return kept
+
+
+def _value(n: str) -> int:
+    return int(n) if n.isdigit() else cn_to_int(n)
+
+
+# -- tables -------------------------------------------------------------------------------------
+
+
+def _row_marker(text: str, s: int, e: int, m: re.Match[str], header: list[str] | None) -> _Marker:
+    cells: dict[str, tuple[int, int]] = {}
+    pos = s
+    parts = text[s:e].split("|")
+    for i, part in enumerate(parts):
+        lead = len(part) - len(part.lstrip())
+        cs, ce = pos + lead, pos + len(part.rstrip())
+        name = header[i] if header and i < len(header) and header[i] else f"col{i + 1}"
+        if i > 0 and ce > cs:
+            cells[name] = (cs, ce)
+        pos += len(part) + 1
+    label_end = s + len(parts[0]) + 1
+    while label_end < e and text[label_end] == " ":
+        label_end += 1
+    return _Marker("row", int(m.group("n")), s, label_end, m.group("n"), cells)
+
+
+def _flat_table_rows(text: str, lines: list[tuple[int, int]]) -> dict[int, _Marker]:
+    """Tables flattened to one cell per line: a 序号 header line, then the row number alone on a line."""
+    rows: dict[int, _Marker] = {}
+    i = 0
+    while i < len(lines):
+        s, e = lines[i]
+        if text[s:e].strip() not in ("序号", "编号"):
+            i += 1
+            continue
+        header = ["序号"]
+        j = i + 1
+        while j < len(lines) and len(header) < 8:
+            cell = text[lines[j][0] : lines[j][1]].strip()
+            if not cell or cell.isdigit() or len(cell) > 8:
+                break
+            header.append(cell)
+            j += 1
+        width = len(header)
+        expected = 1
+        while width > 1 and j + width - 1 < len(lines):
+            s0, e0 = lines[j]
+            if text[s0:e0].strip() != str(expected):
+                break
+            cells = {}
+            for k in range(1, width):
+                cs, ce = lines[j + k]
+                if ce > cs:
+                    cells[header[k]] = (cs, ce)
+            first_cell = lines[j + 1]
+            rows[j] = _Marker("row", expected, s0, first_cell[0], text[s0:e0].strip(), cells)
+            for k in range(1, width):
+                rows[j + k] = rows[j]  # consumed: not scanned for markers again
+            expected += 1
+            j += width
+        i = max(j, i + 1)
+    # only the first line of each row carries the marker
+    return {idx: m for idx, m in rows.items() if m.start == lines[idx][0]} | {
+        idx: _SKIP for idx, m in rows.items() if m.start != lines[idx][0]
+    }
+
+
+_SKIP = _Marker("skip", 0, 0, 0, "")
+
+
+# -- tree ---------------------------------------------------------------------------------------
+
+
+def _build_items(text: str, markers: list[_Marker]) -> list[Item]:
+    markers = [m for m in markers if m.kind != "skip"]
+    items: list[Item] = []
+    stack: list[tuple[int, Item]] = []  # (rank, item)
+    counters: dict[str | None, int] = {}
+    for idx, m in enumerate(markers):
+        end = markers[idx + 1].start if idx + 1 < len(markers) else len(text)
+        while end > m.start and text[end - 1] in " \n":
+            end -= 1
+        rank = _RANK[m.kind]
+        while stack and stack[-1][0] >= rank:
+            stack.pop()
+        parent = stack[-1][1] if stack else None
+        parent_id = parent.item_id if parent else None
+        counters[parent_id] = counters.get(parent_id, 0) + 1
+        item_id = f"{parent_id}.{counters[parent_id]}" if parent_id else str(counters[parent_id])
+        hs, he = _heading_span(text, m, end)
+        item = Item(
+            item_id=item_id,
+            parent_id=parent_id,
+            level=len(stack) + 1,
+            label=m.label,
+            kind=m.kind,
+            start=m.start,
+            end=end,
+            heading_start=hs,
+            heading_end=he,
+            cells=m.cells,
+        )
+        items.append(item)
+        stack.append((rank, item))
+    return items
+
+
+def _heading_span(text: str, m: _Marker, end: int) -> tuple[int, int]:
+    if m.cells:
+        task = next((span for name, span in m.cells.items() if _TASK_HEADER.search(name)
+                     and "单位" not in name and "时限" not in name and "时间" not in name), None)
+        s, limit = task if task else next(iter(m.cells.values()))
+    else:
+        s = m.label_end
+        while s < end and text[s] == " ":
+            s += 1
+        limit = end
+        nl = text.find("\n", s, end)
+        if nl != -1:
+            limit = nl
+    e = s
+    while e < limit and text[e] not in _SENTENCE_END:
+        e += 1
+    heading = text[s:e]
+    tail = _DEPT_TAIL.search(heading)
+    if tail and tail.start() > 0:
+        e = s + tail.start()
+    while e > s and text[e - 1] in " ：:；":
+        e -= 1
+    return s, e
+
+
+# -- metadata -----------------------------------------------------------------------------------
+
+
+def _read_metadata(doc: Document) -> None:
+    text = doc.text
+    head_end = doc.items[0].start if doc.items else min(len(text), 3000)
+    lines = [text[s:e].strip() for s, e in _lines(text[:head_end])]
+    body_lines = [text[s:e].strip() for s, e in _lines(text[:head_end], doc.body_start)]
+    body_lines = [ln for ln in body_lines if ln]
+    title, title_idx = "", -1
+    for i, ln in enumerate(body_lines[:12]):
+        cand = re.sub(r"\s*\d{4}-\d{2}-\d{2}.*$", "", ln)
+        if len(cand) <= 60 and "通知" not in cand and not cand.endswith("。") and _TITLE_WORDS.search(cand):
+            title, title_idx = cand, i
+            break
+    if 0 <= title_idx < len(body_lines) - 1:
+        nxt = body_lines[title_idx + 1]
+        if len(nxt) <= 30 and "。" not in nxt and _TITLE_WORDS.search(nxt) and not _match_marker(nxt, 0):
+            title += nxt
+    issuers: list[str] = []
+    if title_idx > 0:
+        prev = body_lines[title_idx - 1]
+        if len(prev) <= 30 and "。" not in prev and _YEAR.search(prev) and not _YEAR.search(title):
+            title = prev + title
+        elif len(prev) <= 40 and all(_ORG_END.search(p) for p in prev.split()):
+            issuers = prev.split()
+    if not title:
+        title = doc.metadata.get("title", "")
+        notice = re.search(r"关于印发(?:《([^》]+)》|(.+?))的通知", text[:3000])
+        if not title and notice:
+            title = notice.group(1) or notice.group(2)
+    doc.title = title.replace("  ", " ")
+    if not issuers:
+        prefix = re.match(r"(.+?)(?:\d{4}年)", title)
+        if prefix and _ORG_END.search(prefix.group(1)) and "关于" not in prefix.group(1):
+            issuers = [prefix.group(1)]
+    if not issuers:
+        meta = doc.metadata.get("issuer") or _labelled(text[:3000], "发布机构")
+        if meta:
+            issuers = [meta]
+    if not issuers and doc.body_start:
+        cover = [ln for ln in lines if ln]
+        for i, ln in enumerate(cover):
+            if _COVER_END.match(ln) and re.match(r"\d{4}", ln) and i > 0 and _ORG_END.search(cover[i - 1]):
+                issuers = cover[i - 1].split()
+                break
+    doc.issuer = "；".join(issuers)
+    year = _YEAR.search(doc.title)
+    if not year and doc.preamble:
+        year = re.search(r"(20\d{2})\s*年(?:是|全|，|工作)", text[doc.preamble[0] : doc.preamble[1]])
+    if year:
+        doc.year = int(year.group(1))
+    else:
+        date = doc.metadata.get("date", "") or doc.metadata.get("created", "")
+        found = re.search(r"(20\d{2})", date) or _YEAR.search(text[: min(len(text), 2000)])
+        doc.year = int(found.group(1)) if found else None
+    number = doc.metadata.get("doc_number") or ""
+    if not number:
+        m = _DOC_NUMBER.search(text[: max(head_end, doc.body_start) + 1])
+        number = m.group(0) if m else ""
+    doc.doc_number = number
+
+
+def _labelled(text: str, label: str) -> str:
+    m = re.search(label + r"\s*[：:]\s*(\S+)", text)
+    return m.group(1) if m else ""
+
+
+__all__ = ["parse", "CN_NUMERAL_CHARS"]
