@@ -1,0 +1,164 @@
+"""PDF reader: text lines from pdfplumber, paragraphs rebuilt from the page layout.
+
+Printed plans wrap every ~28 characters, so a wrapped line can start with ``（三）`` or ``1.`` without
+being an item. Paragraph starts are therefore decided from geometry only: a first-line indent, a short
+previous line, or a centred line. Page numbers and running headers/footers are dropped, and paragraphs
+that run over a page break are joined.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any
+
+from ..errors import ReadError
+from ..model import RawText
+
+_DASHES = r"[-—–－~～·•\s]*"
+_PAGE_NUMBER = re.compile(  # — 3 —, - 3 -, 3, 3/10, 第3页, 第 3 页 共 10 页, 共10页 第3页
+    _DASHES
+    + r"(?:(?:共\s*\d+\s*页\s*)?第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+(?:\s*/\s*\d+)?)"
+    + _DASHES
+)
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_CID = re.compile(r"\(cid:\d+\)")  # pdfminer's stand-in for a glyph it cannot map to Unicode
+_PDF_DATE = re.compile(r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?")
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    size: float  # median character size, the unit for "indented" and "short"
+
+
+def read_pdf(data: bytes, *, source: str = "<bytes>") -> RawText:
+    """Extract the text of a PDF as one paragraph per line.
+
+    Metadata carries ``title``, ``author`` and ``created`` from the info dictionary when present, and
+    ``pages_without_text`` (1-based) when some but not all pages are images only. Raises
+    :class:`~pipeline.errors.ReadError` for encrypted, damaged and text-less (scanned) PDFs.
+    """
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError
+    from pdfminer.psparser import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    # pdfminer rebuilds a cut-off file from whatever objects survive; without %%EOF we would read half a plan.
+    if b"%%EOF" not in data[-4096:]:
+        raise ReadError(f"{source}: the PDF is damaged or truncated (no end-of-file marker)")
+    try:
+        with pdfplumber.open(BytesIO(data)) as pdf:
+            metadata = _metadata(pdf.metadata)
+            pages = [_page_lines(page) for page in pdf.pages]
+            image_only = [i + 1 for i, page in enumerate(pdf.pages) if page.images and not pages[i]]
+    except (PdfminerException, PSException) as exc:
+        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        if isinstance(cause, PDFEncryptionError) or "password" in str(cause).lower():
+            problem = "is encrypted/password-protected; save an unprotected copy"
+        else:
+            problem = f"is damaged or truncated ({type(cause).__name__}: {cause})"
+        raise ReadError(f"{source}: the PDF {problem}") from None
+    if not pages:
+        raise ReadError(f"{source}: the PDF is damaged or truncated (it has no pages)")
+    if not any(pages):
+        raise ReadError(f"{source}: the PDF has no text layer (scanned images?) — run OCR first")
+    glyphs = _CID.sub("\0", "".join(ln.text for lines in pages for ln in lines))
+    if glyphs.count("\0") > 0.1 * len(glyphs):
+        raise ReadError(
+            f"{source}: the PDF's text cannot be decoded (glyphs without a Unicode mapping: a damaged file "
+            "or fonts embedded without a ToUnicode table) — run OCR first"
+        )
+    if image_only:
+        metadata["pages_without_text"] = ",".join(map(str, image_only))
+    text = "\n".join(_paragraphs(_strip_furniture(pages)))
+    return RawText(text=text, format="pdf", source=source, metadata=metadata)
+
+
+def _metadata(info: dict[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, name in (("Title", "title"), ("Author", "author"), ("CreationDate", "created")):
+        value = info.get(key)
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        value = str(value).strip() if value is not None else ""
+        if value:
+            out[name] = value
+    if m := _PDF_DATE.match(out.get("created", "")):  # D:YYYYMMDDHHmmSS... -> ISO 8601
+        y, mo, d, h, mi, s = m.groups()
+        out["created"] = f"{y}-{mo or '01'}-{d or '01'}" + (f"T{h}:{mi or '00'}:{s or '00'}" if h else "")
+    return out
+
+
+def _page_lines(page: Any) -> list[_Line]:
+    """Group the page's upright characters into lines by baseline, left to right."""
+    chars = [c for c in page.dedupe_chars().chars if c.get("upright", True) and c["text"]]
+    chars.sort(key=lambda c: (c["top"], c["x0"]))
+    rows: list[list[dict[str, Any]]] = []
+    for c in chars:
+        if rows and abs(c["top"] - rows[-1][0]["top"]) <= 0.4 * max(c["size"], 1.0):
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+    lines: list[_Line] = []
+    for row in rows:
+        row.sort(key=lambda c: c["x0"])
+        parts: list[str] = []
+        for prev, c in zip([None, *row], row):
+            # PDFs often position words instead of drawing spaces: a gap wider than a space is one.
+            if prev is not None and prev["text"] != " " and c["text"] != " ":
+                gap = c["x0"] - prev["x1"]
+                latin = _ASCII_LETTER.match(prev["text"][-1]) or _ASCII_LETTER.match(c["text"][0])
+                if gap > (0.25 if latin else 1.0) * c["size"]:
+                    parts.append(" ")
+            parts.append(c["text"])
+        text = "".join(parts).strip()
+        if text:
+            visible = [c for c in row if c["text"].strip()]
+            sizes = sorted(c["size"] for c in visible)
+            lines.append(_Line(text, visible[0]["x0"], visible[-1]["x1"], sizes[len(sizes) // 2]))
+    return lines
+
+
+def _strip_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
+    """Drop page numbers and headers/footers repeated at the top or bottom of most pages."""
+
+    def key(line: _Line) -> str:
+        return re.sub(r"\d+", "#", line.text.replace(" ", ""))
+
+    def furniture(line: _Line, repeated: set[str]) -> bool:
+        return key(line) in repeated or _PAGE_NUMBER.fullmatch(line.text) is not None
+
+    for _ in range(2):  # twice: a running footer may sit above the page number
+        edges = Counter(k for lines in pages if lines for k in {key(lines[0]), key(lines[-1])})
+        repeated = {k for k, n in edges.items() if n >= max(3, 0.6 * len(pages))}
+        pages = [lines[1:] if lines and furniture(lines[0], repeated) else lines for lines in pages]
+        pages = [lines[:-1] if lines and furniture(lines[-1], repeated) else lines for lines in pages]
+    return pages
+
+
+def _paragraphs(pages: list[list[_Line]]) -> list[str]:
+    lines = [ln for page in pages for ln in page]
+    if not lines:
+        return []
+    # The body's left edge: the leftmost x0 that many lines share (continuation lines sit there).
+    starts = Counter(round(ln.x0) for ln in lines)
+    enough = max(2, len(lines) // 10)
+    left = min((x for x, n in starts.items() if n >= enough), default=min(starts))
+    right = max((ln.x1 for ln in lines if abs(ln.x0 - left) <= 1.5), default=max(ln.x1 for ln in lines))
+    paragraphs: list[str] = []
+    prev: _Line | None = None
+    for ln in lines:
+        indented = ln.x0 - left > 1.0 * ln.size
+        short = prev is not None and right - prev.x1 > 1.5 * prev.size
+        if prev is None or indented or short:
+            paragraphs.append(ln.text)
+        else:
+            tail = paragraphs[-1]
+            space = " " if _ASCII_LETTER.match(tail[-1]) and _ASCII_LETTER.match(ln.text[0]) else ""
+            paragraphs[-1] = tail + space + ln.text
+        prev = ln
+    return paragraphs
