@@ -59,7 +59,8 @@ def decode(data: bytes, *, source: str = "<bytes>") -> tuple[str, str]:
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    if len(data) < 4 or len(data) % 2:
+    # Text in any 8-bit encoding has no NUL bytes; UTF-16 has them wherever ASCII (newlines, digits) occurs.
+    if len(data) < 4 or len(data) % 2 or data.count(0) < max(1, len(data) // 200):
         return None
     even_zeros = data[0::2].count(0)
     odd_zeros = data[1::2].count(0)

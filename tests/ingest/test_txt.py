@@ -80,3 +80,9 @@ def test_read_bad_input_names_file_and_problem(data: bytes, name: str, message: 
         read(data, name=name)
     assert name in str(err.value) and message in str(err.value)
     assert isinstance(err.value, (EmptyDocument, UnsupportedFormat))
+
+
+def test_decode_gbk_with_ascii_is_not_taken_for_utf16() -> None:
+    text = "Hello world, 全年计划新建学校101所。ab"
+    assert decode(text.encode("gb18030")) == (text, "gb18030")
+    assert decode((text + "\n").encode("utf-16-le"))[0] == text + "\n"
