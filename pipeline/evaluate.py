@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .model import Document
 
-FIELDS = ["items", "lead_departments", "departments", "quantities", "deadlines", "instruments"]
+FIELDS = ["items", "lead_departments", "departments", "quantities", "deadlines", "instruments",
+          "instrument_actions"]
 
 
 @dataclass(slots=True)
@@ -77,6 +78,7 @@ def predicted_keys(doc: Document) -> dict[str, list[Hashable]]:
             keys["deadlines"].append((p, dl.date, dl.granularity))
         for ins in it.instruments:
             keys["instruments"].append((p, ins.title, ins.issued))
+            keys["instrument_actions"].append((p, ins.title, ins.action))
     return keys
 
 
@@ -97,6 +99,7 @@ def gold_keys(gold: dict[str, object]) -> dict[str, list[Hashable]]:
             keys["deadlines"].append((p, d.get("date"), d.get("granularity")))
         for ins in it.get("instruments", []):
             keys["instruments"].append((p, ins["title"], bool(ins.get("issued"))))
+            keys["instrument_actions"].append((p, ins["title"], ins.get("action", "")))
     return keys
 
 

@@ -33,3 +33,11 @@ def _jieba_once() -> None:
         return
     jieba.setLogLevel(60)
     jieba.initialize()
+
+
+@pytest.fixture(scope="session")
+def corpus_docs():  # type: ignore[no-untyped-def]
+    """Every corpus document, read, structured and extracted."""
+    from pipeline.batch import process_file
+
+    return [process_file(p) for p in CORPUS_DOCS]

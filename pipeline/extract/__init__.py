@@ -1,9 +1,26 @@
-"""Extraction stages over a Document (filled in by the extractors)."""
+"""Extraction over a Document: every stage is a pure function of one item's text."""
 from __future__ import annotations
 
 from ..model import Document
+from .deadlines import find_deadlines
+from .departments import declares_first_listed_lead, find_departments
+from .instruments import find_instruments
+from .quantities import find_quantities
 
 
 def extract(doc: Document) -> Document:
-    """Run every extractor over every item of ``doc`` and return it."""
+    """Fill every item of ``doc`` with its quantities, deadlines, departments and instruments."""
+    first_leads = declares_first_listed_lead(doc.text)
+    for it in doc.items:
+        # Table rows start at their 序号 cell; other items skip their marker so 1. is not a number.
+        start = it.start if it.cells else it.start + len(it.label)
+        text = doc.text[start : it.end]
+        it.quantities = find_quantities(text, offset=start)
+        it.deadlines = find_deadlines(text, year=doc.year, offset=start)
+        it.departments = find_departments(text, offset=start, cells=it.cells, full_text=doc.text,
+                                          first_listed_leads=first_leads)
+        it.instruments = find_instruments(text, offset=start)
     return doc
+
+
+__all__ = ["extract", "find_quantities", "find_deadlines", "find_departments", "find_instruments"]

@@ -1,0 +1,277 @@
+"""Deadlines: time expressions that bound or schedule an item's work, resolved to ISO end dates.
+
+Two steps. :func:`_find` locates candidate spans with regular expressions and drops the ones that are
+not deadlines (years inside 《titles》, ``2021年以来``, publication dates, ``2024年度学习计划``);
+:func:`_resolve` turns one span as written into ``(date, granularity, recurring)``. The date is the
+last day of the period the expression names (``上半年`` -> 06-30, ``第三季度`` -> 09-30); relative
+phrases (``年底前``, ``6月底前``) take the plan's year.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from ..model import Deadline
+from ..numerals import cn_to_int
+
+# -- building blocks --------------------------------------------------------------------------
+
+_CN_YEAR = r"(?:二[〇零○]|一九)[〇零○一二三四五六七八九]{2}"
+_YEAR = rf"(?:(?<![\d.])(?:19|20)\d{{2}}|{_CN_YEAR})[ ]?年"
+_REL_YEAR = r"(?:今年|本年度?|明年)"
+# Arabic month: not the tail of a longer number (2023 -> "23月", 13月 -> "3月").
+_MONTH = r"(?:(?<![\d.．])(?:1[0-2]|0?[1-9])|(?<![一二三四五六七八九十百千万两几数第每个零〇])(?:十[一二]?|[一二三四五六七八九]))[ ]?月"
+_DAY = r"(?:(?<!\d)(?:[12]\d|3[01]|0?[1-9])|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])[ ]?[日号]"
+_MONTH_TAIL = rf"(?:份)?(?:{_DAY}|底|末|上旬|中旬|下旬|初)?"
+_QUARTER = r"(?:第?[一二三四1-4]季度(?:末|底)?|前[一二三]季度)"
+_HALF = r"[上下]半年"
+_CONN = r"[ ]?(?:—{1,2}|–|-|－|~|～|〜|至|到)[ ]?"
+_PREFIX = r"(?:截至|截止到|截止|(?<![达得做收])到|至)?"
+_SUFFIX = r"(?:之前|以前|前|为止|止)?"
+# 年中 after a year must end the phrase (2023年中央… is not mid-2023).
+_MID = r"中(?=前|[，。；、,;）)\s]|$)"
+
+# A year followed by what the item schedules inside it.
+_YEAR_TAIL = rf"(?:{_QUARTER}|{_HALF}|{_MONTH}{_MONTH_TAIL}|全年|底|末|内|{_MID})"
+_STANDALONE_YEAR_WORD = (
+    r"(?<![\d一二三四五六七八九十百千两几数多半青少老成童幼壮中晚历周新跨同上去前往当今本明每全学度])"
+    r"年(?:底|末|内)"
+)
+# Standalone 年中 only where a phrase starts (年中开展…, 力争年中), never inside 青年中心 or 今年中考.
+_STANDALONE_MID = r"(?:(?<![\u4e00-\u9fff])|(?<=[于在到至争保]))年中(?!心|期|考|央|学|小|专)"
+
+_PATTERNS: list[re.Pattern[str]] = [
+    # ranges: 2023—2025年, 2023年至2025年, 3—5月, 2023年3月至6月 (one deadline: the end of the last part)
+    re.compile(rf"{_PREFIX}(?<![\d.])(?:19|20)\d{{2}}[ ]?年?{_CONN}(?:19|20)\d{{2}}[ ]?年(?:底|末)?{_SUFFIX}"),
+    re.compile(rf"{_PREFIX}(?:{_YEAR})?(?:{_MONTH}|(?<![\d.])(?:1[0-2]|0?[1-9])){_CONN}{_MONTH}(?:份)?(?:底|末)?{_SUFFIX}"),
+    # an explicit year with an optional part of it
+    re.compile(rf"{_PREFIX}{_YEAR}{_YEAR_TAIL}?{_SUFFIX}"),
+    re.compile(rf"{_PREFIX}{_REL_YEAR}(?:年?(?:底|末)|年中|内|{_QUARTER}|{_HALF}|{_MONTH}{_MONTH_TAIL})?{_SUFFIX}"),
+    # parts of the plan year written without it
+    re.compile(rf"{_PREFIX}{_STANDALONE_YEAR_WORD}{_SUFFIX}"),
+    re.compile(rf"{_PREFIX}{_STANDALONE_MID}{_SUFFIX}"),
+    re.compile(r"(?<!安)全年(?!级|龄|段|制)"),
+    re.compile(rf"{_PREFIX}(?<![每\d一二三四五六七八九十])(?:{_QUARTER}|{_HALF}){_SUFFIX}"),
+    re.compile(rf"{_PREFIX}{_MONTH}{_MONTH_TAIL}{_SUFFIX}"),
+    # five-year-plan periods: “十四五”期间, 十四五末
+    re.compile(r"“?十[一二三四五六]五”?(?:规划)?(?:期间|时期|末期?)"),
+    # recurring: 每学期, 每季度, 每月23日前, 每年6月底前
+    re.compile(rf"每个?(?:学期|学年|季度|半年|年度?|月|周|旬)(?:{_MONTH}{_MONTH_TAIL}|{_DAY}|底|末)?{_SUFFIX}"),
+    re.compile(r"长期坚持"),
+]
+
+# A table cell (or a line of a flattened table) holding only one of these is an ongoing deadline.
+_ONGOING_CELLS = frozenset({"长期", "长期坚持", "长期推进", "长期开展", "持续推进", "持续开展", "常态化推进"})
+_CELL = re.compile(r"[^|\t\n]+")
+
+# What may follow a span and turns it into a starting point, a history, a name or a description.
+_NOT_AFTER = re.compile(r"以来|来|起(?!草|步|航|飞|诉)|开始|至今")
+_NOT_AFTER_YEAR = re.compile(r"是|为|版|度(?!内|底|末)")
+# 2023年重点工作任务分解方案, 2024年常州教育工作要点: a year that names a plan rather than schedules work.
+_TITLE_AFTER = re.compile(
+    r"(?:(?!完成|制定|出台|印发|编制|修订|启动|实现|建成|开展|推进|研制)[^，。；：！？,;:\n\d]){0,16}?"
+    r"(?:要点|方案|计划|清单|报告|规划|意见|办法|细则)"
+)
+_PUBLISHED_AFTER = re.compile(r"[ ]?(?:印发|发布|公布|施行|颁布|出台)的")
+_PAST_BEFORE = re.compile(r"(?:去年|上年|前年|往年|当年|同年)$")
+_OPEN = {"《": "》", "〔": "〕", "［": "］", "[": "]"}
+
+_FIVE_YEAR_END = {"十一": 2010, "十二": 2015, "十三": 2020, "十四": 2025, "十五": 2030, "十六": 2035}
+_CN_DIGITS = "一二三四1234"
+
+
+def find_deadlines(text: str, *, year: int | None, offset: int = 0) -> list[Deadline]:
+    """Find the deadlines in one item's text (or one table cell) and resolve them.
+
+    ``year`` is the plan's year, used for relative phrases (``年底前``, ``6月底前``, ``上半年``); with
+    ``year=None`` they keep their granularity but get no date. ``offset`` is added to every span so
+    that ``full_text[d.start:d.end]`` is the expression as written.
+
+    >>> [(d.date, d.granularity) for d in find_deadlines("确保6月底前完成，全年新增20所。", year=2022)]
+    [('2022-06-30', 'month'), ('2022-12-31', 'year')]
+    """
+    out: list[Deadline] = []
+    for start, end in _find(text):
+        iso, granularity, recurring = _resolve(text[start:end], year)
+        out.append(Deadline(start + offset, end + offset, iso, granularity, recurring))
+    return out
+
+
+# -- find ---------------------------------------------------------------------------------------
+
+
+def _find(text: str) -> list[tuple[int, int]]:
+    """Spans of deadline expressions in ``text``: longest first, never overlapping, in text order."""
+    masked = _masked(text)
+    candidates: set[tuple[int, int, bool]] = {
+        (m.start(), m.end(), _is_deadline(text, m))
+        for pattern in _PATTERNS
+        for m in _finditer(pattern, text)
+        if m.end() > m.start() and not _in_masked(m.start(), m.end(), masked)
+    }
+    candidates.update((s, e, True) for s, e in _ongoing_cells(text))
+    # A rejected expression still claims its characters: the 3月28日 of a signature date
+    # 2023年3月28日 must not come back as a deadline of its own.
+    chosen: list[tuple[int, int, bool]] = []
+    for s, e, keep in sorted(candidates, key=lambda c: (c[0] - c[1], c[0], not c[2])):
+        if all(e <= cs or s >= ce for cs, ce, _ in chosen):
+            chosen.append((s, e, keep))
+    return sorted((s, e) for s, e, keep in chosen if keep)
+
+
+def _finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    # Overlapping scan: a pattern whose optional prefix swallowed a range connector (至2025年) must
+    # still be tried from the next position, so the range pattern and this one can compete.
+    pos = 0
+    while pos < len(text):
+        m = pattern.search(text, pos)
+        if m is None:
+            return
+        yield m
+        pos = m.start() + 1
+
+
+def _is_deadline(text: str, m: re.Match[str]) -> bool:
+    span = m.group()
+    if span.startswith(("每", "长期")):
+        return True
+    bounded = span.endswith(("前", "止"))
+    if not bounded and _NOT_AFTER.match(text, m.end()):
+        return False
+    if span.endswith("年") and span != "全年" and _NOT_AFTER_YEAR.match(text, m.end()):
+        return False
+    if re.fullmatch(_YEAR, span) and _TITLE_AFTER.match(text, m.end()):
+        return False
+    if _PAST_BEFORE.search(text[max(0, m.start() - 2) : m.start()]):
+        return False
+    has_bounds = bounded or bool(re.match(r"截至|截止|到|至", span))
+    before = text[max(0, m.start() - 1) : m.start()]
+    if not has_bounds and before not in ("于", "在"):
+        # A full date standing alone (2023年3月28日) is a signature or publication date, and a dated
+        # document cited as 2021年7月印发的 is history.
+        if re.search(rf"{_YEAR}.*[日号]$", span):
+            return False
+        if re.match(_YEAR, span) and _PUBLISHED_AFTER.match(text, m.end()):
+            return False
+    return True
+
+
+def _masked(text: str) -> list[tuple[int, int]]:
+    """Spans inside 《titles》 and 〔document numbers〕; an unclosed 《 runs to the end of its line."""
+    spans = []
+    i = 0
+    while i < len(text):
+        close = _OPEN.get(text[i])
+        if close is None:
+            i += 1
+            continue
+        depth, j = 0, i
+        while j < len(text) and text[j] != "\n":
+            if text[j] == text[i]:
+                depth += 1
+            elif text[j] == close:
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        spans.append((i, j + 1))
+        i = j + 1
+    return spans
+
+
+def _in_masked(start: int, end: int, masked: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in masked)
+
+
+def _ongoing_cells(text: str) -> Iterator[tuple[int, int]]:
+    for m in _CELL.finditer(text):
+        value = m.group().strip()
+        if value in _ONGOING_CELLS:
+            s = m.start() + m.group().index(value)
+            yield s, s + len(value)
+
+
+# -- resolve ------------------------------------------------------------------------------------
+
+
+def _resolve(span: str, year: int | None) -> tuple[str | None, str, bool]:
+    """One deadline expression as written -> (ISO end date or None, granularity, recurring)."""
+    s = span.replace(" ", "")
+    if s.startswith("长期") or s in _ONGOING_CELLS:
+        return None, "ongoing", False
+    if s.startswith("每"):
+        return None, "recurring", True
+    five = re.match(r"“?(十[一二三四五六])五", s)
+    if five:
+        return _iso(_FIVE_YEAR_END[five.group(1)], 12, 31), "year", False
+    s = re.sub(r"^(?:截至|截止到|截止|到|至)", "", s)
+    s = re.sub(r"(?:之前|以前|前|为止|止)$", "", s) or s
+    parts = re.split(r"—{1,2}|–|-|－|~|～|〜|至|到", s)
+    if len(parts) == 2 and parts[0] and parts[1]:
+        left, right = parts
+        explicit = re.match(rf"({_YEAR})", left)
+        if explicit and not re.match(_YEAR, right):
+            right = explicit.group(1) + right
+        date_, granularity = _resolve_single(right, year)
+        return date_, granularity, False
+    date_, granularity = _resolve_single(s, year)
+    return date_, granularity, False
+
+
+def _resolve_single(s: str, year: int | None) -> tuple[str | None, str]:
+    """A single (non-range, non-recurring) expression without prefix or suffix."""
+    y: int | None = year
+    m = re.match(rf"((?:19|20)\d{{2}}|{_CN_YEAR})年", s)
+    if m:
+        y = int(m.group(1)) if m.group(1).isdigit() else cn_to_int(m.group(1))
+        rest = s[m.end() :]
+    elif s.startswith("明年"):
+        y = year + 1 if year is not None else None
+        rest = s[2:]
+    elif s.startswith(("今年", "本年度", "本年")):
+        rest = re.sub(r"^(?:今年|本年度|本年)", "", s)
+    elif s.startswith("年"):
+        rest = s[1:]
+    else:
+        rest = s
+    rest = re.sub(r"^年(?=底|末|中)", "", rest)
+
+    if rest in ("", "全年", "底", "末", "内", "度", "度内"):
+        return _iso(y, 12, 31), "year"
+    if rest == "中":
+        return _iso(y, 6, 30), "month"
+    if rest in ("上半年", "下半年"):
+        return _iso(y, 6 if rest[0] == "上" else 12, 30 if rest[0] == "上" else 31), "half"
+    q = re.fullmatch(r"(?:第|前)?([一二三四1-4])季度(?:末|底)?", rest)
+    if q:
+        n = _CN_DIGITS.index(q.group(1)) % 4 + 1
+        return _iso(y, n * 3, None), "quarter"
+    mm = re.fullmatch(r"(\d{1,2}|[一二三四五六七八九十]{1,2})月份?(.*)", rest)
+    if mm:
+        month = _number(mm.group(1))
+        tail = mm.group(2)
+        day = re.fullmatch(r"(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]", tail)
+        if day:
+            return _iso(y, month, _number(day.group(1))), "day"
+        if tail in ("上旬", "初"):
+            return _iso(y, month, 10), "day"
+        if tail == "中旬":
+            return _iso(y, month, 20), "day"
+        return _iso(y, month, None), "month"
+    return None, "year"
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else cn_to_int(text)
+
+
+def _iso(y: int | None, month: int, day: int | None) -> str | None:
+    """ISO date, ``day=None`` meaning the month's last day; None when the year or the date is unknown."""
+    if y is None or not 1 <= month <= 12:
+        return None
+    last = calendar.monthrange(y, month)[1]
+    if day is not None and not 1 <= day <= last:
+        return None
+    return date(y, month, day or last).isoformat()

@@ -1,0 +1,335 @@
+"""Lead and co-operating departments named in one item: annotations in its text and task-table cells.
+
+Supported forms: labelled lists (``（牵头负责：组织处）``, ``牵头单位：区发改局`` / ``责任单位：…`` on their own
+lines, ``配合单位：…``, ``【牵头单位】…``), role clauses in brackets (``（市教育局牵头，市财政局、市人社局配合）``,
+``（…负责）``), table columns named 牵头…/责任…/配合…, and — when the document says the first-listed unit
+leads — bare bracketed lists at the end of an item.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Department
+from ..resources import load_aliases
+
+LEAD, CO = "lead", "co"
+_AMBIGUOUS = "ambiguous"  # 责任/负责: lead unless the item names a lead elsewhere
+_FIRST = "first"  # first unit of an ambiguous list under the first-listed-leads convention
+
+# Endings of a complete department name. A list piece ending otherwise is the start of a longer name
+# that itself contains 、/和/及 (体育、卫生与艺术教育处, 区发展和改革局).
+_SUFFIXES = (
+    "处", "室", "科", "局", "委", "办", "中心", "院", "会", "部", "厅", "所", "站", "队", "组", "馆", "校",
+    "公司", "集团", "团", "政府", "府", "街道", "区", "镇", "乡", "县", "市", "省", "州", "旗", "村", "社区",
+    "开发区", "管委会", "办公室", "委员会", "党委", "工委", "联", "协", "社", "行", "署", "台", "园", "大学",
+    "学院", "司", "关", "庭", "办事处", "法院", "检察院", "监狱", "分局",
+)
+_BARE = {
+    "部门", "单位", "学校", "政府", "街道", "企业", "处室", "科室", "机关", "乡镇", "社区", "园区", "中心",
+    "高校", "医院", "区", "市", "县", "镇", "乡", "省",
+}
+_GENERIC_START = ("各", "相关", "有关", "其他", "其它", "所属", "属地", "全体", "成员", "涉及", "全区", "全市",
+                  "全县", "全省")
+_GENERIC_END = ("部门", "单位", "专班")  # 区直部门, 市级有关单位: real names end in 局/委/处/…
+_ETC = re.compile(r"等(?:相关|有关|其他)?(?:部门|单位|成员单位)?$")
+_STRIP = " \t\u3000\n：:，,、；;。.！？"
+_OPEN, _CLOSE = "（(", "）)"
+
+_LABEL = re.compile(
+    r"(?:(?P<open>【|\[)|(?<![^\s（()）；;，,。.．：:|、]))"  # a label starts a clause (or the text)
+    r"(?P<label>(?:牵头|主责|主办|责任|配合|协办|参与|协同|协助|负责|承办)(?:负责|牵头|配合)?"
+    r"(?:单位|部门|科室|处室|处|科|室|领导|人|主体)?(?:[（(][^（）()：:]{1,4}[）)])?)"
+    r"(?(open)[】\]]\s*[：:]?|\s*[：:])"
+)
+_ROLE_CLAUSE = re.compile(
+    r"^(?:由)?(?P<list>.+?)(?P<verb>牵头负责|共同牵头|牵头|按职责分工负责|按职责负责|分别负责|共同负责|负责落实|负责"
+    r"|配合|协办|参与|协助|协同)$"
+)
+_FIRST_LISTED = re.compile(r"(?:首位|排在?第一位|排名第一|排序第一|列第一位|第一个)的?(?:单位|部门)?(?:为|是)牵头")
+_LIST_STOP = "\n。！？|"
+_LEAD_NOTE = re.compile(r"[（(](?:牵头|牵头单位|牵头部门|主责|主办)[）)]")  # 市教育局（牵头）、市财政局
+
+
+@dataclass(slots=True)
+class _Listed:
+    start: int  # index into the item text
+    end: int
+    role: str  # lead / co / ambiguous
+
+
+def find_departments(
+    text: str,
+    *,
+    offset: int = 0,
+    cells: dict[str, tuple[int, int]] | None = None,
+    full_text: str | None = None,
+    first_listed_leads: bool = False,
+) -> list[Department]:
+    """Departments an item names, with role ``lead`` or ``co``, in order of appearance.
+
+    ``text`` is the item's own text and ``offset`` its start in the document, so every returned
+    ``start``/``end`` indexes the document text (``full_text[start:end] == name``). ``cells`` are the
+    item's table cells in document coordinates (read from ``full_text``, or from ``text`` when it is
+    not given). 责任…/负责 lists are ``co`` when the item also names a lead, else ``lead``; with
+    ``first_listed_leads`` (the plan says 首位单位为牵头单位) only their first unit leads. Generic
+    phrases (各街道, 相关部门, 全区经济运行各专班) are dropped; names are kept as written.
+    """
+    masked = _mask_titles(text)
+    found = _labelled(masked) + _role_clauses(masked)
+    if first_listed_leads:
+        found += _bare_trailing_list(masked)
+    named: list[tuple[str, int, int, str]] = []  # name, start, end (document coordinates), role
+    for listed in found:
+        named += _names(text, masked, listed.start, listed.end, listed.role, offset, first_listed_leads)
+    if cells:
+        source, base = (full_text, 0) if full_text is not None else (text, offset)
+        for column, role in _column_roles(cells).items():
+            cs, ce = cells[column]
+            named += _names(source, source, cs - base, ce - base, role, base, first_listed_leads)
+    named.sort(key=lambda n: n[1])
+    has_lead = any(role == LEAD for *_, role in named)
+    out: list[Department] = []
+    seen: set[str] = set()
+    for name, s, e, role in named:
+        if role in (_AMBIGUOUS, _FIRST):
+            role = CO if has_lead else LEAD if role == _FIRST or not first_listed_leads else CO
+        if name in seen:
+            continue
+        seen.add(name)
+        out.append(Department(start=s, end=e, name=name, role=role))
+    return out
+
+
+def declares_first_listed_lead(text: str) -> bool:
+    """True when a plan states that the first unit of each list leads (首位单位为牵头单位)."""
+    return bool(_FIRST_LISTED.search(text))
+
+
+def canonical(name: str) -> str:
+    """The alias table's canonical spelling of ``name`` (brackets folded to full width), else ``name``."""
+    key = name.strip().replace("(", "（").replace(")", "）")
+    return load_aliases().get(key, key)
+
+
+# -- finding lists ------------------------------------------------------------------------------
+
+
+def _mask_titles(text: str) -> str:
+    """Blank out 《titles》 (same length) so words inside a document title are never read as labels."""
+    return re.sub(r"《[^《》\n]{1,80}》", lambda m: "《" + "\x00" * (len(m.group(0)) - 2) + "》", text)
+
+
+def _label_role(label: str) -> str | None:
+    label = re.sub(r"[（(].*$", "", label)
+    if label.endswith(("领导", "人")):
+        return None  # 责任领导/责任人 name people, not departments
+    if "牵头" in label or label.startswith(("主责", "主办")):
+        return LEAD
+    if label.startswith(("配合", "协办", "参与", "协同", "协助")):
+        return CO
+    return _AMBIGUOUS
+
+
+def _labelled(text: str) -> list[_Listed]:
+    labels = list(_LABEL.finditer(text))
+    out = []
+    for i, m in enumerate(labels):
+        role = _label_role(m.group("label"))
+        limit = labels[i + 1].start() if i + 1 < len(labels) else len(text)
+        end = _list_end(text, m.end(), limit)
+        if role is not None and end > m.end():
+            out.append(_Listed(m.end(), end, role))
+    return out
+
+
+def _list_end(text: str, start: int, limit: int) -> int:
+    """Where a list that starts at ``start`` stops: line or sentence end, an unmatched close bracket."""
+    depth = 0
+    for i in range(start, limit):
+        ch = text[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            if depth == 0:
+                return i
+            depth -= 1
+        elif ch in _LIST_STOP and depth == 0:
+            return i
+        elif ch in "：:" and depth == 0:
+            # another field (完成时限：…) starts after the last separator before its colon
+            seps = [text.rfind(sep, start, i) for sep in "；;，, "]
+            return max(max(seps), start)
+    return limit
+
+
+def _bracket_groups(text: str) -> list[tuple[int, int]]:
+    """Outermost one-line bracket groups as (content start, content end)."""
+    groups = []
+    depth, open_at = 0, -1
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            if depth == 0:
+                open_at = i
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                groups.append((open_at + 1, i))
+        elif ch == "\n":
+            depth = 0
+    return [(s, e) for s, e in groups if 0 < e - s <= 150]
+
+
+def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split [start, end) at top-level ，,；; into clause spans."""
+    out, depth, seg = [], 0, start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+        elif ch in "，,；;" and depth == 0:
+            out.append((seg, i))
+            seg = i + 1
+    out.append((seg, end))
+    return out
+
+
+def _role_clauses(text: str) -> list[_Listed]:
+    """Bracketed role clauses: （市教育局牵头，市财政局、市人社局配合）, （组织处负责）."""
+    out = []
+    for gs, ge in _bracket_groups(text):
+        if _LABEL.search(text, gs, ge):
+            continue  # labelled lists are read by _labelled
+        clauses = []
+        for s, e in _segments(text, gs, ge):
+            s, e = _trim(text, s, e)
+            m = _ROLE_CLAUSE.match(text[s:e])
+            if not m:
+                continue
+            verb = m.group("verb")
+            role = LEAD if "牵头" in verb else CO if verb in ("配合", "协办", "参与", "协助", "协同") else _AMBIGUOUS
+            ls, le = s + m.start("list"), s + m.end("list")
+            pieces = _split(text, ls, le, keep_generic=True)
+            if not pieces or not all(_is_generic(text[a:b]) or _looks_like_department(text[a:b]) for a, b, _ in pieces):
+                clauses = []
+                break
+            clauses.append(_Listed(ls, le, role))
+        out += clauses
+    return out
+
+
+def _bare_trailing_list(text: str) -> list[_Listed]:
+    """A bracketed list of department names closing the item: （市发展改革委、市财政局）。"""
+    groups = _bracket_groups(text)
+    if not groups:
+        return []
+    gs, ge = groups[-1]
+    if _LABEL.search(text, gs, ge) or _ROLE_CLAUSE.match(text[gs:ge]):
+        return []  # read as a labelled list or role clause
+    after = text[ge + 1 :].strip(" \n。；;")
+    before = text[gs - 2] if gs >= 2 else "。"
+    if after or (before not in "。；;！？" and not text[ge + 1 :].strip().startswith("。")):
+        return []
+    pieces = _split(text, gs, ge, keep_generic=True)
+    real = [text[a:b] for a, b, _ in pieces if not _is_generic(text[a:b])]
+    if not real or not all(len(n) >= 3 and _looks_like_department(n) for n in real):
+        return []
+    return [_Listed(gs, ge, _AMBIGUOUS)]
+
+
+def _column_roles(cells: dict[str, tuple[int, int]]) -> dict[str, str]:
+    """Table columns that hold departments: 牵头… (lead), 责任…/负责… (ambiguous), 配合…/协办…/参与… (co)."""
+    roles: dict[str, str] = {}
+    for column in cells:
+        if re.search(r"领导|人$|时限|时间|进度", column):
+            continue
+        if re.search(r"牵头|主责|主办", column):
+            roles[column] = LEAD
+        elif re.search(r"配合|协办|参与|协同|协助", column):
+            roles[column] = CO
+        elif re.search(r"责任|负责|承办", column):
+            roles[column] = _AMBIGUOUS
+    return roles
+
+
+def _names(text: str, masked: str, start: int, end: int, role: str, offset: int,
+           first_listed_leads: bool) -> list[tuple[str, int, int, str]]:
+    """(name, document start, document end, role) for the list ``text[start:end]``.
+
+    Under the first-listed convention the first unit of an ambiguous list is its lead even when it is
+    a generic phrase (which is then dropped, so nobody leads among the named units).
+    """
+    out = []
+    for i, (s, e, marked) in enumerate(_split(masked, start, end, keep_generic=True)):
+        name = text[s:e]
+        if _is_generic(masked[s:e]):
+            continue
+        own = LEAD if marked else _FIRST if role == _AMBIGUOUS and first_listed_leads and i == 0 else role
+        out.append((name, s + offset, e + offset, own))
+    return out
+
+
+# -- splitting lists into names -----------------------------------------------------------------
+
+
+def _split(text: str, start: int, end: int, *, keep_generic: bool = False) -> list[tuple[int, int, bool]]:
+    """Name spans in the list ``text[start:end]`` as (start, end, marked lead by a （牵头） note).
+
+    ，,；; always separate; 、和及 and spaces separate only after a complete department name, so a name
+    written with 、 or 和 inside (体育、卫生与艺术教育处, 区发展和改革局) stays whole.
+    """
+    spans: list[tuple[int, int, bool]] = []
+    depth, piece = 0, start
+    for i in range(start, end + 1):
+        ch = text[i] if i < end else "，"
+        if i == end:
+            depth = 0  # an unclosed bracket must not swallow the last name
+        elif ch in _OPEN:
+            depth += 1
+            continue
+        elif ch in _CLOSE and depth:
+            depth -= 1
+            continue
+        if depth:
+            continue
+        if ch in "，,；;" or (ch in "、和及 " and _looks_like_department(text[piece:i].strip(_STRIP))):
+            s, e = _trim(text, piece, i)
+            note = _LEAD_NOTE.search(text, s, e)
+            if note and note.end() == e:
+                s, e = _trim(text, s, note.start())
+            if e > s:
+                spans.append((s, e, bool(note)))
+            piece = i + 1
+    if keep_generic:
+        return spans
+    return [(s, e, lead) for s, e, lead in spans if not _is_generic(text[s:e])]
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in _STRIP:
+        s += 1
+    while e > s and text[e - 1] in _STRIP:
+        e -= 1
+    etc = _ETC.search(text, s, e)
+    if etc and etc.end() == e and etc.start() > s:
+        e = etc.start()
+    return s, e
+
+
+def _core(name: str) -> str:
+    """The name without a trailing bracketed note (市教育局（市委教育工委） -> 市教育局)."""
+    return re.sub(r"[（(][^（）()]*[）)]$", "", name)
+
+
+def _looks_like_department(name: str) -> bool:
+    core = _core(name)
+    return len(core) >= 2 and core not in _BARE and core.endswith(_SUFFIXES) and "\x00" not in core
+
+
+def _is_generic(name: str) -> bool:
+    core = _core(name)
+    return (len(core) < 2 or "各" in core or core in _BARE or core.startswith(_GENERIC_START)
+            or core.endswith(_GENERIC_END) or "\x00" in core)

@@ -1,0 +1,28 @@
+"""Artefacts shipped in ``models/`` (department alias table, …), loaded once per process."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+MODELS = Path(__file__).resolve().parents[1] / "models"
+
+
+@lru_cache(maxsize=1)
+def load_aliases() -> dict[str, str]:
+    """The department alias table ``models/department_aliases.tsv`` as ``{variant: canonical}``.
+
+    Comment lines (``#``), blank lines and the ``variant<TAB>canonical`` header are skipped. A missing
+    file gives an empty table. The returned dict is shared between callers: do not mutate it.
+    """
+    path = MODELS / "department_aliases.tsv"
+    if not path.is_file():
+        return {}
+    table: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) < 2 or not parts[0] or not parts[1] or parts[:2] == ["variant", "canonical"]:
+            continue
+        table[parts[0]] = parts[1]
+    return table
