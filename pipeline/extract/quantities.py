@@ -178,6 +178,7 @@ def _phrase_before(text: str, num_start: int, clause_start: int) -> str:
     if start > clause_start and not re.search(r"\d", text[clause_start:start]):
         start = clause_start
     phrase = text[start:num_start].strip()
+    phrase = phrase[P.SUBJECT_TIME_PREFIX.match(phrase).end() :]  # type: ignore[union-attr]
     changed = True
     while changed:
         changed = False
@@ -187,4 +188,4 @@ def _phrase_before(text: str, num_start: int, clause_start: int) -> str:
         for tail in P.SUBJECT_TAIL_STRIP:
             if phrase.endswith(tail) and len(phrase) > len(tail):
                 phrase, changed = phrase[: -len(tail)], True
-    return phrase
+    return "" if phrase in P.SUBJECT_TAIL_STRIP else phrase
