@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .model import DocResult, Document
+from .model import DocResult, Document, Quantity
 
 COLUMNS: dict[str, list[str]] = {
     "documents": ["doc_id", "source", "format", "title", "issuer", "year", "n_items", "status", "error",
@@ -14,10 +14,10 @@ COLUMNS: dict[str, list[str]] = {
     "items": ["doc_id", "item_id", "parent_id", "level", "label", "heading", "text", "lead_departments",
               "co_departments", "start", "end"],
     "quantities": ["doc_id", "item_id", "text", "value", "value_max", "unit", "qualifier", "subject",
-                   "start", "end"],
-    "deadlines": ["doc_id", "item_id", "text", "date", "granularity", "recurring", "start", "end"],
+                   "start", "end", "part_of"],
+    "deadlines": ["doc_id", "item_id", "text", "date", "granularity", "start", "end", "recurring"],
     "departments": ["doc_id", "item_id", "department", "role", "start", "end"],
-    "instruments": ["doc_id", "item_id", "title", "action", "issued", "start", "end"],
+    "instruments": ["doc_id", "item_id", "title", "action", "start", "end", "issued"],
 }
 
 
@@ -37,7 +37,8 @@ def document_rows(doc: Document) -> dict[str, list[dict[str, object]]]:
         for q in it.quantities:
             rows["quantities"].append({**base, "text": t[q.start:q.end], "value": q.value,
                                        "value_max": q.value_max, "unit": q.unit, "qualifier": q.qualifier,
-                                       "subject": q.subject, "start": q.start, "end": q.end})
+                                       "subject": q.subject, "start": q.start, "end": q.end,
+                                       "part_of": _part_of(it.quantities, q, doc.text)})
         for d in it.deadlines:
             rows["deadlines"].append({**base, "text": t[d.start:d.end], "date": d.date or "",
                                       "granularity": d.granularity, "recurring": d.recurring,
@@ -49,6 +50,14 @@ def document_rows(doc: Document) -> dict[str, list[dict[str, object]]]:
             rows["instruments"].append({**base, "title": ins.title, "action": ins.action,
                                         "issued": ins.issued, "start": ins.start, "end": ins.end})
     return rows
+
+
+def _part_of(quantities: list[Quantity], q: Quantity, text: str) -> str:
+    """The total a breakdown belongs to, as its span text (其中幼儿园37所 -> 101所)."""
+    if q.part_of is None:
+        return ""
+    total = quantities[q.part_of]
+    return text[total.start : total.end]
 
 
 def document_row(result: DocResult, fmt: str = "") -> dict[str, object]:
