@@ -9,8 +9,8 @@ from pathlib import Path
 
 from .model import Document
 
-FIELDS = ["items", "lead_departments", "departments", "quantities", "deadlines", "instruments",
-          "instrument_actions"]
+FIELDS = ["items", "lead_departments", "departments", "quantities", "quantity_subjects", "deadlines",
+          "instruments", "instrument_actions"]
 
 
 @dataclass(slots=True)
@@ -74,6 +74,7 @@ def predicted_keys(doc: Document) -> dict[str, list[Hashable]]:
                 keys["lead_departments"].append((p, d.name))
         for q in it.quantities:
             keys["quantities"].append((p, _num(q.value), q.unit))
+            keys["quantity_subjects"].append((p, _num(q.value), q.unit, q.subject))
         for dl in it.deadlines:
             keys["deadlines"].append((p, dl.date, dl.granularity))
         for ins in it.instruments:
@@ -95,6 +96,7 @@ def gold_keys(gold: dict[str, object]) -> dict[str, list[Hashable]]:
             keys["departments"].append((p, name, "co"))
         for q in it.get("quantities", []):
             keys["quantities"].append((p, _num(q["value"]), q.get("unit", "")))
+            keys["quantity_subjects"].append((p, _num(q["value"]), q.get("unit", ""), q.get("subject", "")))
         for d in it.get("deadlines", []):
             keys["deadlines"].append((p, d.get("date"), d.get("granularity")))
         for ins in it.get("instruments", []):
