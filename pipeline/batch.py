@@ -1,9 +1,18 @@
-"""Many files -> one DocResult each; a bad file never stops the batch."""
+"""Many files -> one DocResult each, in input order; a bad file never stops the batch.
+
+Work runs in a pool of worker processes (each loads the pipeline once) or on a Dask cluster; results
+come back in input order whatever the number of workers, so the tables are the same for any ``jobs``.
+"""
 from __future__ import annotations
 
+import glob
 import os
-from collections.abc import Iterable, Iterator
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .errors import PlanscopeError
 from .ingest import DEFAULT_MAX_BYTES, read
@@ -11,22 +20,34 @@ from .model import DocResult, Document
 from .structure import parse
 
 SUPPORTED_SUFFIXES = {".txt", ".docx", ".pdf", ".html", ".htm", ".shtml", ".doc", ".wps"}
+DEFAULT_TIMEOUT = 120.0
+ENGINES = ("local", "dask")
 
 
-def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files as given, folders searched recursively (sorted, hidden files and README/gold skipped)."""
+def expand_paths(paths: Iterable[str | os.PathLike[str]], *, from_list: str | os.PathLike[str] | None = None
+                 ) -> list[Path]:
+    """Files as given, folders searched recursively, globs expanded, plus the lines of ``from_list``.
+
+    Inside folders only plan-like suffixes are taken (hidden files and ``gold/`` folders are skipped);
+    a file named explicitly is always taken, so an unsupported one gets its error row.
+    """
+    items = [str(p) for p in paths]
+    if from_list is not None:
+        base = Path(from_list).parent
+        for line in Path(from_list).read_text(encoding="utf-8-sig").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                items.append(line if Path(line).is_absolute() else str(base / line))
     files: list[Path] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
+    for item in items:
+        path = Path(item)
+        if not path.exists() and any(ch in item for ch in "*?["):
+            files.extend(Path(p) for p in sorted(glob.glob(item, recursive=True)) if Path(p).is_file())
+        elif path.is_dir():
             for f in sorted(path.rglob("*")):
                 rel = f.relative_to(path).parts
-                if (
-                    f.is_file()
-                    and f.suffix.lower() in SUPPORTED_SUFFIXES
-                    and not any(part.startswith(".") for part in rel)
-                    and "gold" not in rel[:-1]
-                ):
+                if (f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                        and not any(part.startswith(".") for part in rel) and "gold" not in rel[:-1]):
                     files.append(f)
         else:
             files.append(path)
@@ -48,23 +69,125 @@ def unique_ids(files: list[Path]) -> list[str]:
 def process_file(path: str | os.PathLike[str], *, doc_id: str | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read, structure and extract one plan; raises PlanscopeError for bad input."""
-    raw = read(path, max_bytes=max_bytes)
-    doc = parse(raw, doc_id=doc_id or Path(path).stem)
     from .extract import extract
 
-    return extract(doc)
+    raw = read(path, max_bytes=max_bytes)
+    return extract(parse(raw, doc_id=doc_id or Path(path).stem))
 
 
-def run(paths: Iterable[str | os.PathLike[str]], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[DocResult]:
-    """Yield one DocResult per input file, in input order; errors become ``status="error"`` results."""
-    files = expand_paths(paths)
-    for f, doc_id in zip(files, unique_ids(files)):
-        try:
-            doc = process_file(f, doc_id=doc_id, max_bytes=max_bytes)
-        except PlanscopeError as exc:
-            yield DocResult(source=str(f), doc_id=doc_id, status="error", error=str(exc))
-        except Exception as exc:  # our bug: report it against the file and go on
-            yield DocResult(source=str(f), doc_id=doc_id, status="error",
-                            error=f"{f}: internal error ({type(exc).__name__}: {exc}); please report it")
-        else:
-            yield DocResult(source=str(f), doc_id=doc_id, status="ok", document=doc)
+class FileTimeout(PlanscopeError):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float | None, label: str) -> Iterator[None]:
+    # SIGALRM only works in a process's main thread (pool workers, the CLI); Dask runs tasks in threads,
+    # where the cluster's own task management has to bound a stuck file instead.
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise FileTimeout(f"{label}: processing took longer than {seconds:g} s and was stopped; "
+                          "raise the limit with --timeout if the file is a genuine plan")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def process_task(task: tuple[str, str, int, float | None]) -> DocResult:
+    """One unit of batch work: never raises, always returns the file's DocResult."""
+    path, doc_id, max_bytes, timeout = task
+    try:
+        with _time_limit(timeout, path):
+            doc = process_file(path, doc_id=doc_id, max_bytes=max_bytes)
+    except PlanscopeError as exc:
+        return DocResult(source=path, doc_id=doc_id, status="error", error=str(exc))
+    except MemoryError:
+        return DocResult(source=path, doc_id=doc_id, status="error",
+                         error=f"{path}: ran out of memory while processing the file")
+    except RecursionError:
+        return DocResult(source=path, doc_id=doc_id, status="error",
+                         error=f"{path}: the file is nested too deeply to process")
+    except Exception as exc:  # our bug: report it against the file and go on
+        return DocResult(source=path, doc_id=doc_id, status="error",
+                         error=f"{path}: internal error ({type(exc).__name__}: {exc}); please report it")
+    return DocResult(source=path, doc_id=doc_id, status="ok", document=doc)
+
+
+def _init_worker() -> None:
+    import pipeline.extract  # noqa: F401  -- load patterns once per worker, not once per file
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+
+
+def _local(tasks: list[tuple[str, str, int, float | None]], jobs: int) -> Iterator[DocResult]:
+    if jobs <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            yield process_task(t)
+        return
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with ctx.Pool(jobs, initializer=_init_worker, maxtasksperchild=500) as pool:
+        chunk = max(1, min(16, len(tasks) // (jobs * 8)))
+        yield from pool.imap(process_task, tasks, chunksize=chunk)
+
+
+def _dask(tasks: list[tuple[str, str, int, float | None]], jobs: int, scheduler: str | None) -> Iterator[DocResult]:
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise PlanscopeError("the Dask engine needs dask[distributed]: pip install 'planscope[dask]'") from None
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        window = max(64, 16 * jobs)  # bounded number of results in flight keeps memory flat
+        for i in range(0, len(tasks), window):
+            futures = client.map(process_task, tasks[i : i + window], pure=False)
+            for fut in futures:
+                yield fut.result()
+                fut.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def run(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    from_list: str | os.PathLike[str] | None = None,
+    reuse: Callable[[Path, str], DocResult | None] | None = None,
+) -> Iterator[DocResult]:
+    """Yield one DocResult per input file, in input order; errors become ``status="error"`` results.
+
+    ``reuse(path, doc_id)`` may return a stored result for a file already done (``--resume``); only the
+    other files are processed.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    files = expand_paths(paths, from_list=from_list)
+    ids = unique_ids(files)
+    stored: list[DocResult | None] = [reuse(f, i) if reuse else None for f, i in zip(files, ids)]
+    tasks = [(str(f), i, max_bytes, timeout) for f, i, s in zip(files, ids, stored) if s is None]
+    jobs = max(1, jobs)
+    fresh = _dask(tasks, jobs, scheduler) if engine == "dask" else _local(tasks, jobs)
+    for s in stored:
+        yield s if s is not None else next(fresh)
+    for _ in fresh:  # pragma: no cover - lengths always agree; drain so the pool shuts down cleanly
+        pass

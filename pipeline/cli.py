@@ -2,30 +2,65 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from .errors import PlanscopeError
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from .batch import run
-    from .export import to_tables, write_tables, write_texts
+    from .batch import expand_paths, run
+    from .export import TableWriter
+    from .resume import ResultStore
 
-    results = list(run(args.paths, max_bytes=int(args.max_size * 1024 * 1024)))
-    if not results:
-        raise PlanscopeError("no input files found in " + ", ".join(args.paths))
-    tables = to_tables(results)
-    write_tables(tables, args.output)
-    write_texts(results, args.output)
-    errors = [r for r in results if r.status != "ok"]
-    for r in errors:
-        print(f"error: {r.error}", file=sys.stderr)
+    if not args.paths and not args.from_list:
+        raise PlanscopeError("give plan files or folders, or --from-list FILE")
+    total = len(expand_paths(args.paths, from_list=args.from_list))
+    if total == 0:
+        raise PlanscopeError("no input files found in " + ", ".join(args.paths or [args.from_list]))
+    store = ResultStore(args.output)
+    results = run(args.paths, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
+                  max_bytes=int(args.max_size * 1024 * 1024), timeout=args.timeout or None,
+                  from_list=args.from_list, reuse=store.get if args.resume else None)
+    errors = resumed = 0
+    with TableWriter(args.output) as writer, _progress(total, quiet=args.quiet) as advance:
+        for res in results:
+            writer.write(res)
+            store.put(res)
+            if res.status != "ok":
+                errors += 1
+                print(f"error: {res.error}", file=sys.stderr)
+            resumed += bool(res.extra.get("resumed"))
+            advance(errors)
     if not args.quiet:
-        n_items = len(tables["items"])
-        print(f"{len(results) - len(errors)} ok, {len(errors)} error(s), {n_items} items -> {args.output}")
+        done = writer.counts["documents"]
+        print(f"{done - errors} ok ({resumed} resumed), {errors} error(s), {writer.counts['items']} items, "
+              f"{writer.counts['quantities']} quantities -> {args.output}/", file=sys.stderr)
     return 1 if errors and args.strict else 0
+
+
+@contextmanager
+def _progress(total: int, *, quiet: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar (files, rate, errors) on a terminal; silent otherwise or with --quiet."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda errors: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("extract"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[rate]:.1f} files/s  errors: {task.fields[errors]}"),
+                  TimeRemainingColumn(), transient=False) as bar:
+        task = bar.add_task("extract", total=total, rate=0.0, errors=0)
+        start = time.perf_counter()
+
+        def advance(errors: int) -> None:
+            done = bar.tasks[0].completed + 1
+            bar.update(task, advance=1, errors=errors, rate=done / max(time.perf_counter() - start, 1e-6))
+
+        yield advance
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -40,11 +75,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="planscope", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("extract", help="split plans into items and extract what they commit to; write tables")
-    ex.add_argument("paths", nargs="+", help="plan files or folders (searched recursively)")
+    ex.add_argument("paths", nargs="*", help="plan files, folders (searched recursively) or globs")
     ex.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs)")
+    ex.add_argument("--from-list", metavar="FILE", help="also read the paths listed in FILE, one per line")
+    ex.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                    help="worker processes (default: all cores)")
+    ex.add_argument("--engine", choices=["local", "dask"], default="local",
+                    help="run locally (default) or on a Dask cluster")
+    ex.add_argument("--scheduler", metavar="ADDRESS",
+                    help="Dask scheduler address (with --engine dask; default: start a LocalCluster)")
+    ex.add_argument("--resume", action="store_true",
+                    help="skip files already done in DIR (by content hash); edited files are redone")
     ex.add_argument("--strict", action="store_true", help="exit non-zero when any file fails")
-    ex.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    ex.add_argument("--max-size", type=float, default=50, help="skip files larger than this many MB (default 50)")
+    ex.add_argument("--quiet", action="store_true", help="no progress bar or summary, only errors")
+    ex.add_argument("--max-size", type=float, default=50, help="refuse files larger than this many MB (default 50)")
+    ex.add_argument("--timeout", type=float, default=120,
+                    help="seconds allowed per file before it is stopped with an error (default 120; 0 = none)")
     ex.set_defaults(func=_extract)
     ev = sub.add_parser("eval", help="score extraction against the gold annotations (P/R/F1 per field)")
     ev.add_argument("--gold", default="corpus/gold", help="folder of gold JSON files (default corpus/gold)")

@@ -102,6 +102,50 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *, format
     return written
 
 
+class TableWriter:
+    """Streams rows to the CSV tables as results arrive, so memory stays flat over any number of files."""
+
+    def __init__(self, out_dir: str | Path) -> None:
+        import csv
+
+        self.out = Path(out_dir)
+        (self.out / "text").mkdir(parents=True, exist_ok=True)
+        self._files = {name: open(self.out / f"{name}.csv", "w", encoding="utf-8-sig", newline="")
+                       for name in COLUMNS}
+        self._writers = {name: csv.DictWriter(fh, fieldnames=COLUMNS[name], extrasaction="ignore")
+                         for name, fh in self._files.items()}
+        for w in self._writers.values():
+            w.writeheader()
+        self.counts = {name: 0 for name in COLUMNS}
+
+    def write(self, result: DocResult) -> None:
+        """Append one document's rows to every table and its text to ``text/<doc_id>.txt``."""
+        self._writers["documents"].writerow(_csv_row(document_row(result, Path(result.source).suffix.lstrip(".").lower())))
+        self.counts["documents"] += 1
+        if result.document is None:
+            return
+        for name, rows in document_rows(result.document).items():
+            for row in rows:
+                self._writers[name].writerow(_csv_row(row))
+            self.counts[name] += len(rows)
+        (self.out / "text" / f"{result.doc_id}.txt").write_text(result.document.text, encoding="utf-8")
+
+    def close(self) -> None:
+        for fh in self._files.values():
+            fh.close()
+
+    def __enter__(self) -> "TableWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _csv_row(row: dict[str, object]) -> dict[str, object]:
+    # Same cell text as pandas' to_csv: None -> empty, bools as True/False.
+    return {k: ("" if v is None else v) for k, v in row.items()}
+
+
 def write_texts(results: Iterable[DocResult], out_dir: str | Path) -> None:
     """Write each document's normalised text to ``DIR/text/<doc_id>.txt`` (offsets point into it)."""
     text_dir = Path(out_dir) / "text"

@@ -141,3 +141,28 @@ class TargetChange:
     old_value: float | None
     new_value: float | None
     change: str
+
+
+def document_to_dict(doc: Document) -> dict[str, Any]:
+    """A JSON-ready dict of the whole document (text, metadata, items and their extractions)."""
+    from dataclasses import asdict
+
+    return asdict(doc)
+
+
+def document_from_dict(data: dict[str, Any]) -> Document:
+    """Rebuild a Document from :func:`document_to_dict` output."""
+    items = []
+    for it in data.get("items", []):
+        items.append(Item(
+            **{k: v for k, v in it.items() if k not in ("cells", "quantities", "deadlines", "departments", "instruments")},
+            cells={k: (v[0], v[1]) for k, v in it.get("cells", {}).items()},
+            quantities=[Quantity(**q) for q in it.get("quantities", [])],
+            deadlines=[Deadline(**d) for d in it.get("deadlines", [])],
+            departments=[Department(**d) for d in it.get("departments", [])],
+            instruments=[Instrument(**i) for i in it.get("instruments", [])],
+        ))
+    fields = {k: v for k, v in data.items() if k != "items"}
+    if fields.get("preamble") is not None:
+        fields["preamble"] = tuple(fields["preamble"])
+    return Document(**fields, items=items)
