@@ -21,6 +21,17 @@ COLUMNS: dict[str, list[str]] = {
 }
 
 
+# OWASP CSV injection: a cell starting with one of these runs as a formula in Excel / LibreOffice.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise(value: object) -> object:
+    """Prefix text that a spreadsheet would run as a formula with ``'``; numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def document_rows(doc: Document) -> dict[str, list[dict[str, object]]]:
     """All table rows that one document contributes (everything except its documents.csv row)."""
     rows: dict[str, list[dict[str, object]]] = {k: [] for k in COLUMNS if k != "documents"}
@@ -94,7 +105,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *, format
         if fmt == "csv":
             for name, df in tables.items():
                 path = out / f"{name}.csv"
-                df.to_csv(path, index=False, encoding="utf-8-sig")
+                safe_frame(df).to_csv(path, index=False, encoding="utf-8-sig")
                 written.append(path)
         else:
             valid = "csv"
@@ -143,7 +154,16 @@ class TableWriter:
 
 def _csv_row(row: dict[str, object]) -> dict[str, object]:
     # Same cell text as pandas' to_csv: None -> empty, bools as True/False.
-    return {k: ("" if v is None else v) for k, v in row.items()}
+    return {k: ("" if v is None else neutralise(v)) for k, v in row.items()}
+
+
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells cannot run as spreadsheet formulas (numeric columns untouched)."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = out[col].map(neutralise)
+    return out
 
 
 def write_texts(results: Iterable[DocResult], out_dir: str | Path) -> None:

@@ -34,6 +34,7 @@ _RANK["row"] = 7
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 _SENTENCE_END = "。！？"
+_MARKER_START = re.compile(rf"[第（\d{CN_NUMERAL_CHARS}]")
 _INLINE_LEFT = "。；！？）\n"
 _ROW = re.compile(r"(?P<n>\d{1,3})\s*\|")
 _ATTACHMENT = re.compile(r"附件\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,2})[：:]?\s*$")
@@ -165,7 +166,8 @@ def _line_markers(text: str, body_start: int) -> list[_Marker]:
             continue
         if "|" in line:
             cells = [c.strip() for c in line.split("|")]
-            if any(c in ("序号", "编号") for c in cells) or (header is None and not cells[0].isdigit()):
+            short = len(cells) >= 3 and all(0 < len(c) <= 8 for c in cells)
+            if any(c in ("序号", "编号") for c in cells) or (short and not cells[0].isdigit()):
                 header = cells
                 continue
             row = _ROW.match(line)
@@ -185,10 +187,9 @@ def _line_markers(text: str, body_start: int) -> list[_Marker]:
 
 def _inline_markers(text: str, body_start: int) -> list[_Marker]:
     candidates = []
-    for i in range(body_start, len(text)):
+    for found in _MARKER_START.finditer(text, body_start):
+        i = found.start()
         ch = text[i]
-        if ch not in "第（" and not ch.isdigit() and ch not in CN_NUMERAL_CHARS:
-            continue
         after_sentence = i == body_start or text[i - 1] in _INLINE_LEFT
         m = _match_marker(text, i)
         # Bracketed markers are distinctive enough to find after any character; bare ones (一、 1.)
