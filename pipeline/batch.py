@@ -100,9 +100,21 @@ def _time_limit(seconds: float | None, label: str) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def process_task(task: tuple[str, str, int, float | None]) -> DocResult:
-    """One unit of batch work: never raises, always returns the file's DocResult."""
-    path, doc_id, max_bytes, timeout = task
+Task = tuple[str, str, int, "float | None", "Callable[[DocResult], DocResult] | None"]
+
+
+def process_task(task: Task) -> DocResult:
+    """One unit of batch work: never raises, always returns the file's DocResult.
+
+    ``finish`` (the task's last element) runs in the worker on the result, e.g. to render output rows
+    there instead of in the single writing process.
+    """
+    path, doc_id, max_bytes, timeout, finish = task
+    result = _process(path, doc_id, max_bytes, timeout)
+    return finish(result) if finish is not None else result
+
+
+def _process(path: str, doc_id: str, max_bytes: int, timeout: float | None) -> DocResult:
     try:
         with _time_limit(timeout, path):
             doc = process_file(path, doc_id=doc_id, max_bytes=max_bytes)
@@ -126,7 +138,7 @@ def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
 
 
-def _local(tasks: list[tuple[str, str, int, float | None]], jobs: int) -> Iterator[DocResult]:
+def _local(tasks: list[Task], jobs: int) -> Iterator[DocResult]:
     if jobs <= 1 or len(tasks) <= 1:
         for t in tasks:
             yield process_task(t)
@@ -139,7 +151,7 @@ def _local(tasks: list[tuple[str, str, int, float | None]], jobs: int) -> Iterat
         yield from pool.imap(process_task, tasks, chunksize=chunk)
 
 
-def _dask(tasks: list[tuple[str, str, int, float | None]], jobs: int, scheduler: str | None) -> Iterator[DocResult]:
+def _dask(tasks: list[Task], jobs: int, scheduler: str | None) -> Iterator[DocResult]:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
@@ -173,18 +185,19 @@ def run(
     timeout: float | None = DEFAULT_TIMEOUT,
     from_list: str | os.PathLike[str] | None = None,
     reuse: Callable[[Path, str], DocResult | None] | None = None,
+    finish: Callable[[DocResult], DocResult] | None = None,
 ) -> Iterator[DocResult]:
     """Yield one DocResult per input file, in input order; errors become ``status="error"`` results.
 
     ``reuse(path, doc_id)`` may return a stored result for a file already done (``--resume``); only the
-    other files are processed.
+    other files are processed. ``finish`` runs on each fresh result inside the worker.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     files = expand_paths(paths, from_list=from_list)
     ids = unique_ids(files)
     stored: list[DocResult | None] = [reuse(f, i) if reuse else None for f, i in zip(files, ids)]
-    tasks = [(str(f), i, max_bytes, timeout) for f, i, s in zip(files, ids, stored) if s is None]
+    tasks: list[Task] = [(str(f), i, max_bytes, timeout, finish) for f, i, s in zip(files, ids, stored) if s is None]
     jobs = max(1, jobs)
     fresh = _dask(tasks, jobs, scheduler) if engine == "dask" else _local(tasks, jobs)
     for s in stored:

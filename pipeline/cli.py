@@ -13,7 +13,7 @@ from .errors import PlanscopeError
 
 def _extract(args: argparse.Namespace) -> int:
     from .batch import expand_paths, run
-    from .export import TableWriter
+    from .export import CsvFinisher, TableWriter
     from .resume import ResultStore
 
     if not args.paths and not args.from_list:
@@ -24,12 +24,12 @@ def _extract(args: argparse.Namespace) -> int:
     store = ResultStore(args.output)
     results = run(args.paths, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
                   max_bytes=int(args.max_size * 1024 * 1024), timeout=args.timeout or None,
-                  from_list=args.from_list, reuse=store.get if args.resume else None)
+                  from_list=args.from_list, reuse=store.get if args.resume else None,
+                  finish=CsvFinisher(args.output))
     errors = resumed = 0
     with TableWriter(args.output) as writer, _progress(total, quiet=args.quiet) as advance:
         for res in results:
             writer.write(res)
-            store.put(res)
             if res.status != "ok":
                 errors += 1
                 print(f"error: {res.error}", file=sys.stderr)

@@ -113,33 +113,64 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *, format
     return written
 
 
+def render_csv(result: DocResult) -> dict[str, tuple[str, int]]:
+    """CSV text (no header) and row count of each table for one result; done in the worker process."""
+    import csv
+    import io
+
+    tables: dict[str, list[dict[str, object]]] = {
+        "documents": [document_row(result, Path(result.source).suffix.lstrip(".").lower())]}
+    if result.document is not None:
+        tables.update(document_rows(result.document))
+    out = {}
+    for name, rows in tables.items():
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=COLUMNS[name], extrasaction="ignore")
+        for row in rows:
+            writer.writerow(_csv_row(row))
+        out[name] = (buf.getvalue(), len(rows))
+    return out
+
+
+class CsvFinisher:
+    """Worker-side last step of ``planscope extract``: write the text file, keep the result for
+    ``--resume``, render the CSV rows, and send back only those (not the whole Document)."""
+
+    def __init__(self, out_dir: str | Path) -> None:
+        self.out_dir = str(out_dir)
+
+    def __call__(self, result: DocResult) -> DocResult:
+        from .resume import ResultStore
+
+        if result.document is not None:
+            text_dir = Path(self.out_dir) / "text"
+            text_dir.mkdir(parents=True, exist_ok=True)
+            (text_dir / f"{result.doc_id}.txt").write_text(result.document.text, encoding="utf-8")
+            ResultStore(self.out_dir).put(result)
+        result.extra["csv"] = render_csv(result)
+        result.document = None
+        return result
+
+
 class TableWriter:
     """Streams rows to the CSV tables as results arrive, so memory stays flat over any number of files."""
 
     def __init__(self, out_dir: str | Path) -> None:
-        import csv
-
         self.out = Path(out_dir)
         (self.out / "text").mkdir(parents=True, exist_ok=True)
         self._files = {name: open(self.out / f"{name}.csv", "w", encoding="utf-8-sig", newline="")
                        for name in COLUMNS}
-        self._writers = {name: csv.DictWriter(fh, fieldnames=COLUMNS[name], extrasaction="ignore")
-                         for name, fh in self._files.items()}
-        for w in self._writers.values():
-            w.writeheader()
+        for name, fh in self._files.items():
+            fh.write(",".join(COLUMNS[name]) + "\r\n")
         self.counts = {name: 0 for name in COLUMNS}
 
     def write(self, result: DocResult) -> None:
-        """Append one document's rows to every table and its text to ``text/<doc_id>.txt``."""
-        self._writers["documents"].writerow(_csv_row(document_row(result, Path(result.source).suffix.lstrip(".").lower())))
-        self.counts["documents"] += 1
-        if result.document is None:
-            return
-        for name, rows in document_rows(result.document).items():
-            for row in rows:
-                self._writers[name].writerow(_csv_row(row))
-            self.counts[name] += len(rows)
-        (self.out / "text" / f"{result.doc_id}.txt").write_text(result.document.text, encoding="utf-8")
+        """Append one result's rows to every table (rendering them here unless a worker did)."""
+        if "csv" not in result.extra:
+            result = CsvFinisher(self.out)(result)
+        for name, (chunk, n) in result.extra["csv"].items():
+            self._files[name].write(chunk)
+            self.counts[name] += n
 
     def close(self) -> None:
         for fh in self._files.values():

@@ -81,7 +81,7 @@ def test_batch_time_limit_gives_error_row(tmp_path: Path, monkeypatch: pytest.Mo
         time.sleep(5)
 
     monkeypatch.setattr(batch, "process_file", slow)
-    res = process_task((str(CORPUS / "changzhou_edu_2022.txt"), "seed", 10**6, 0.2))
+    res = process_task((str(CORPUS / "changzhou_edu_2022.txt"), "seed", 10**6, 0.2, None))
     assert res.status == "error" and "longer than 0.2 s" in res.error and "changzhou_edu_2022.txt" in res.error
 
 
