@@ -1,4 +1,4 @@
-"""Thin command line over the library: ``planscope extract|eval``."""
+"""Thin command line over the library: ``planscope extract|eval|compare``."""
 from __future__ import annotations
 
 import argparse
@@ -7,15 +7,18 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from .errors import PlanscopeError
+from .model import Document
 
 
 def _extract(args: argparse.Namespace) -> int:
     from .batch import expand_paths, run
-    from .export import CsvFinisher, TableWriter
+    from .export import CsvFinisher, TableWriter, convert_csv_tables, parse_formats
     from .resume import ResultStore
 
+    formats = parse_formats(args.format)
     if not args.paths and not args.from_list:
         raise PlanscopeError("give plan files or folders, or --from-list FILE")
     total = len(expand_paths(args.paths, from_list=args.from_list))
@@ -27,7 +30,7 @@ def _extract(args: argparse.Namespace) -> int:
                   from_list=args.from_list, reuse=store.get if args.resume else None,
                   finish=CsvFinisher(args.output))
     errors = resumed = 0
-    with TableWriter(args.output) as writer, _progress(total, quiet=args.quiet) as advance:
+    with TableWriter(args.output, headers=args.headers) as writer, _progress(total, quiet=args.quiet) as advance:
         for res in results:
             writer.write(res)
             if res.status != "ok":
@@ -35,6 +38,7 @@ def _extract(args: argparse.Namespace) -> int:
                 print(f"error: {res.error}", file=sys.stderr)
             resumed += bool(res.extra.get("resumed"))
             advance(errors)
+    convert_csv_tables(args.output, formats)
     if not args.quiet:
         done = writer.counts["documents"]
         print(f"{done - errors} ok ({resumed} resumed), {errors} error(s), {writer.counts['items']} items, "
@@ -63,11 +67,79 @@ def _progress(total: int, *, quiet: bool) -> Iterator[Callable[[int], None]]:
         yield advance
 
 
+def _report(args: argparse.Namespace) -> int:
+    from .batch import run
+    from .report.extraction import render_extraction
+
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    errors = 0
+    for res in run(args.paths, jobs=1):
+        if res.document is None:
+            errors += 1
+            print(f"error: {res.error}", file=sys.stderr)
+            continue
+        page = out / f"{res.doc_id}.html"
+        page.write_text(render_extraction(res.document), encoding="utf-8")
+        if not args.quiet:
+            print(f"{page}", file=sys.stderr)
+    return 1 if errors and args.strict else 0
+
+
 def _eval(args: argparse.Namespace) -> int:
     from .evaluate import evaluate, format_report
 
     results = evaluate(args.gold, args.corpus)
     print(format_report(results, misses=not args.no_misses))
+    return 0
+
+
+def _read_plan(path: str, doc_id: str) -> Document:
+    """One plan for ``compare``; any failure becomes a one-line PlanscopeError naming the file."""
+    from .batch import process_file
+
+    if os.path.isdir(path):
+        raise PlanscopeError(f"{path}: is a folder; compare takes plan files, oldest first")
+    try:
+        doc = process_file(path, doc_id=doc_id)
+    except PlanscopeError as exc:
+        message = " ".join(str(exc).split())
+        raise PlanscopeError(message if path in message else f"{path}: {message}") from None
+    except Exception as exc:  # our bug, but still say which file triggered it
+        raise PlanscopeError(f"{path}: internal error ({type(exc).__name__}: {exc}); please report it") from exc
+    if not doc.items:
+        raise PlanscopeError(f"{path}: no numbered items found (一、 / （一） / 1. …); is this a work plan?")
+    return doc
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from .batch import unique_ids
+    from .compare import compare, comparison_tables
+    from .export import safe_frame
+    from .report import render_comparison
+
+    if len(args.paths) < 2:
+        raise PlanscopeError("compare needs at least two plans: OLD NEW [MORE...], oldest first")
+    ids = unique_ids([Path(p) for p in args.paths])
+    docs = [_read_plan(p, doc_id) for p, doc_id in zip(args.paths, ids)]
+    years = [d.year for d in docs if d.year is not None]
+    if years != sorted(years):
+        print("planscope: warning: the plans' years are not in chronological order "
+              f"({', '.join(str(d.year) for d in docs)}); compare reads them in the order given", file=sys.stderr)
+    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
+        raise PlanscopeError(f"--threshold must be between 0 and 1, not {args.threshold}")
+    cmp = compare(docs) if args.threshold is None else compare(docs, threshold=args.threshold)
+    tables = comparison_tables(cmp)
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    names = ["alignment", "target_changes"] + (["trajectories"] if len(docs) >= 3 else [])
+    for name in names:
+        safe_frame(tables[name]).to_csv(out / f"{name}.csv", encoding="utf-8-sig", index=False)
+    (out / "report.html").write_text(render_comparison(cmp, docs), encoding="utf-8")
+    if not args.quiet:
+        status = tables["alignment"]["status"].value_counts()
+        counts = ", ".join(f"{status.get(s, 0)} {s}" for s in ("unchanged", "modified", "new", "dropped"))
+        print(f"{counts}; {len(tables['target_changes'])} target change(s) -> {out}/", file=sys.stderr)
     return 0
 
 
@@ -91,12 +163,29 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-size", type=float, default=50, help="refuse files larger than this many MB (default 50)")
     ex.add_argument("--timeout", type=float, default=120,
                     help="seconds allowed per file before it is stopped with an error (default 120; 0 = none)")
+    ex.add_argument("--format", default="csv",
+                    help="comma list of csv,xlsx,json,parquet (default csv; CSVs are always written)")
+    ex.add_argument("--headers", choices=["en", "zh"], default="en",
+                    help="column names in English (default, the documented contract) or Chinese")
     ex.set_defaults(func=_extract)
+    rp = sub.add_parser("report", help="write one HTML page per plan with every extracted span highlighted")
+    rp.add_argument("paths", nargs="+", help="plan files or folders")
+    rp.add_argument("-o", "--output", default="outputs/report", help="output folder (default outputs/report)")
+    rp.add_argument("--strict", action="store_true", help="exit non-zero when any file fails")
+    rp.add_argument("--quiet", action="store_true", help="print only errors")
+    rp.set_defaults(func=_report)
     ev = sub.add_parser("eval", help="score extraction against the gold annotations (P/R/F1 per field)")
     ev.add_argument("--gold", default="corpus/gold", help="folder of gold JSON files (default corpus/gold)")
     ev.add_argument("--corpus", default="corpus", help="folder holding the annotated documents (default corpus)")
     ev.add_argument("--no-misses", action="store_true", help="print only the scores, not each miss")
     ev.set_defaults(func=_eval)
+    cm = sub.add_parser("compare", help="compare a plan with the issuer's earlier plans; write tables and report.html")
+    cm.add_argument("paths", nargs="+", metavar="PLAN", help="plan files in chronological order: OLD NEW [MORE...]")
+    cm.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs)")
+    cm.add_argument("--threshold", type=float, default=None,
+                    help="minimum similarity (0-1) for two items to count as the same item (default 0.3)")
+    cm.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    cm.set_defaults(func=_compare)
     return parser
 
 
@@ -106,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except PlanscopeError as exc:
+    except (PlanscopeError, ValueError) as exc:
         print(f"planscope: {exc}", file=sys.stderr)
         return 2
 

@@ -32,6 +32,39 @@ def neutralise(value: object) -> object:
     return value
 
 
+# --headers zh: column names for readers who do not work in English.
+ZH_HEADERS = {
+    "doc_id": "文件", "source": "来源路径", "format": "格式", "title": "标题", "issuer": "发文机关", "year": "年份",
+    "n_items": "条目数", "status": "状态", "error": "错误", "encoding": "编码", "doc_number": "文号",
+    "item_id": "条目编号", "parent_id": "上级条目", "level": "层级", "label": "序号", "heading": "标题",
+    "text": "原文", "lead_departments": "牵头单位", "co_departments": "配合单位", "start": "起始位置",
+    "end": "结束位置", "value": "数值", "value_max": "数值上限", "unit": "单位", "qualifier": "限定词",
+    "subject": "指标对象", "part_of": "所属总数", "date": "日期", "granularity": "精度", "recurring": "周期性",
+    "department": "部门", "role": "角色", "action": "动作", "issued": "拟出台",
+    "old_doc": "旧文件", "new_doc": "新文件", "old_item_id": "旧条目编号", "new_item_id": "新条目编号",
+    "old_heading": "旧标题", "new_heading": "新标题", "similarity": "相似度", "old_value": "旧值",
+    "new_value": "新值", "change": "变化",
+}
+FORMATS = ("csv", "xlsx", "json", "parquet")
+XLSX_MAX_ROWS = 1_048_575
+
+
+def header_names(columns: list[str], headers: str = "en") -> list[str]:
+    """Column names as written: the contract's English names, or Chinese ones with ``headers="zh"``."""
+    if headers not in ("en", "zh"):
+        raise ValueError(f"headers must be 'en' or 'zh', not {headers!r}")
+    return [ZH_HEADERS.get(c, c) for c in columns] if headers == "zh" else list(columns)
+
+
+def parse_formats(spec: str) -> list[str]:
+    """``"csv,xlsx"`` -> ["csv", "xlsx"]; unknown names raise ValueError listing the valid ones."""
+    formats = [f.strip().lower() for f in spec.split(",") if f.strip()]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise ValueError(f"--format takes a comma list of {', '.join(FORMATS)}; got {spec!r}")
+    return formats
+
+
 def document_rows(doc: Document) -> dict[str, list[dict[str, object]]]:
     """All table rows that one document contributes (everything except its documents.csv row)."""
     rows: dict[str, list[dict[str, object]]] = {k: [] for k in COLUMNS if k != "documents"}
@@ -96,21 +129,82 @@ def to_tables(results: Iterable[DocResult]) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *, formats: Iterable[str] = ("csv",)) -> list[Path]:
-    """Write every table in each requested format; returns the files written."""
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *, formats: Iterable[str] = ("csv",),
+                 headers: str = "en", workbook: str = "planscope.xlsx") -> list[Path]:
+    """Write every table in each requested format; returns the files written.
+
+    csv: ``<table>.csv`` (UTF-8 with BOM); xlsx: one workbook, a sheet per table; json: ``<table>.json``
+    (records); parquet: ``<table>.parquet``. Text cells that a spreadsheet would run are neutralised.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    named = {name: _renamed(safe_frame(df), headers) for name, df in tables.items()}
     written = []
     for fmt in formats:
         if fmt == "csv":
-            for name, df in tables.items():
-                path = out / f"{name}.csv"
-                safe_frame(df).to_csv(path, index=False, encoding="utf-8-sig")
-                written.append(path)
+            for name, df in named.items():
+                df.to_csv(out / f"{name}.csv", index=False, encoding="utf-8-sig")
+                written.append(out / f"{name}.csv")
+        elif fmt == "xlsx":
+            written.append(write_xlsx(named, out / workbook))
+        elif fmt == "json":
+            for name, df in named.items():
+                df.to_json(out / f"{name}.json", orient="records", force_ascii=False, indent=1)
+                written.append(out / f"{name}.json")
+        elif fmt == "parquet":
+            for name, df in named.items():
+                df.to_parquet(out / f"{name}.parquet", index=False)
+                written.append(out / f"{name}.parquet")
         else:
-            valid = "csv"
-            raise ValueError(f"format must be one of {valid}, not {fmt!r}")
+            raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     return written
+
+
+def _renamed(df: pd.DataFrame, headers: str) -> pd.DataFrame:
+    return df.rename(columns=dict(zip(df.columns, header_names(list(df.columns), headers))))
+
+
+def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:
+    """One workbook, a sheet per table: bold frozen header, autofilter, column widths fitted to content."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    for name, df in tables.items():
+        if len(df) > XLSX_MAX_ROWS:
+            from .errors import PlanscopeError
+
+            raise PlanscopeError(f"{name} has {len(df)} rows, more than an Excel sheet holds; use csv or parquet")
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        for name, df in tables.items():
+            df.to_excel(xw, sheet_name=name, index=False)
+            ws = xw.sheets[name]
+            ws.freeze_panes = "A2"
+            ws.auto_filter.ref = ws.dimensions
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+            for i, col in enumerate(df.columns, start=1):
+                sample = [str(col)] + [str(v) for v in df[col].head(200)]
+                # CJK characters take two columns of width
+                width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in v) for v in sample)
+                ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 6), 60)
+    return path
+
+
+def convert_csv_tables(out_dir: str | Path, formats: Iterable[str], *, names: Iterable[str] = COLUMNS,
+                       workbook: str = "planscope.xlsx") -> list[Path]:
+    """Write the streamed CSV tables in ``out_dir`` again in the other requested formats."""
+    extra = [f for f in formats if f != "csv"]
+    if not extra:
+        return []
+    out = Path(out_dir)
+    tables = {n: pd.read_csv(out / f"{n}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+              for n in names}
+    for df in tables.values():
+        for col in df.columns:
+            numeric = pd.to_numeric(df[col].where(df[col] != ""), errors="coerce")
+            if numeric.notna().sum() == (df[col] != "").sum() and (df[col] != "").any():
+                df[col] = numeric
+    return write_tables(tables, out, formats=extra, workbook=workbook)
 
 
 def render_csv(result: DocResult) -> dict[str, tuple[str, int]]:
@@ -155,13 +249,13 @@ class CsvFinisher:
 class TableWriter:
     """Streams rows to the CSV tables as results arrive, so memory stays flat over any number of files."""
 
-    def __init__(self, out_dir: str | Path) -> None:
+    def __init__(self, out_dir: str | Path, *, headers: str = "en") -> None:
         self.out = Path(out_dir)
         (self.out / "text").mkdir(parents=True, exist_ok=True)
         self._files = {name: open(self.out / f"{name}.csv", "w", encoding="utf-8-sig", newline="")
                        for name in COLUMNS}
         for name, fh in self._files.items():
-            fh.write(",".join(COLUMNS[name]) + "\r\n")
+            fh.write(",".join(header_names(COLUMNS[name], headers)) + "\r\n")
         self.counts = {name: 0 for name in COLUMNS}
 
     def write(self, result: DocResult) -> None:

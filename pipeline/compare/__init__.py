@@ -1,0 +1,159 @@
+"""Compare a plan with the same issuer's earlier plans: aligned items, target changes, trajectories.
+
+>>> cmp = compare([plan_2022, plan_2023])           # doctest: +SKIP
+>>> tables = comparison_tables(cmp)                  # doctest: +SKIP
+>>> tables["target_changes"][["subject", "old_value", "new_value", "change"]]  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import pandas as pd
+
+from ..model import Document, ItemAlignment, TargetChange
+from .align import DEFAULT_THRESHOLD, align_items
+from .changes import ItemChange, TargetDetail, item_changes, target_details
+from .trajectory import TrajectoryPoint, trajectories
+
+ALIGNMENT_COLUMNS = ["old_doc", "new_doc", "old_item_id", "new_item_id", "old_heading", "new_heading", "status",
+                     "similarity", "old_label", "new_label", "moved", "lead_change", "deadline_change",
+                     "instruments_added", "instruments_dropped", "text_changes"]
+TARGET_COLUMNS = ["old_doc", "new_doc", "old_item_id", "new_item_id", "subject", "unit", "old_value", "new_value",
+                  "change", "delta", "old_text", "new_text"]
+TRAJECTORY_COLUMNS = ["subject", "unit", "year", "value", "doc_id", "item_id", "target_id"]
+
+
+@dataclass(slots=True)
+class PairComparison:
+    """One consecutive pair of plans: its alignment, target changes and per-item details."""
+
+    old_doc: str
+    new_doc: str
+    alignments: list[ItemAlignment]
+    targets: list[TargetDetail]
+    items: list[ItemChange]
+    _by_pair: dict[tuple[str, str], ItemChange] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_pair = {(ch.old_item_id, ch.new_item_id): ch for ch in self.items}
+
+    def detail(self, old_item_id: str | None, new_item_id: str | None) -> ItemChange | None:
+        """The details of a matched pair, or None for a new or dropped item."""
+        if old_item_id is None or new_item_id is None:
+            return None
+        return self._by_pair.get((old_item_id, new_item_id))
+
+
+@dataclass(slots=True)
+class Comparison:
+    """The comparison of plans given in chronological order; lists cover every consecutive pair."""
+
+    documents: list[Document] = field(repr=False)
+    pairs: list[PairComparison]
+    trajectories: list[TrajectoryPoint]
+
+    @property
+    def alignments(self) -> list[ItemAlignment]:
+        """Alignment rows of every consecutive pair, pair after pair."""
+        return [a for p in self.pairs for a in p.alignments]
+
+    @property
+    def target_changes(self) -> list[TargetChange]:
+        """Target changes of every consecutive pair, pair after pair."""
+        return [t.change for p in self.pairs for t in p.targets]
+
+
+def compare(docs: list[Document], *, threshold: float = DEFAULT_THRESHOLD) -> Comparison:
+    """Align each plan with the next, report what changed, and follow targets across 3+ plans.
+
+    Args:
+        docs (list[Document]): extracted plans of one issuer, oldest first.
+        threshold (float): minimum item similarity for a match (see :func:`align.align_items`).
+    """
+    if len(docs) < 2:
+        raise ValueError(f"compare needs at least two plans, got {len(docs)}")
+    ids = [d.doc_id for d in docs]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"plans must have distinct doc_ids, got {ids}")
+    pairs = []
+    for old, new in pairwise(docs):
+        aligned = align_items(old, new, threshold=threshold)
+        pairs.append(PairComparison(old.doc_id, new.doc_id, aligned, target_details(old, new, aligned),
+                                    item_changes(old, new, aligned)))
+    tracks = trajectories(docs, [p.alignments for p in pairs]) if len(docs) >= 3 else []
+    return Comparison(list(docs), pairs, tracks)
+
+
+def _join(values: tuple[str, ...]) -> str:
+    return ";".join(values)
+
+
+def _text_changes(change: ItemChange | None) -> str:
+    if change is None:
+        return ""
+    parts = []
+    for op in change.diff:
+        if op.tag == "replace":
+            parts.append(f"{op.old} → {op.new}")
+        elif op.tag == "delete":
+            parts.append(f"删：{op.old}")
+        elif op.tag == "insert":
+            parts.append(f"增：{op.new}")
+    return ";".join(parts)
+
+
+def comparison_tables(cmp: Comparison) -> dict[str, pd.DataFrame]:
+    """The comparison as tables: ``alignment``, ``target_changes`` and ``trajectories`` (contract columns first)."""
+    docs = {d.doc_id: d for d in cmp.documents}
+    rows = []
+    for pair in cmp.pairs:
+        old, new = docs[pair.old_doc], docs[pair.new_doc]
+        old_items = {it.item_id: it for it in old.items}
+        new_items = {it.item_id: it for it in new.items}
+        for a in pair.alignments:
+            o = old_items.get(a.old_item_id or "")
+            n = new_items.get(a.new_item_id or "")
+            ch = pair.detail(a.old_item_id, a.new_item_id)
+            rows.append({
+                "old_doc": a.old_doc, "new_doc": a.new_doc, "old_item_id": a.old_item_id,
+                "new_item_id": a.new_item_id, "old_heading": old.heading(o) if o else "",
+                "new_heading": new.heading(n) if n else "", "status": a.status, "similarity": a.similarity,
+                "old_label": o.label if o else "", "new_label": n.label if n else "",
+                "moved": ch.moved if ch else None,
+                "lead_change": f"{_join(ch.leads_before)} → {_join(ch.leads_after)}" if ch and ch.lead_changed else "",
+                "deadline_change": (f"{_join(ch.deadlines_before)} → {_join(ch.deadlines_after)}"
+                                    if ch and ch.deadlines_moved else ""),
+                "instruments_added": _join(ch.instruments_added) if ch else "",
+                "instruments_dropped": _join(ch.instruments_dropped) if ch else "",
+                "text_changes": _text_changes(ch),
+            })
+    targets = []
+    for pair in cmp.pairs:
+        for t in pair.targets:
+            c = t.change
+            delta = c.new_value - c.old_value if c.old_value is not None and c.new_value is not None else None
+            targets.append({"old_doc": c.old_doc, "new_doc": c.new_doc, "old_item_id": c.old_item_id,
+                            "new_item_id": c.new_item_id, "subject": c.subject, "unit": c.unit,
+                            "old_value": c.old_value, "new_value": c.new_value, "change": c.change,
+                            "delta": delta, "old_text": t.old_text, "new_text": t.new_text})
+    tracks = [{"subject": p.subject, "unit": p.unit, "year": p.year, "value": p.value, "doc_id": p.doc_id,
+               "item_id": p.item_id, "target_id": p.target_id} for p in cmp.trajectories]
+    tables = {"alignment": pd.DataFrame(rows, columns=ALIGNMENT_COLUMNS),
+              "target_changes": pd.DataFrame(targets, columns=TARGET_COLUMNS),
+              "trajectories": pd.DataFrame(tracks, columns=TRAJECTORY_COLUMNS)}
+    tables["trajectories"]["year"] = tables["trajectories"]["year"].astype("Int64")
+    return tables
+
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Comparison",
+    "ItemChange",
+    "PairComparison",
+    "TargetDetail",
+    "TrajectoryPoint",
+    "align_items",
+    "compare",
+    "comparison_tables",
+]

@@ -16,8 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
-from sklearn.feature_extraction.text import TfidfVectorizer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # scikit-learn and scipy cost ~0.6 s to import; only comparisons pay it
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..model import Document, Item, ItemAlignment
 
@@ -39,7 +41,8 @@ def _jieba():  # type: ignore[no-untyped-def]
     jieba.setLogLevel(60)
     jieba.initialize()
     if _USER_DICT.exists():
-        jieba.load_userdict(str(_USER_DICT))
+        with _USER_DICT.open("rb") as fh:  # given a path, jieba leaves the file open
+            jieba.load_userdict(fh)
     return jieba
 
 
@@ -64,14 +67,18 @@ def body(doc: Document, item: Item) -> str:
 
 def is_heading(doc: Document, item: Item) -> bool:
     """True for section headings: items that have children."""
-    return any(it.parent_id == item.item_id for it in doc.items)
+    return item.item_id in _parent_ids(doc)
+
+
+def _parent_ids(doc: Document) -> set[str]:
+    return {it.parent_id for it in doc.items if it.parent_id is not None}
 
 
 def _word_features(text: str) -> list[str]:
     return [t for t in (normalise(tok) for tok in tokens(text)) if t and not _NON_WORD.fullmatch(t)]
 
 
-def _cosine(vectorizer: TfidfVectorizer, old: list, new: list) -> np.ndarray:  # type: ignore[type-arg]
+def _cosine(vectorizer: TfidfVectorizer, old: list[str], new: list[str]) -> np.ndarray:
     try:
         matrix = vectorizer.fit_transform(old + new)
     except ValueError:  # every text empty: no vocabulary
@@ -81,6 +88,8 @@ def _cosine(vectorizer: TfidfVectorizer, old: list, new: list) -> np.ndarray:  #
 
 def similarity_matrix(old_texts: list[str], new_texts: list[str]) -> np.ndarray:
     """Cosine similarity (0..1) of every old text to every new text: mean of word and character TF-IDF."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     words = _cosine(TfidfVectorizer(analyzer=_word_features, sublinear_tf=True), old_texts, new_texts)
     chars_old = [_NON_WORD.sub(" ", normalise(t)) for t in old_texts]
     chars_new = [_NON_WORD.sub(" ", normalise(t)) for t in new_texts]
@@ -92,6 +101,8 @@ def similarity_matrix(old_texts: list[str], new_texts: list[str]) -> np.ndarray:
 def _assign(sim: np.ndarray, rows: list[int], cols: list[int], threshold: float,
             n_old: int, n_new: int) -> dict[int, int]:
     """One-to-one matching maximising similarity; ties go to the partner at the nearer relative position."""
+    from scipy.optimize import linear_sum_assignment
+
     if not rows or not cols:
         return {}
     sub = sim[np.ix_(rows, cols)]
@@ -164,8 +175,9 @@ def align_items(old: Document, new: Document, *, threshold: float = DEFAULT_THRE
     old_bodies = [body(old, it) for it in old.items]
     new_bodies = [body(new, it) for it in new.items]
     sim = similarity_matrix(old_bodies, new_bodies)
-    old_heads = [i for i, it in enumerate(old.items) if is_heading(old, it)]
-    new_heads = [j for j, it in enumerate(new.items) if is_heading(new, it)]
+    old_parents, new_parents = _parent_ids(old), _parent_ids(new)
+    old_heads = [i for i, it in enumerate(old.items) if it.item_id in old_parents]
+    new_heads = [j for j, it in enumerate(new.items) if it.item_id in new_parents]
     old_leaves = sorted(set(range(len(old.items))) - set(old_heads))
     new_leaves = sorted(set(range(len(new.items))) - set(new_heads))
     n_old, n_new = len(old.items), len(new.items)

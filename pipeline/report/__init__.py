@@ -1,0 +1,183 @@
+"""HTML reports a researcher reads in a browser: self-contained pages, inline CSS, no scripts.
+
+Every piece of document text goes through :func:`html.escape`, so markup inside a plan shows as text.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from html import escape
+from typing import TYPE_CHECKING
+
+from ..model import Document, Item, ItemAlignment
+
+if TYPE_CHECKING:  # the compare stack (scikit-learn, scipy) loads only when a comparison is rendered
+    from ..compare import Comparison, PairComparison
+    from ..compare.changes import DiffOp, ItemChange, TargetDetail
+
+STATUS_LABELS = {"unchanged": "未变", "modified": "修改", "new": "新增", "dropped": "删除"}
+CHANGE_LABELS = {"increased": "提高", "decreased": "降低", "added": "新增", "removed": "删除",
+                 "unchanged": "未变"}
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:1200px;
+color:#222;line-height:1.6;padding:0 1em}
+h1{font-size:1.5em}h2{font-size:1.25em;border-bottom:2px solid #446;padding-bottom:.2em;margin-top:2em}
+h3{font-size:1.05em;margin-top:1.5em}
+table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccd;padding:.35em .5em;vertical-align:top}
+th{background:#eef;text-align:left}
+.side td{width:46%}.side td.st{width:8%;white-space:nowrap;text-align:center}
+.summary span{display:inline-block;margin-right:1.2em;padding:.2em .6em;border-radius:4px;background:#f3f3f7}
+tr.new td.newc{background:#eefbea}tr.dropped td.oldc{background:#fdeeee}
+tr.section td{font-weight:bold;background:#f6f6fb}
+del{background:#fcd5d5;color:#800;text-decoration:line-through}ins{background:#cdf5cd;color:#050;text-decoration:none}
+.badge{font-size:.85em;padding:.05em .45em;border-radius:3px;color:#fff;background:#889}
+.badge.modified{background:#c80}.badge.new{background:#383}.badge.dropped{background:#b33}.badge.unchanged{background:#99a}
+.label{color:#446;font-weight:bold;margin-right:.2em}.note{font-size:.9em;color:#555;margin-top:.3em}
+.arrow{color:#446;font-weight:bold}.empty{color:#999}
+details summary{cursor:pointer}
+"""
+
+
+class _Side:
+    """A plan with its items by id and the ids of its section headings, looked up once per pair."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.items = {it.item_id: it for it in doc.items}
+        self.sections = {it.parent_id for it in doc.items if it.parent_id is not None}
+
+
+def _diff_html(diff: tuple[DiffOp, ...], side: str) -> str:
+    parts = []
+    for op in diff:
+        if op.tag == "equal":
+            parts.append(escape(op.old if side == "old" else op.new))
+        elif side == "old" and op.old:
+            parts.append(f"<del>{escape(op.old)}</del>")
+        elif side == "new" and op.new:
+            parts.append(f"<ins>{escape(op.new)}</ins>")
+    return "".join(parts)
+
+
+def _value(text: str) -> str:
+    return escape(text) if text else '<span class="empty">—</span>'
+
+
+def _target_line(t: TargetDetail) -> str:
+    c = t.change
+    return (f"{escape(c.subject) or '（未识别对象）'}：{_value(t.old_text)} <span class=\"arrow\">→</span> "
+            f"{_value(t.new_text)}（{CHANGE_LABELS.get(c.change, escape(c.change))}）")
+
+
+def _notes(change: ItemChange | None, targets: list[TargetDetail]) -> str:
+    notes = []
+    if change is not None:
+        if change.moved:
+            notes.append("调整了所在部分")
+        if change.lead_changed:
+            notes.append(f"牵头：{escape('、'.join(change.leads_before)) or '—'} <span class=\"arrow\">→</span> "
+                         f"{escape('、'.join(change.leads_after)) or '—'}")
+        if change.deadlines_moved:
+            notes.append(f"时限：{escape('；'.join(change.deadlines_before)) or '—'} <span class=\"arrow\">→</span> "
+                         f"{escape('；'.join(change.deadlines_after)) or '—'}")
+        if change.instruments_added:
+            notes.append("新增文件：" + escape("；".join(f"《{t}》" for t in change.instruments_added)))
+        if change.instruments_dropped:
+            notes.append("不再列出的文件：" + escape("；".join(f"《{t}》" for t in change.instruments_dropped)))
+    notes += [_target_line(t) for t in targets]
+    return "".join(f'<div class="note">{n}</div>' for n in notes)
+
+
+def _cell(doc: Document, item: Item | None, text_html: str | None, *, collapse: bool) -> str:
+    if item is None:
+        return '<span class="empty">（无对应条目）</span>'
+    from ..compare.align import body
+
+    label = f'<span class="label">{escape(item.label)}</span>'
+    content = text_html if text_html is not None else escape(body(doc, item))
+    if collapse:
+        return f"<details><summary>{label}{escape(doc.heading(item))}</summary>{content}</details>"
+    return label + content
+
+
+def _row(pair: PairComparison, a: ItemAlignment, sides: tuple[_Side, _Side], targets: list[TargetDetail]) -> str:
+    old, new = sides
+    o = old.items.get(a.old_item_id) if a.old_item_id else None
+    n = new.items.get(a.new_item_id) if a.new_item_id else None
+    change = pair.detail(a.old_item_id, a.new_item_id)
+    diff = change.diff if change is not None and change.diff else None
+    section = (a.new_item_id in new.sections) if a.new_item_id else (a.old_item_id in old.sections)
+    collapse = a.status == "unchanged" and not section and not (change and change.moved)
+    sim = "" if a.similarity != a.similarity else f"<br><small>{a.similarity:.3f}</small>"
+    cls = f"{a.status}{' section' if section else ''}"
+    return (f'<tr class="{cls}"><td class="oldc">'
+            f'{_cell(old.doc, o, _diff_html(diff, "old") if diff else None, collapse=collapse)}'
+            f'</td><td class="st"><span class="badge {a.status}">{STATUS_LABELS[a.status]}</span>{sim}</td>'
+            f'<td class="newc">{_cell(new.doc, n, _diff_html(diff, "new") if diff else None, collapse=collapse)}'
+            f"{_notes(change, targets)}</td></tr>")
+
+
+def _doc_name(doc: Document) -> str:
+    title = doc.title or doc.doc_id
+    return f"{escape(title)}（{escape(doc.doc_id)}{'，' + str(doc.year) if doc.year else ''}）"
+
+
+def _pair_html(pair: PairComparison, old: Document, new: Document) -> str:
+    counts = Counter(a.status for a in pair.alignments)
+    summary = "".join(f"<span>{STATUS_LABELS[s]} {s}：<b>{counts.get(s, 0)}</b></span>" for s in STATUS_LABELS)
+    summary += f"<span>目标变化 targets changed：<b>{len(pair.targets)}</b></span>"
+    by_pair: dict[tuple[str | None, str | None], list[TargetDetail]] = {}
+    for t in pair.targets:
+        by_pair.setdefault((t.change.old_item_id, t.change.new_item_id), []).append(t)
+    target_rows = "".join(
+        f"<tr><td>{escape(t.change.old_item_id or '')} → {escape(t.change.new_item_id or '')}</td>"
+        f"<td>{escape(t.change.subject)}</td><td>{escape(t.change.unit)}</td><td>{_value(t.old_text)} "
+        f"<span class=\"arrow\">→</span> {_value(t.new_text)}</td><td>{CHANGE_LABELS.get(t.change.change, '')}</td></tr>"
+        for t in pair.targets)
+    targets = (f"<table><tr><th>条目（旧 → 新）</th><th>指标</th><th>单位</th><th>旧 → 新</th><th>变化</th></tr>"
+               f"{target_rows}</table>" if pair.targets else "<p>没有目标数值变化。</p>")
+    sides = (_Side(old), _Side(new))
+    rows = "".join(_row(pair, a, sides, by_pair.get((a.old_item_id, a.new_item_id), []))
+                   for a in pair.alignments)
+    return (f"<section><h2>{_doc_name(old)} → {_doc_name(new)}</h2><p class=\"summary\">{summary}</p>"
+            f"<h3>目标变化</h3>{targets}<h3>逐条对照</h3>"
+            f'<table class="side"><tr><th>旧：{escape(old.doc_id)}</th><th>状态</th><th>新：{escape(new.doc_id)}</th></tr>'
+            f"{rows}</table></section>")
+
+
+def _trajectories_html(cmp: Comparison, docs: list[Document]) -> str:
+    if not cmp.trajectories:
+        return ""
+    order = [d.doc_id for d in docs]
+    header = "".join(f"<th>{escape(d.doc_id)}{'（' + str(d.year) + '）' if d.year else ''}</th>" for d in docs)
+    tracks: dict[int, dict[str, str]] = {}
+    names: dict[int, str] = {}
+    for p in cmp.trajectories:
+        tracks.setdefault(p.target_id, {})[p.doc_id] = f"{p.value:g}"
+        names[p.target_id] = f"{escape(p.subject)}（{escape(p.unit)}）"
+    rows = "".join(f"<tr><td>{names[t]}</td>" + "".join(f"<td>{v.get(d, '—')}</td>" for d in order) + "</tr>"
+                   for t, v in tracks.items() if len(set(v.values())) > 1)
+    if not rows:
+        return "<h2>目标走势</h2><p>所跟踪的目标在各年计划中数值未变。</p>"
+    return f"<h2>目标走势（数值有变化的目标）</h2><table><tr><th>指标</th>{header}</tr>{rows}</table>"
+
+
+def render_comparison(cmp: Comparison, docs: list[Document]) -> str:
+    """A self-contained HTML page: per pair of plans, summary counts, target changes (旧 → 新) and the
+    two plans side by side item by item with word-level changes as ``<del>``/``<ins>``.
+
+    Args:
+        cmp (Comparison): the result of :func:`pipeline.compare.compare`.
+        docs (list[Document]): the same plans, oldest first.
+    """
+    by_id = {d.doc_id: d for d in docs}
+    pairs = "".join(_pair_html(p, by_id[p.old_doc], by_id[p.new_doc]) for p in cmp.pairs)
+    plans = "".join(f"<li>{_doc_name(d)}</li>" for d in docs)
+    title = escape(" → ".join(d.doc_id for d in docs))
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>planscope 对比：{title}</title><style>{_CSS}</style></head><body>"
+            f"<h1>计划对比</h1><ol>{plans}</ol>{pairs}{_trajectories_html(cmp, docs)}</body></html>\n")
+
+
+__all__ = ["render_comparison"]

@@ -1,0 +1,99 @@
+"""The researcher's front: XLSX/JSON/Parquet, Chinese headers, and the per-plan HTML report."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.cli import main
+from pipeline.report.extraction import render_extraction
+
+from .conftest import CORPUS
+
+TABLES = ["documents", "items", "quantities", "deadlines", "departments", "instruments"]
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("front")
+    assert main(["extract", str(CORPUS), "-o", str(folder), "--quiet", "--format", "csv,xlsx,json,parquet"]) == 0
+    return folder
+
+
+def _csv(out: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_front_xlsx_sheet_holds_exactly_the_csv_rows(out: Path, name: str) -> None:
+    sheet = pd.read_excel(out / "planscope.xlsx", sheet_name=name, dtype=str, keep_default_na=False)
+    csv = _csv(out, name)
+    assert list(sheet.columns) == list(csv.columns)
+    assert len(sheet) == len(csv) and len(csv) > 0
+    numeric = {"value", "value_max", "start", "end", "level", "year", "n_items"}
+    for col in csv.columns:
+        if col in numeric:
+            pd.testing.assert_series_equal(pd.to_numeric(sheet[col].replace("", None)),
+                                           pd.to_numeric(csv[col].replace("", None)), check_dtype=False)
+        else:
+            assert list(sheet[col]) == list(csv[col]), col
+
+
+def test_front_xlsx_layout(out: Path) -> None:
+    wb = load_workbook(out / "planscope.xlsx")
+    assert wb.sheetnames == TABLES
+    ws = wb["items"]
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+    assert all(cell.font.bold for cell in ws[1])
+    heading_col = [c.column_letter for c in ws[1] if c.value == "heading"][0]
+    assert 20 <= ws.column_dimensions[heading_col].width <= 60
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_front_json_and_parquet_match_csv(out: Path, name: str) -> None:
+    csv = _csv(out, name)
+    js = pd.read_json(out / f"{name}.json", orient="records", dtype=False)
+    pq = pd.read_parquet(out / f"{name}.parquet")
+    assert len(js) == len(pq) == len(csv)
+    assert list(pq.columns) == list(csv.columns)
+    if name == "quantities":
+        assert pq["value"].dtype.kind == "f" and pq["value"].sum() == pytest.approx(csv["value"].astype(float).sum())
+
+
+def test_front_chinese_headers(tmp_path: Path) -> None:
+    assert main(["extract", str(CORPUS / "samples" / "wuhu_edu_2024.txt"), "-o", str(tmp_path), "--quiet",
+                 "--headers", "zh", "--format", "csv,xlsx"]) == 0
+    items = pd.read_csv(tmp_path / "items.csv", encoding="utf-8-sig")
+    assert list(items.columns[:6]) == ["文件", "条目编号", "上级条目", "层级", "序号", "标题"]
+    assert "牵头单位" in items.columns and items["牵头单位"].iloc[1] == "组干科;机关党委"
+    wb = load_workbook(tmp_path / "planscope.xlsx")
+    assert [c.value for c in wb["departments"][1]][:4] == ["文件", "条目编号", "部门", "角色"]
+
+
+def test_front_report_highlights_and_escapes(corpus_docs, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    seed = corpus_docs[0]
+    page = render_extraction(seed)
+    assert page.count('<section id="item-') == 39
+    assert 'href="#item-2.1"' in page  # outline links to the item
+    assert '3.3万个<sub>数量</sub></mark>' in page
+    assert '体育、卫生与艺术教育处<sub>牵头</sub></mark>' in page
+    from pipeline.structure import parse
+    from pipeline.extract import extract
+
+    # the readers already strip tags from text; a Document built directly must still render safely
+    plan = "2023年工作要点\n一、<script>alert(1)</script>新建学校3所<img src=x onerror=alert(2)>\n"
+    evil = extract(parse(plan))
+    assert "<script>" in evil.text
+    html = render_extraction(evil)
+    assert "<script>alert(1)" not in html and "<img" not in html  # ... the page shows it as text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_front_report_cli_writes_one_page_per_plan(tmp_path: Path) -> None:
+    assert main(["report", str(CORPUS / "samples"), "-o", str(tmp_path), "--quiet"]) == 0
+    pages = sorted(p.name for p in tmp_path.glob("*.html"))
+    assert len(pages) == 6 and "wuhu_edu_2024.html" in pages
+    assert "芜湖市教育局2024年工作要点" in (tmp_path / "wuhu_edu_2024.html").read_text(encoding="utf-8")
