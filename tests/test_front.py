@@ -97,3 +97,16 @@ def test_front_report_cli_writes_one_page_per_plan(tmp_path: Path) -> None:
     pages = sorted(p.name for p in tmp_path.glob("*.html"))
     assert len(pages) == 6 and "wuhu_edu_2024.html" in pages
     assert "芜湖市教育局2024年工作要点" in (tmp_path / "wuhu_edu_2024.html").read_text(encoding="utf-8")
+
+
+def test_front_comparison_report_has_charts(tmp_path: Path) -> None:
+    from .conftest import DATA
+
+    plans = [CORPUS / "changzhou_edu_2022.txt", DATA / "compare" / "changzhou_edu_2023_draft.txt",
+             DATA / "compare" / "changzhou_edu_2024_variant.txt"]
+    assert main(["compare", *map(str, plans), "-o", str(tmp_path)]) == 0
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    # one section-changes chart per pair of plans, one trajectory chart for the three plans
+    assert page.count("<svg") == 3
+    assert page.index("<h3>各章节条目变化</h3>") < page.index("<h3>目标变化</h3>")
+    assert "目标走势（数值有变化的目标）" in page and "http://" not in page.split("<svg", 1)[0]

@@ -139,8 +139,12 @@ def _pair_html(pair: PairComparison, old: Document, new: Document) -> str:
     sides = (_Side(old), _Side(new))
     rows = "".join(_row(pair, a, sides, by_pair.get((a.old_item_id, a.new_item_id), []))
                    for a in pair.alignments)
+    from .charts import section_changes_chart
+
+    chart = section_changes_chart(pair, old, new)
+    chart = f'<h3>各章节条目变化</h3><div class="chart">{chart}</div>' if chart else ""
     return (f"<section><h2>{_doc_name(old)} → {_doc_name(new)}</h2><p class=\"summary\">{summary}</p>"
-            f"<h3>目标变化</h3>{targets}<h3>逐条对照</h3>"
+            f"{chart}<h3>目标变化</h3>{targets}<h3>逐条对照</h3>"
             f'<table class="side"><tr><th>旧：{escape(old.doc_id)}</th><th>状态</th><th>新：{escape(new.doc_id)}</th></tr>'
             f"{rows}</table></section>")
 
@@ -159,7 +163,11 @@ def _trajectories_html(cmp: Comparison, docs: list[Document]) -> str:
                    for t, v in tracks.items() if len(set(v.values())) > 1)
     if not rows:
         return "<h2>目标走势</h2><p>所跟踪的目标在各年计划中数值未变。</p>"
-    return f"<h2>目标走势（数值有变化的目标）</h2><table><tr><th>指标</th>{header}</tr>{rows}</table>"
+    from .charts import trajectory_chart
+
+    chart = trajectory_chart(cmp)
+    return (f"<h2>目标走势（数值有变化的目标）</h2><div class=\"chart\">{chart}</div>"
+            f"<table><tr><th>指标</th>{header}</tr>{rows}</table>")
 
 
 def render_comparison(cmp: Comparison, docs: list[Document]) -> str:
