@@ -76,6 +76,9 @@ def section_changes_chart(pair: PairComparison, old: Document, new: Document) ->
         left = [a + b for a, b in zip(left, values)]
     ax.set_yticks(ys, order)
     ax.set_xlabel("条目数")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="lower right", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     with warnings.catch_warnings():
