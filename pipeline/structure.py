@@ -332,12 +332,17 @@ def _heading_span(text: str, m: _Marker, end: int) -> tuple[int, int]:
         s, limit = task if task else next(iter(m.cells.values()))
     else:
         s = m.label_end
-        while s < end and text[s] == " ":
+        # an attachment's heading is the title on the line after 附件N
+        skip = " \n" if m.kind == "attachment" else " "
+        while s < end and text[s] in skip:
             s += 1
         limit = end
         nl = text.find("\n", s, end)
         if nl != -1:
             limit = nl
+    # The item's end was trimmed of trailing blanks, which may reach back over the label's own padding.
+    s = min(s, end)
+    limit = min(max(limit, s), end)
     e = s
     while e < limit and text[e] not in _SENTENCE_END:
         e += 1

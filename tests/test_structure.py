@@ -110,3 +110,14 @@ def test_structure_flattened_table_one_cell_per_line() -> None:
     assert [(it.label, doc.heading(it)) for it in doc.items] == [("1", "推进老旧小区改造"), ("2", "新建学校3所")]
     s, e = doc.items[1].cells["牵头单位"]
     assert doc.text[s:e] == "区教育局"
+
+
+def test_structure_attachments_are_units_over_their_rows() -> None:
+    text = ("附件1\n2023年重点任务分解表\n序号 | 工作任务 | 牵头单位 | 完成时限\n"
+            "1 | 新建学校3所。 | 市教育局 | 2023年底前\n2 | 改造操场5个。 | 市体育局 | 2023年6月底前\n"
+            "附件2\n2023年民生实事分解表\n序号 | 工作任务 | 牵头单位 | 完成时限\n"
+            "1 | 新增学位2000个。 | 市教育局 | 2023年9月底前")
+    doc = parse(text)
+    assert [(it.item_id, it.label, doc.heading(it)) for it in doc.items] == [
+        ("1", "附件1", "2023年重点任务分解表"), ("1.1", "1", "新建学校3所"), ("1.2", "2", "改造操场5个"),
+        ("2", "附件2", "2023年民生实事分解表"), ("2.1", "1", "新增学位2000个")]

@@ -72,7 +72,7 @@ _NOT_AFTER_YEAR = re.compile(r"是|为|版|度(?!内|底|末)")
 # 2023年重点工作任务分解方案, 2024年常州教育工作要点: a year that names a plan rather than schedules work.
 _TITLE_AFTER = re.compile(
     r"(?:(?!完成|制定|出台|印发|编制|修订|启动|实现|建成|开展|推进|研制)[^，。；：！？,;:\n\d]){0,16}?"
-    r"(?:要点|方案|计划|清单|报告|规划|意见|办法|细则)"
+    r"(?:要点|方案|计划|清单|报告|规划|意见|办法|细则|分解表|任务表|台账|一览表)"
 )
 _PUBLISHED_AFTER = re.compile(r"[ ]?(?:印发|发布|公布|施行|颁布|出台)的")
 _PAST_BEFORE = re.compile(r"(?:去年|上年|前年|往年|当年|同年)$")
