@@ -36,6 +36,15 @@ def _jieba_once() -> None:
 
 
 @pytest.fixture(scope="session")
+def parsed_corpus():  # type: ignore[no-untyped-def]
+    """Every corpus document, read and structured only (for testing one extractor on its own)."""
+    from pipeline.ingest import read
+    from pipeline.structure import parse
+
+    return [parse(read(p)) for p in CORPUS_DOCS]
+
+
+@pytest.fixture(scope="session")
 def corpus_docs():  # type: ignore[no-untyped-def]
     """Every corpus document, read, structured and extracted."""
     from pipeline.batch import process_file

@@ -1,7 +1,6 @@
 """Departments: the case table, offsets on every corpus item, and scores against the gold files."""
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -13,17 +12,8 @@ from pipeline.model import Department, Document, Item
 from pipeline.resources import load_aliases
 from pipeline.structure import parse
 
-from ..conftest import CORPUS_DOCS, DATA
+from ..conftest import DATA
 
-
-@lru_cache(maxsize=None)
-def _parsed(path: str) -> Document:
-    return parse(read(path))
-
-
-def corpus_documents() -> list[Document]:
-    """Every corpus document, structured only (the extractor under test is run here, per item)."""
-    return [_parsed(str(p)) for p in CORPUS_DOCS]
 
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "departments.yaml").read_text(encoding="utf-8"))
@@ -59,8 +49,8 @@ def test_departments_case_table(case: dict) -> None:  # type: ignore[type-arg]
     assert all(full[d.start : d.end] == d.name for d in again)
 
 
-def test_departments_spans_index_document_text() -> None:
-    docs = [*corpus_documents(), parse(read(DATA / "docx" / "task_table.docx"))]
+def test_departments_spans_index_document_text(parsed_corpus) -> None:  # type: ignore[no-untyped-def]
+    docs = [*parsed_corpus, parse(read(DATA / "docx" / "task_table.docx"))]
     seen = 0
     for doc in docs:
         for it in doc.items:

@@ -1,28 +1,14 @@
 """Instruments: the case table, offsets on every corpus item, and scores against the gold files."""
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 import yaml
 
 from pipeline.extract.instruments import find_instruments
-from pipeline.ingest import read
-from pipeline.model import Document
-from pipeline.structure import parse
-
-from ..conftest import CORPUS_DOCS
 
 
-@lru_cache(maxsize=None)
-def _parsed(path: str) -> Document:
-    return parse(read(path))
-
-
-def corpus_documents() -> list[Document]:
-    """Every corpus document, structured only (the extractor under test is run here, per item)."""
-    return [_parsed(str(p)) for p in CORPUS_DOCS]
 
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "instruments.yaml").read_text(encoding="utf-8"))
@@ -43,9 +29,9 @@ def test_instruments_offset_shifts_spans() -> None:
     assert full[ins.start : ins.end] == ins.title == "依法治校建设标准"
 
 
-def test_instruments_spans_index_document_text() -> None:
+def test_instruments_spans_index_document_text(parsed_corpus) -> None:  # type: ignore[no-untyped-def]
     seen = 0
-    for doc in corpus_documents():
+    for doc in parsed_corpus:
         for it in doc.items:
             for ins in find_instruments(doc.text[it.start : it.end], offset=it.start):
                 assert doc.text[ins.start : ins.end] == ins.title, (doc.doc_id, it.item_id, ins)
