@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from collections import Counter
 from typing import TYPE_CHECKING
@@ -24,7 +25,10 @@ def _svg(fig: object) -> str:
     fig.savefig(buf, format="svg", bbox_inches="tight")  # type: ignore[attr-defined]
     plt.close(fig)  # type: ignore[arg-type]
     svg = buf.getvalue()
-    return svg[svg.index("<svg") :]
+    svg = svg[svg.index("<svg") :]
+    # Inline SVG in HTML needs neither namespace URLs nor the RDF metadata block.
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    return re.sub(r'\s+xmlns(?::\w+)?="[^"]*"', "", svg)
 
 
 def _pyplot():  # type: ignore[no-untyped-def]
