@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .model import DocResult, Document, Quantity
+
+if TYPE_CHECKING:  # pandas costs ~0.3 s to import; the streaming CSV path does not need it
+    import pandas as pd
 
 COLUMNS: dict[str, list[str]] = {
     "documents": ["doc_id", "source", "format", "title", "issuer", "year", "n_items", "status", "error",
@@ -118,6 +120,8 @@ def document_row(result: DocResult, fmt: str = "") -> dict[str, object]:
 
 def to_tables(results: Iterable[DocResult]) -> dict[str, pd.DataFrame]:
     """One DataFrame per output table, covering all results, columns in contract order."""
+    import pandas as pd
+
     rows: dict[str, list[dict[str, object]]] = {k: [] for k in COLUMNS}
     for res in results:
         rows["documents"].append(document_row(res, Path(res.source).suffix.lstrip(".").lower()))
@@ -136,6 +140,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *, format
     csv: ``<table>.csv`` (UTF-8 with BOM); xlsx: one workbook, a sheet per table; json: ``<table>.json``
     (records); parquet: ``<table>.parquet``. Text cells that a spreadsheet would run are neutralised.
     """
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     named = {name: _renamed(safe_frame(df), headers) for name, df in tables.items()}
@@ -166,6 +171,7 @@ def _renamed(df: pd.DataFrame, headers: str) -> pd.DataFrame:
 
 def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:
     """One workbook, a sheet per table: bold frozen header, autofilter, column widths fitted to content."""
+    import pandas as pd
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -196,6 +202,8 @@ def convert_csv_tables(out_dir: str | Path, formats: Iterable[str], *, names: It
     extra = [f for f in formats if f != "csv"]
     if not extra:
         return []
+    import pandas as pd
+
     out = Path(out_dir)
     tables = {n: pd.read_csv(out / f"{n}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
               for n in names}

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from pathlib import Path
 
 from . import __version__
@@ -43,7 +45,8 @@ class ResultStore:
             key = self.key(Path(result.source))
         except OSError:
             return
-        tmp = self.root / f"{key}.tmp"
-        tmp.write_text(json.dumps({"document": document_to_dict(result.document)}, ensure_ascii=False),
-                       encoding="utf-8")
-        tmp.replace(self.root / f"{key}.json")
+        # Two inputs with the same bytes share a key; each writer needs its own temporary file.
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=key[:16], suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"document": document_to_dict(result.document)}, fh, ensure_ascii=False)
+        os.replace(tmp, self.root / f"{key}.json")
