@@ -176,7 +176,8 @@ def word_diff(old_text: str, new_text: str) -> tuple[DiffOp, ...]:
 
 def _deadline_keys(doc: Document, item: Item) -> tuple[list[tuple[str, ...]], tuple[str, ...]]:
     """Deadlines relative to the plan year (``年底前`` in 2022 and in 2023 is the same), and as written."""
-    keys, shown = [], []
+    keys: list[tuple[str, ...]] = []
+    shown: list[str] = []
     for d in item.deadlines:
         written = doc.text[d.start : d.end]
         if d.date and doc.year and d.date[:4].isdigit():

@@ -203,7 +203,7 @@ def _role_clauses(text: str) -> list[_Listed]:
     for gs, ge in _bracket_groups(text):
         if _LABEL.search(text, gs, ge):
             continue  # labelled lists are read by _labelled
-        clauses = []
+        clauses: list[_Listed] = []
         for s, e in _segments(text, gs, ge):
             s, e = _trim(text, s, e)
             m = _ROLE_CLAUSE.match(text[s:e])
