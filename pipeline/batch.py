@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PlanscopeError
-from .ingest import DEFAULT_MAX_BYTES, read
+from .ingest import DEFAULT_MAX_BYTES, display_path, read
 from .model import DocResult, Document
 from .structure import parse
 
@@ -54,12 +54,18 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]], *, from_list: str | os
     return files
 
 
+MAX_ID_BYTES = 200  # DIR/text/<doc_id>.txt must fit the usual 255-byte limit on file names
+
+
 def unique_ids(files: list[Path]) -> list[str]:
-    """doc_id is the file name without extension, made unique within a run (``plan``, ``plan_2``)."""
+    """doc_id is the file name without extension, made unique within a run (``plan``, ``plan_2``).
+
+    A name longer than :data:`MAX_ID_BYTES` in UTF-8 (a GBK name grows by half once decoded) is cut there.
+    """
     seen: dict[str, int] = {}
     ids = []
     for f in files:
-        base = f.stem
+        base = display_path(f.stem).encode("utf-8")[:MAX_ID_BYTES].decode("utf-8", "ignore")
         n = seen.get(base, 0) + 1
         seen[base] = n
         ids.append(base if n == 1 else f"{base}_{n}")
@@ -111,25 +117,34 @@ def process_task(task: Task) -> DocResult:
     """
     path, doc_id, max_bytes, timeout, finish = task
     result = _process(path, doc_id, max_bytes, timeout)
-    return finish(result) if finish is not None else result
+    result.extra["path"] = path  # the path as on disk, when ``source`` shows a decoded GBK name
+    if finish is None:
+        return result
+    try:
+        return finish(result)
+    except Exception as exc:  # e.g. the output disk is full: the file gets its error row, the run goes on
+        failed = DocResult(source=result.source, doc_id=doc_id, status="error",
+                           error=f"{result.source}: could not write its results ({type(exc).__name__}: {exc})")
+        return finish(failed)
 
 
 def _process(path: str, doc_id: str, max_bytes: int, timeout: float | None) -> DocResult:
+    shown = display_path(path)  # the file is opened by ``path``; results and messages name ``shown``
     try:
-        with _time_limit(timeout, path):
+        with _time_limit(timeout, shown):
             doc = process_file(path, doc_id=doc_id, max_bytes=max_bytes)
     except PlanscopeError as exc:
-        return DocResult(source=path, doc_id=doc_id, status="error", error=str(exc))
+        return DocResult(source=shown, doc_id=doc_id, status="error", error=str(exc))
     except MemoryError:
-        return DocResult(source=path, doc_id=doc_id, status="error",
-                         error=f"{path}: ran out of memory while processing the file")
+        return DocResult(source=shown, doc_id=doc_id, status="error",
+                         error=f"{shown}: ran out of memory while processing the file")
     except RecursionError:
-        return DocResult(source=path, doc_id=doc_id, status="error",
-                         error=f"{path}: the file is nested too deeply to process")
+        return DocResult(source=shown, doc_id=doc_id, status="error",
+                         error=f"{shown}: the file is nested too deeply to process")
     except Exception as exc:  # our bug: report it against the file and go on
-        return DocResult(source=path, doc_id=doc_id, status="error",
-                         error=f"{path}: internal error ({type(exc).__name__}: {exc}); please report it")
-    return DocResult(source=path, doc_id=doc_id, status="ok", document=doc)
+        return DocResult(source=shown, doc_id=doc_id, status="error",
+                         error=f"{shown}: internal error ({type(exc).__name__}: {exc}); please report it")
+    return DocResult(source=shown, doc_id=doc_id, status="ok", document=doc)
 
 
 def _init_worker() -> None:
@@ -197,6 +212,11 @@ def run(
     files = expand_paths(paths, from_list=from_list)
     ids = unique_ids(files)
     stored: list[DocResult | None] = [reuse(f, i) if reuse else None for f, i in zip(files, ids)]
+    for res in stored:  # a stored result names its file as given; show it as the fresh results do
+        if res is not None:
+            res.source = display_path(res.source)
+            if res.document is not None:
+                res.document.source = res.source
     tasks: list[Task] = [(str(f), i, max_bytes, timeout, finish) for f, i, s in zip(files, ids, stored) if s is None]
     jobs = max(1, jobs)
     fresh = _dask(tasks, jobs, scheduler) if engine == "dask" else _local(tasks, jobs)

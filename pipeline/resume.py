@@ -42,7 +42,7 @@ class ResultStore:
         if result.status != "ok" or result.document is None or result.extra.get("resumed"):
             return
         try:
-            key = self.key(Path(result.source))
+            key = self.key(Path(result.extra.get("path", result.source)))
         except OSError:
             return
         # Two inputs with the same bytes share a key; each writer needs its own temporary file.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left, insort
 from collections.abc import Iterator
 from datetime import date
 
@@ -114,11 +115,11 @@ def _find(text: str) -> list[tuple[int, int]]:
     candidates.update((s, e, True) for s, e in _ongoing_cells(text))
     # A rejected expression still claims its characters: the 3月28日 of a signature date
     # 2023年3月28日 must not come back as a deadline of its own.
-    chosen: list[tuple[int, int, bool]] = []
+    chosen: list[tuple[int, int, bool]] = []  # sorted and disjoint, so one bisection finds any overlap
     for s, e, keep in sorted(candidates, key=lambda c: (c[0] - c[1], c[0], not c[2])):
-        if all(e <= cs or s >= ce for cs, ce, _ in chosen):
-            chosen.append((s, e, keep))
-    return sorted((s, e) for s, e, keep in chosen if keep)
+        if not _overlaps(s, e, chosen):
+            insort(chosen, (s, e, keep))
+    return [(s, e) for s, e, keep in chosen if keep]
 
 
 def _finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -181,8 +182,14 @@ def _masked(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]] | list[tuple[int, int, bool]]) -> bool:
+    """Whether ``[start, end)`` overlaps one of ``spans``, which are sorted and disjoint."""
+    i = bisect_left(spans, end, key=lambda span: span[0]) - 1  # the last span starting before ``end``
+    return i >= 0 and spans[i][1] > start
+
+
 def _in_masked(start: int, end: int, masked: list[tuple[int, int]]) -> bool:
-    return any(s < end and start < e for s, e in masked)
+    return _overlaps(start, end, masked)
 
 
 def _ongoing_cells(text: str) -> Iterator[tuple[int, int]]:

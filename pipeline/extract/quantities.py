@@ -8,24 +8,36 @@ of names (两个确立, 五大行动).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from ..model import Quantity
 from ..numerals import to_number
 from . import patterns as P
 
 _UNIT = re.compile("|".join(re.escape(u) for u in P.UNITS))
+_LOOKAHEAD = 32  # longer than any unit or P.NOT_AFTER word: what follows a number is read from this window
+_BREAKDOWN = re.compile(r"\s*其中")
+# Subjects are looked for this many characters around the number (real ones are under 20): a clause
+# that never ends (text without punctuation) would otherwise give every number the whole clause.
+_MAX_SUBJECT = 100
 
 
 def _masked(text: str) -> list[tuple[int, int]]:
-    """Spans where numbers are names, titles or document numbers, never quantities."""
-    spans = []
-    for pat in (P.QUOTED, P.TITLED, P.DOC_NUMBER):
-        spans.extend((m.start(), m.end()) for m in pat.finditer(text))
-    return spans
+    """Spans where numbers are names, titles or document numbers, never quantities: sorted and merged."""
+    spans = sorted((m.start(), m.end()) for pat in (P.QUOTED, P.TITLED, P.DOC_NUMBER) for m in pat.finditer(text))
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= pos < e for s, e in spans)
+    # A bisection over the sorted, disjoint spans: a long item has thousands of numbers and titles.
+    i = bisect_right(spans, pos, key=lambda span: span[0]) - 1
+    return i >= 0 and pos < spans[i][1]
 
 
 def _value(num: str, mul: str | None) -> float:
@@ -42,9 +54,11 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
     found: list[Quantity] = []
     breakdown_of: int | None = None
     last_total: int | None = None
-    clause_start = 0
+    clause_start = sentence_start = 0
+    aspiring = False  # 力争 came earlier in the sentence
     pos = 0
     base_subject = ""
+    # Bookkeeping only looks at the text since the previous number, so a long item costs linear time.
     for m in P.NUMBER.finditer(text):
         s, e = m.span()
         # clause bookkeeping for breakdowns (其中幼儿园37所、小学35所)
@@ -52,10 +66,15 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
         if brk >= 0:
             clause_start = brk + 1
             breakdown_of = None
+        brk = max(text.rfind(ch, pos, s) for ch in "。；！？\n")
+        if brk >= 0:
+            sentence_start, aspiring = brk + 1, False
+        from_ = max(sentence_start, pos - len(P.ASPIRATION) + 1)
+        aspiring = aspiring or text.find(P.ASPIRATION, from_, s) >= 0
         pos = s
-        if text[clause_start:s].lstrip().startswith("其中") and last_total is not None:
+        if _BREAKDOWN.match(text, clause_start, s) and last_total is not None:
             breakdown_of = last_total
-        q = _resolve(text, m, masked, clause_start)
+        q = _resolve(text, m, masked, clause_start, aspiring)
         if q is None:
             continue
         value, vmax, unit, qual, qs, qe = q
@@ -71,7 +90,7 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
     return found
 
 
-def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_start: int
+def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_start: int, aspiring: bool
              ) -> tuple[float, float | None, str, str, int, int] | None:
     s, e = m.span()
     lo, hi = m.group("lo"), m.group("hi")
@@ -85,7 +104,7 @@ def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_
         return None
     if chinese and (m.group("lomul") or hi and not hi[0].isdigit()) and len(lo) == 1 and lo == "一":
         return None
-    rest = text[e:]
+    rest = text[e : e + _LOOKAHEAD]
     if P.NOT_AFTER.match(rest) or (e < len(text) and text[e].isascii() and text[e].isalpha()):
         return None
     unit = ""
@@ -111,7 +130,7 @@ def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_
             return None
     if not unit:
         has_mul = bool(m.group("lomul"))
-        if not (before.endswith(P.TARGET_VERBS) or (has_mul and text[e:].startswith(P.QUALIFIERS_AFTER))):
+        if not (before.endswith(P.TARGET_VERBS) or (has_mul and text.startswith(P.QUALIFIERS_AFTER, e))):
             return None
         if re.fullmatch(r"(19|20)\d{2}", lo):
             return None
@@ -133,11 +152,8 @@ def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_
             if before.endswith(w):
                 qual = w
                 break
-    if not qual:
-        clause = text[: s]
-        cut = max(clause.rfind(ch) for ch in "。；！？\n")
-        if P.ASPIRATION in clause[cut + 1 :]:
-            qual = P.ASPIRATION
+    if not qual and aspiring:
+        qual = P.ASPIRATION
     return value, vmax, unit, qual, s, e
 
 
@@ -146,12 +162,13 @@ def _subject(text: str, num_start: int, q_end: int, clause_start: int) -> str:
     after = _phrase_after(text, q_end)
     if after:
         return after
-    return _phrase_before(text, num_start, clause_start)
+    return _phrase_before(text, num_start, max(clause_start, num_start - _MAX_SUBJECT))
 
 
 def _phrase_after(text: str, pos: int) -> str:
     end = pos
-    while end < len(text) and text[end] not in P.CLAUSE_BREAK:
+    stop = min(len(text), pos + _MAX_SUBJECT)
+    while end < stop and text[end] not in P.CLAUSE_BREAK:
         if text[end] == "、" and (end + 1 < len(text)) and (text[end + 1].isdigit() or text[end + 1] in P.CN_NUM and _UNIT.match(text, end + 2)):
             break
         if text[end] in "和及与等" and end > pos and _next_is_number(text, end + 1):

@@ -8,9 +8,16 @@ from pathlib import Path
 from ..errors import EmptyDocument, PlanscopeError, ReadError, unsupported
 from ..model import RawText
 from .formats import InputFormat, detect_format
+from .encoding import display_path
 from .normalize import normalize
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+def _mb(n: int) -> str:
+    # --max-size counts MB of 1024 * 1024 bytes; three significant digits keep 0.5 from showing as 1.
+    mb = n / 2**20
+    return f"{mb:.3g}" if mb < 1000 else f"{mb:.0f}"
 
 
 def _reader(fmt: InputFormat) -> Callable[..., RawText]:
@@ -48,7 +55,7 @@ def read(
         data, label = source, name or "<bytes>"
     else:
         path = Path(source)
-        label = str(path)
+        label = display_path(path)
         name = name or path.name
         try:
             size = path.stat().st_size
@@ -56,14 +63,16 @@ def read(
             raise ReadError(f"{label}: cannot open the file ({exc.strerror or exc})") from None
         if size > max_bytes:
             raise ReadError(
-                f"{label}: the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit; "
+                f"{label}: the file is {_mb(size)} MB, over the {_mb(max_bytes)} MB limit; "
                 "raise the limit (--max-size) if it really is a plan"
             )
         data = path.read_bytes()
     if len(data) > max_bytes:
-        raise ReadError(f"{label}: the input is over the {max_bytes / 1e6:.0f} MB limit")
+        raise ReadError(f"{label}: the input is {_mb(len(data))} MB, over the {_mb(max_bytes)} MB limit")
+    if not data:
+        raise EmptyDocument(f"{label}: the file is empty (0 bytes)")
     if not data.strip():
-        raise EmptyDocument(f"{label}: the file is empty")
+        raise EmptyDocument(f"{label}: the file is empty (only blank space, no text)")
     if format is not None:
         try:
             fmt: InputFormat | str = InputFormat(format)
@@ -86,4 +95,4 @@ def read(
     return RawText(text=text, format=raw.format, source=label, encoding=raw.encoding, metadata=raw.metadata)
 
 
-__all__ = ["read", "InputFormat", "detect_format", "normalize"]
+__all__ = ["read", "InputFormat", "detect_format", "normalize", "display_path"]

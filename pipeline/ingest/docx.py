@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,10 +76,22 @@ def _check_package(zf: zipfile.ZipFile, source: str) -> None:
             )
         # zipfile stops at the declared size (CRC error), so the checks above bound what we inflate.
         if info.filename.endswith((".xml", ".rels")):
-            with zf.open(info) as fh:
-                if b"<!DOCTYPE" in fh.read(2048):
-                    raise ReadError(f"{source}: {info.filename} declares a DTD, which Word never writes; "
-                                    "refusing it as a possible XML external-entity attack")
+            if b"<!DOCTYPE" in _read_member(zf, info, source, 2048):
+                raise ReadError(f"{source}: {info.filename} declares a DTD, which Word never writes; "
+                                "refusing it as a possible XML external-entity attack")
+
+
+# What zipfile raises for a member whose data does not match its header (bad CRC, cut-off or garbled deflate).
+_DAMAGED_MEMBER = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
+
+
+def _read_member(zf: zipfile.ZipFile, member: zipfile.ZipInfo | str, source: str, size: int = -1) -> bytes:
+    name = member.filename if isinstance(member, zipfile.ZipInfo) else member
+    try:
+        with zf.open(member) as fh:
+            return fh.read(size)
+    except _DAMAGED_MEMBER as exc:
+        raise ReadError(f"{source}: damaged .docx, {name} is corrupt ({exc}); re-save it from Word") from None
 
 
 def _parse_related(zf: zipfile.ZipFile, part: Any, reltype: str, source: str) -> Any | None:
@@ -88,7 +101,7 @@ def _parse_related(zf: zipfile.ZipFile, part: Any, reltype: str, source: str) ->
     except KeyError:
         return None
     try:
-        return SafeET.fromstring(zf.read(member), forbid_dtd=True)
+        return SafeET.fromstring(_read_member(zf, member, source), forbid_dtd=True)
     except DefusedXmlException:
         raise ReadError(f"{source}: {member} declares a DTD or entities, which Word never writes; "
                         "refusing it as a possible XML external-entity attack") from None

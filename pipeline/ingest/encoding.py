@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 
 from ..errors import EncodingError
 
@@ -89,3 +90,29 @@ def _plausible(text: str) -> bool:
         if (ord(ch) < 32 and ch not in "\t\r\n\f") or "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd"
     )
     return bad <= max(2, len(text) // 200)
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as text that can be written to a UTF-8 table or message.
+
+    A file name that is not UTF-8 (GBK names unpacked from Windows archives) reaches Python with its
+    bytes escaped as lone surrogates, which no UTF-8 writer accepts; each path component is decoded
+    from its bytes instead. The result is for showing only: open the file by the original path.
+    """
+    text = os.fspath(path)
+    if not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
+    try:
+        raw = os.fsencode(text)
+    except UnicodeEncodeError:  # not from the file system: surrogates that stand for no byte
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return "/".join(_decode_name(part) for part in raw.split(b"/"))
+
+
+def _decode_name(raw: bytes) -> str:
+    for enc in ("utf-8", "gb18030", "big5"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")

@@ -20,6 +20,18 @@ _CP1252_SPECIALS = "".join(
 _MOJIBAKE_RUN = re.compile(f"(?:[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_SPECIALS}]+)+")
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,500})?/?>")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def fix_surrogates(text: str) -> str:
+    """Join UTF-16 surrogate pairs and turn lone surrogates into U+FFFD.
+
+    pdfminer maps glyphs of Identity-encoded fonts straight to code points, which can land in the
+    surrogate range; text holding them cannot be written as UTF-8, so no later stage may see them.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def repair_mojibake(text: str) -> str:
@@ -147,6 +159,7 @@ def tidy_whitespace(text: str) -> str:
 
 
 STEPS: list[Callable[[str], str]] = [
+    fix_surrogates,
     repair_mojibake,
     strip_html_residue,
     unify_characters,
