@@ -297,12 +297,3 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
         if out[col].dtype == object:
             out[col] = out[col].map(neutralise)
     return out
-
-
-def write_texts(results: Iterable[DocResult], out_dir: str | Path) -> None:
-    """Write each document's normalised text to ``DIR/text/<doc_id>.txt`` (offsets point into it)."""
-    text_dir = Path(out_dir) / "text"
-    text_dir.mkdir(parents=True, exist_ok=True)
-    for res in results:
-        if res.document is not None:
-            (text_dir / f"{res.doc_id}.txt").write_text(res.document.text, encoding="utf-8")

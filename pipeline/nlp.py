@@ -7,22 +7,26 @@ views and any further spaCy component read one representation. Built once per pr
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .model import Document
+from .resources import load_jieba
 
 SPAN_KEYS = ("quantities", "deadlines", "departments", "instruments")
-_USER_DICT = Path(__file__).resolve().parent.parent / "models" / "jieba_userdict.txt"
 
 
 @Language.component("planscope_spans")
 def planscope_spans(doc: Doc) -> Doc:
     """Mark quantities, deadlines, departments and 《》 titles in raw text as span groups."""
-    from .extract import find_deadlines, find_departments, find_instruments, find_quantities
+    from .extract import (
+        find_deadlines,
+        find_departments,
+        find_instruments,
+        find_quantities,
+    )
 
     text = doc.text
     year = doc.user_data.get("year")
@@ -50,12 +54,8 @@ def _char_spans(doc: Doc, spans: list[tuple[int, int, str]]) -> list[Span]:
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
     """The shared pipeline, built once per process (jieba's dictionary load costs ~1.4 s)."""
-    import jieba
-
-    jieba.setLogLevel(60)
+    load_jieba()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    if _USER_DICT.exists():
-        jieba.load_userdict(str(_USER_DICT))
     nlp.add_pipe("planscope_spans")
     return nlp
 

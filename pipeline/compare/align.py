@@ -13,15 +13,15 @@ import re
 import unicodedata
 from collections import defaultdict
 from functools import lru_cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # scikit-learn and scipy cost ~0.6 s to import; only comparisons pay it
     from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..model import Document, Item, ItemAlignment
+from ..resources import load_jieba
 
 DEFAULT_THRESHOLD = 0.3
 WORD_WEIGHT = 0.5
@@ -29,27 +29,14 @@ WORD_WEIGHT = 0.5
 # other, so a reworded section heading still finds its section.
 HEADING_WEIGHT = 0.5
 _POSITION_TIE_BREAK = 1e-3
-_USER_DICT = Path(__file__).resolve().parents[2] / "models" / "jieba_userdict.txt"
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[\W_]+")
-
-
-@lru_cache(maxsize=1)
-def _jieba():  # type: ignore[no-untyped-def]
-    import jieba
-
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    if _USER_DICT.exists():
-        with _USER_DICT.open("rb") as fh:  # given a path, jieba leaves the file open
-            jieba.load_userdict(fh)
-    return jieba
 
 
 @lru_cache(maxsize=16384)
 def tokens(text: str) -> tuple[str, ...]:
     """The jieba tokens of ``text`` as written (punctuation and spaces included), cached per text."""
-    return tuple(_jieba().lcut(text))
+    return tuple(load_jieba().lcut(text))
 
 
 def normalise(text: str) -> str:
