@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .model import Document
 
-FIELDS = ["items", "lead_departments", "departments", "quantities", "quantity_subjects", "deadlines",
+FIELDS = ["title", "year", "issuer", "items", "lead_departments", "departments", "quantities", "quantity_subjects", "deadlines",
           "instruments", "instrument_actions"]
 
 
@@ -65,6 +65,9 @@ def predicted_keys(doc: Document) -> dict[str, list[Hashable]]:
     """The comparable keys of everything the pipeline found in ``doc``, per field."""
     paths = _paths(doc)
     keys: dict[str, list[Hashable]] = {f: [] for f in FIELDS}
+    keys["title"] = [doc.title] if doc.title else []
+    keys["year"] = [doc.year] if doc.year else []
+    keys["issuer"] = [name for name in doc.issuer.split("；") if name]
     for it in doc.items:
         p = paths[it.item_id]
         keys["items"].append((p, doc.heading(it)))
@@ -86,6 +89,10 @@ def predicted_keys(doc: Document) -> dict[str, list[Hashable]]:
 def gold_keys(gold: dict[str, object]) -> dict[str, list[Hashable]]:
     """The same keys read from a gold JSON file."""
     keys: dict[str, list[Hashable]] = {f: [] for f in FIELDS}
+    keys["title"] = [gold["title"]] if gold.get("title") else []
+    keys["year"] = [gold["year"]] if gold.get("year") else []
+    issuer = gold.get("issuer") or []
+    keys["issuer"] = list(issuer) if isinstance(issuer, list) else [issuer]
     for it in gold["items"]:  # type: ignore[attr-defined]
         p = tuple(it["path"])
         keys["items"].append((p, it["heading"]))

@@ -372,7 +372,10 @@ def _read_metadata(doc: Document) -> None:
             break
     if 0 <= title_idx < len(body_lines) - 1:
         nxt = body_lines[title_idx + 1]
-        if len(nxt) <= 30 and "。" not in nxt and _TITLE_WORDS.search(nxt) and not _match_marker(nxt, 0):
+        # a continuation of a title wrapped onto two lines (…2023年重点工作 / 任务分解和责任分工方案),
+        # not a repeat of the title as web pages print it above the text
+        if (len(nxt) <= 30 and "。" not in nxt and _TITLE_WORDS.search(nxt) and not _match_marker(nxt, 0)
+                and not _YEAR.search(nxt)):
             title += nxt
     issuers: list[str] = []
     if title_idx > 0:
@@ -387,6 +390,14 @@ def _read_metadata(doc: Document) -> None:
         if not title and notice:
             title = notice.group(1) or notice.group(2)
     doc.title = title.replace("  ", " ")
+    # The cover letter's signature gives the full official name (立山区人民政府), which a title prefix
+    # (立山区政府2023年…) or a web page's 发布机构 (省卫生健康委) often shortens.
+    if not issuers and doc.body_start:
+        cover = [ln for ln in lines if ln]
+        for i, ln in enumerate(cover):
+            if _COVER_END.match(ln) and re.match(r"\d{4}", ln) and i > 0 and _ORG_END.search(cover[i - 1]):
+                issuers = cover[i - 1].split()
+                break
     if not issuers:
         prefix = re.match(r"(.+?)(?:\d{4}年)", title)
         if prefix and _ORG_END.search(prefix.group(1)) and "关于" not in prefix.group(1):
@@ -395,12 +406,6 @@ def _read_metadata(doc: Document) -> None:
         meta = doc.metadata.get("issuer") or _labelled(text[:3000], "发布机构")
         if meta:
             issuers = [meta]
-    if not issuers and doc.body_start:
-        cover = [ln for ln in lines if ln]
-        for i, ln in enumerate(cover):
-            if _COVER_END.match(ln) and re.match(r"\d{4}", ln) and i > 0 and _ORG_END.search(cover[i - 1]):
-                issuers = cover[i - 1].split()
-                break
     doc.issuer = "；".join(issuers)
     year = _YEAR.search(doc.title)
     if not year and doc.preamble:

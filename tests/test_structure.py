@@ -121,3 +121,16 @@ def test_structure_attachments_are_units_over_their_rows() -> None:
     assert [(it.item_id, it.label, doc.heading(it)) for it in doc.items] == [
         ("1", "附件1", "2023年重点任务分解表"), ("1.1", "1", "新建学校3所"), ("1.2", "2", "改造操场5个"),
         ("2", "附件2", "2023年民生实事分解表"), ("2.1", "1", "新增学位2000个")]
+
+
+@pytest.mark.parametrize(
+    "name, title",
+    [
+        ("yangpu_district_key_tasks_2022", "2022年区委、区政府重点工作任务"),
+        ("anshan_lishan_gov_tasks_2023", "立山区政府2023年重点工作任务分解和责任分工方案"),
+        ("zhejiang_health_2023", "2023年全省卫生健康工作要点"),
+        ("changzhou_edu_2024", "2024年常州教育工作要点"),
+    ],
+)
+def test_structure_titles_of_samples(name: str, title: str) -> None:
+    assert parse(read(CORPUS / "samples" / f"{name}.txt")).title == title
