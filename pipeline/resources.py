@@ -1,11 +1,21 @@
 """Artefacts shipped in ``models/`` (department aliases, jieba user dictionary), loaded once per process."""
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-MODELS = Path(__file__).resolve().parents[1] / "models"
+def _models_dir() -> Path:
+    # A checkout or editable install reads models/ beside the package; a wheel installs the same files
+    # as data under <prefix>/share/planscope/models (pyproject: tool.setuptools.data-files).
+    here = Path(__file__).resolve().parents[1] / "models"
+    if here.is_dir():
+        return here
+    return Path(sys.prefix) / "share" / "planscope" / "models"
+
+
+MODELS = _models_dir()
 
 
 @lru_cache(maxsize=1)
