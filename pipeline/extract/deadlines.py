@@ -5,6 +5,19 @@ not deadlines (years inside 《titles》, ``2021年以来``, publication dates, 
 :func:`_resolve` turns one span as written into ``(date, granularity, recurring)``. The date is the
 last day of the period the expression names (``上半年`` -> 06-30, ``第三季度`` -> 09-30); relative
 phrases (``年底前``, ``6月底前``) take the plan's year.
+
+Decisions where the contract is silent:
+
+- Holidays and seasons are deadlines. Fixed-date holidays resolve against the plan year (``国庆节前`` ->
+  09-30, ``七一前`` -> 06-30, ``元旦前`` -> 12-31); lunar holidays (``春节前``, ``年前`` = before the Spring
+  Festival, ``中秋节前``), flood seasons (``汛期前``) and school terms (``开学前``) depend on a calendar or a
+  region the plan does not give, so their date is null. ``X前`` has granularity ``day``, a season named
+  as a period (``暑期``, ``寒假期间``) ``month``.
+- With a known plan year, an explicit period that ended before it is history, not a deadline
+  (``2022年，…`` or ``截至2022年底`` in a 2023 report).
+- A quarter, half or month used as an attribute (``第三季度经济运行分析会``, ``上半年工作总结``) is not one.
+- ``按年度``/``按季度``/``分年度`` schedules are recurring, like ``每季度``; ongoing phrases (``持续推进``,
+  ``常态化开展``) count when they fill a table cell or close a clause inside one.
 """
 from __future__ import annotations
 
@@ -30,12 +43,13 @@ _QUARTER = r"(?:第?[一二三四1-4]季度(?:末|底)?|前[一二三]季度)"
 _HALF = r"[上下]半年"
 _CONN = r"[ ]?(?:—{1,2}|–|-|－|~|～|〜|至|到)[ ]?"
 _PREFIX = r"(?:截至|截止到|截止|(?<![达得做收])到|至)?"
-_SUFFIX = r"(?:之前|以前|前|为止|止)?"
+# 前 but not 前后 (2025年前后 is "around 2025": the year alone is the deadline).
+_SUFFIX = r"(?:之前|以前|前(?!后)|为止|止)?"
 # 年中 after a year must end the phrase (2023年中央… is not mid-2023).
 _MID = r"中(?=前|[，。；、,;）)\s]|$)"
 
 # A year followed by what the item schedules inside it.
-_YEAR_TAIL = rf"(?:{_QUARTER}|{_HALF}|{_MONTH}{_MONTH_TAIL}|全年|底|末|内|{_MID})"
+_YEAR_TAIL = rf"(?:{_QUARTER}|{_HALF}|{_MONTH}{_MONTH_TAIL}|全年|年?(?:底|末|内)|度(?:内|底|末)|{_MID})"
 _STANDALONE_YEAR_WORD = (
     r"(?<![\d一二三四五六七八九十百千两几数多半青少老成童幼壮中晚历周新跨同上去前往当今本明每全学度])"
     r"年(?:底|末|内)"
@@ -43,13 +57,39 @@ _STANDALONE_YEAR_WORD = (
 # Standalone 年中 only where a phrase starts (年中开展…, 力争年中), never inside 青年中心 or 今年中考.
 _STANDALONE_MID = r"(?:(?<![\u4e00-\u9fff])|(?<=[于在到至争保]))年中(?!心|期|考|央|学|小|专)"
 
+# Dotted dates of task-table cells (2023.12, 2023.06.30前); never a decimal amount (2023.12亿元).
+_DOTTED = r"(?<![\d.．])(?:19|20)\d{2}[.．/](?:1[0-2]|0?[1-9])(?:[.．/](?:[12]\d|3[01]|0?[1-9]))?(?![\d.．/])"
+_DOTTED_DAY = r"(?:19|20)\d{2}[.．/]\d{1,2}[.．/]\d{1,2}"
+_DOTTED_END = r"(?=$|[\s|，。；、,;:：）)】\]]|完成|启动|开工|建成|上报|报送)"
+# Holidays and seasons. Fixed-date holidays resolve (国庆节前 -> 09-30); lunar holidays, 年前 (= before the
+# Spring Festival), flood seasons and school terms depend on a calendar or a region the plan does not give.
+_FIXED_HOLIDAYS = {"元旦": (12, 31), "五一": (4, 30), "劳动节": (4, 30), "七一": (6, 30), "建党节": (6, 30),
+                   "八一": (7, 31), "建军节": (7, 31), "国庆": (9, 30), "国庆节": (9, 30)}
+_FIXED_HOLIDAYS.update({"五一劳动节": (4, 30), "七一建党节": (6, 30), "八一建军节": (7, 31)})
+_HOLIDAY = (
+    r"(?<![\d一二三四五六七八九十百第])"
+    r"(?:元旦|五一|七一|八一|(?:五一)?劳动节|(?:七一)?建党节|(?:八一)?建军节|国庆节?|元旦春节|两节|春节"
+    r"|元宵节?|清明节?|端午节?|中秋节?|(?:主|入)?汛期?|(?:春季|秋季|新学期)?开学)"
+    r"(?:之前|以前|前夕|前)(?![后期列沿端景提述款])"
+)
+_LUNAR_NEW_YEAR = r"(?:(?<![\u4e00-\u9fff])|(?<=[于在争保须要必并]))年(?:之前|以前|前)(?![后期列沿端景提述款\d一二三两几])"
+# School holidays schedule work when a preposition leads them in (利用暑期) or a time word follows.
+_VACATION = (
+    r"(?:(?<![\u4e00-\u9fff])|(?<=[于在用趁]))(?:寒暑假|暑期|暑假|寒假)(?:期间|之前|以前|前|内)?"
+    r"|(?:寒暑假|暑期|暑假|寒假)(?:期间|之前|以前|前|内)"
+)
+_VACATION_WORDS = ("寒暑假", "暑期", "暑假", "寒假")
+
 _PATTERNS: list[re.Pattern[str]] = [
     # ranges: 2023—2025年, 2023年至2025年, 3—5月, 2023年3月至6月 (one deadline: the end of the last part)
     re.compile(rf"{_PREFIX}(?<![\d.])(?:19|20)\d{{2}}[ ]?年?{_CONN}(?:19|20)\d{{2}}[ ]?年(?:底|末)?{_SUFFIX}"),
-    re.compile(rf"{_PREFIX}(?:{_YEAR})?(?:{_MONTH}|(?<![\d.])(?:1[0-2]|0?[1-9])){_CONN}{_MONTH}(?:份)?(?:底|末)?{_SUFFIX}"),
+    re.compile(rf"{_PREFIX}(?:{_YEAR})?(?:{_MONTH}|(?<![\d.])(?:1[0-2]|0?[1-9])){_CONN}(?:{_YEAR})?{_MONTH}"
+               rf"(?:份)?(?:底|末)?{_SUFFIX}"),
+    # dotted dates of table cells: 2023.12, 2023.6-2023.12
+    re.compile(rf"{_PREFIX}{_DOTTED}(?:{_CONN}{_DOTTED})?{_SUFFIX}{_DOTTED_END}"),
     # an explicit year with an optional part of it
     re.compile(rf"{_PREFIX}{_YEAR}{_YEAR_TAIL}?{_SUFFIX}"),
-    re.compile(rf"{_PREFIX}{_REL_YEAR}(?:年?(?:底|末)|年中|内|{_QUARTER}|{_HALF}|{_MONTH}{_MONTH_TAIL})?{_SUFFIX}"),
+    re.compile(rf"{_PREFIX}{_REL_YEAR}(?:年?(?:底|末|内)|年中|内|{_QUARTER}|{_HALF}|{_MONTH}{_MONTH_TAIL})?{_SUFFIX}"),
     # parts of the plan year written without it
     re.compile(rf"{_PREFIX}{_STANDALONE_YEAR_WORD}{_SUFFIX}"),
     re.compile(rf"{_PREFIX}{_STANDALONE_MID}{_SUFFIX}"),
@@ -59,13 +99,23 @@ _PATTERNS: list[re.Pattern[str]] = [
     # five-year-plan periods: “十四五”期间, 十四五末
     re.compile(r"“?十[一二三四五六]五”?(?:规划)?(?:期间|时期|末期?)"),
     # recurring: 每学期, 每季度, 每月23日前, 每年6月底前
-    re.compile(rf"每个?(?:学期|学年|季度|半年|年度?|月|周|旬)(?:{_MONTH}{_MONTH_TAIL}|{_DAY}|底|末)?{_SUFFIX}"),
+    re.compile(rf"每(?:[两二三四六]个?|个)?(?:学期|学年|季度|半年|半月|年度?|月|周|旬)"
+               rf"(?:{_MONTH}{_MONTH_TAIL}|{_DAY}|年?底|年?末)?{_SUFFIX}"),
+    # 按年度推进, 按季度报送, 分年度实施
+    # (not 分年度目标任务: a breakdown by year, not a schedule)
+    re.compile(r"(?:(?:按|(?<![划区部充过])分)(?:年度|季度|学期|学年)|按(?:月度?|周|旬)(?!期|刊))"
+               r"(?!目标|任务|指标|计划|预算|数据|报表|报告)"),
     re.compile(r"长期坚持"),
+    re.compile(_HOLIDAY),
+    re.compile(_LUNAR_NEW_YEAR),
+    re.compile(_VACATION),
 ]
 
-# A table cell (or a line of a flattened table) holding only one of these is an ongoing deadline.
-_ONGOING_CELLS = frozenset({"长期", "长期坚持", "长期推进", "长期开展", "持续推进", "持续开展", "常态化推进"})
+# A table cell (or a line of a flattened table) holding only one of these is an ongoing deadline; inside a
+# cell of a task table (between | or tabs) it may also close a clause (2023年底前完成，持续推进).
+_ONGOING = re.compile(r"(?:长期|持续|常态化|常年)(?:坚持|推进|开展|实施|执行|落实|抓好)?|长期有效")
 _CELL = re.compile(r"[^|\t\n]+")
+_CLAUSE = re.compile(r"[^，,；;。并]+")
 
 # What may follow a span and turns it into a starting point, a history, a name or a description.
 _NOT_AFTER = re.compile(r"以来|来|起(?!草|步|航|飞|诉)|开始|至今")
@@ -77,6 +127,12 @@ _TITLE_AFTER = re.compile(
 )
 _PUBLISHED_AFTER = re.compile(r"[ ]?(?:印发|发布|公布|施行|颁布|出台)的")
 _PAST_BEFORE = re.compile(r"(?:去年|上年|前年|往年|当年|同年)$")
+# A part of the year used as an attribute names data or a report about that period, not a deadline:
+# 第三季度经济运行分析会, 一季度GDP增速, 上半年工作总结.
+_ATTRIBUTIVE_AFTER = re.compile(
+    r"(?:的)?(?:全[市区县省国])?(?:经济|GDP|运行|形势|数据|统计|指标|工作总结|总结|考核结果|考评结果|完成情况|进展情况"
+    r"|情况|报表|成绩|增速|增幅|增长率)"
+)
 _OPEN = {"《": "》", "〔": "〕", "［": "］", "[": "]"}
 
 _FIVE_YEAR_END = {"十一": 2010, "十二": 2015, "十三": 2020, "十四": 2025, "十五": 2030, "十六": 2035}
@@ -96,6 +152,8 @@ def find_deadlines(text: str, *, year: int | None, offset: int = 0) -> list[Dead
     out: list[Deadline] = []
     for start, end in _find(text):
         iso, granularity, recurring = _resolve(text[start:end], year)
+        if year is not None and iso is not None and int(iso[:4]) < year:
+            continue  # a period that ended before the plan's year is history (2022年，… in a 2023 report)
         out.append(Deadline(start + offset, end + offset, iso, granularity, recurring))
     return out
 
@@ -136,9 +194,9 @@ def _finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
 
 def _is_deadline(text: str, m: re.Match[str]) -> bool:
     span = m.group()
-    if span.startswith(("每", "长期")):
+    if span.startswith(("每", "长期", "按", "分")):
         return True
-    bounded = span.endswith(("前", "止"))
+    bounded = span.endswith(("前", "止", "前夕"))
     if not bounded and _NOT_AFTER.match(text, m.end()):
         return False
     if span.endswith("年") and span != "全年" and _NOT_AFTER_YEAR.match(text, m.end()):
@@ -147,12 +205,15 @@ def _is_deadline(text: str, m: re.Match[str]) -> bool:
         return False
     if _PAST_BEFORE.search(text[max(0, m.start() - 2) : m.start()]):
         return False
+    if not bounded and _resolve(span, None)[1] in ("day", "month", "quarter", "half") \
+            and _ATTRIBUTIVE_AFTER.match(text, m.end()):
+        return False
     has_bounds = bounded or bool(re.match(r"截至|截止|到|至", span))
     before = text[max(0, m.start() - 1) : m.start()]
-    if not has_bounds and before not in ("于", "在"):
-        # A full date standing alone (2023年3月28日) is a signature or publication date, and a dated
-        # document cited as 2021年7月印发的 is history.
-        if re.search(rf"{_YEAR}.*[日号]$", span):
+    if not has_bounds and before not in ("于", "在") and not _whole_cell(text, m.start(), m.end()):
+        # A full date standing alone (2023年3月28日, 2023.3.28) is a signature or publication date —
+        # unless it fills a cell of a task table — and a dated document cited as 2021年7月印发的 is history.
+        if re.search(rf"{_YEAR}.*[日号]$", span) or re.fullmatch(_DOTTED_DAY, span):
             return False
         if re.match(_YEAR, span) and _PUBLISHED_AFTER.match(text, m.end()):
             return False
@@ -192,12 +253,39 @@ def _in_masked(start: int, end: int, masked: list[tuple[int, int]]) -> bool:
     return _overlaps(start, end, masked)
 
 
+def _whole_cell(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` fills a cell of a task-table row (cells separated by | or tabs)."""
+    i, j = start, end
+    while i > 0 and text[i - 1] == " ":
+        i -= 1
+    while j < len(text) and text[j] == " ":
+        j += 1
+    before = text[i - 1] if i > 0 else ""
+    after = text[j] if j < len(text) else ""
+    if before not in ("", "|", "\t", "\n") or after not in ("", "|", "\t", "\n"):
+        return False
+    return before in ("|", "\t") or after in ("|", "\t")
+
+
 def _ongoing_cells(text: str) -> Iterator[tuple[int, int]]:
     for m in _CELL.finditer(text):
-        value = m.group().strip()
-        if value in _ONGOING_CELLS:
-            s = m.start() + m.group().index(value)
-            yield s, s + len(value)
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if _ONGOING.fullmatch(text, s, e):
+            yield s, e
+        elif _whole_cell(text, s, e):
+            # a clause of a task-table cell: 2023年12月底前取得阶段性成效，持续推进
+            for c in _CLAUSE.finditer(text, s, e):
+                cs, ce = c.start(), c.end()
+                while cs < ce and text[cs].isspace():
+                    cs += 1
+                while ce > cs and text[ce - 1].isspace():
+                    ce -= 1
+                if ce > cs and (cs, ce) != (s, e) and _ONGOING.fullmatch(text, cs, ce):
+                    yield cs, ce
 
 
 # -- resolve ------------------------------------------------------------------------------------
@@ -206,10 +294,23 @@ def _ongoing_cells(text: str) -> Iterator[tuple[int, int]]:
 def _resolve(span: str, year: int | None) -> tuple[str | None, str, bool]:
     """One deadline expression as written -> (ISO end date or None, granularity, recurring)."""
     s = span.replace(" ", "")
-    if s.startswith("长期") or s in _ONGOING_CELLS:
+    if _ONGOING.fullmatch(s):
         return None, "ongoing", False
-    if s.startswith("每"):
+    if s.startswith(("每", "按", "分")):
         return None, "recurring", True
+    if s.startswith(_VACATION_WORDS):
+        return None, ("day" if s.endswith("前") else "month"), False
+    holiday = re.fullmatch(r"(.+?)(?:之前|以前|前夕|前)", s)
+    if holiday and re.fullmatch(_HOLIDAY + "|" + _LUNAR_NEW_YEAR, s):
+        fixed = _FIXED_HOLIDAYS.get(holiday.group(1))
+        return (_iso(year, *fixed) if fixed else None), "day", False
+    dotted = re.fullmatch(
+        r"(.*?)((?:19|20)\d{2})[.．/](\d{1,2})(?:[.．/](\d{1,2}))?(?:(—{1,2}|–|-|－|~|～|〜|至|到)"
+        r"((?:19|20)\d{2})[.．/](\d{1,2})(?:[.．/](\d{1,2}))?)?(.*)", s)
+    if dotted and re.search(_DOTTED, s):
+        g = dotted.groups()
+        y, mo, d = (g[5], g[6], g[7]) if g[5] else (g[1], g[2], g[3])
+        s = f"{g[0]}{y}年{int(mo)}月" + (f"{int(d)}日" if d else "") + g[8]
     five = re.match(r"“?(十[一二三四五六])五", s)
     if five:
         return _iso(_FIVE_YEAR_END[five.group(1)], 12, 31), "year", False
@@ -243,7 +344,7 @@ def _resolve_single(s: str, year: int | None) -> tuple[str | None, str]:
         rest = s[1:]
     else:
         rest = s
-    rest = re.sub(r"^年(?=底|末|中)", "", rest)
+    rest = re.sub(r"^年(?=底|末|中|内)", "", rest)
 
     if rest in ("", "全年", "底", "末", "内", "度", "度内"):
         return _iso(y, 12, 31), "year"

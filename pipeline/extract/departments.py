@@ -4,6 +4,13 @@ Supported forms: labelled lists (``（牵头负责：组织处）``, ``牵头单
 lines, ``配合单位：…``, ``【牵头单位】…``), role clauses in brackets (``（市教育局牵头，市财政局、市人社局配合）``,
 ``（…负责）``), table columns named 牵头…/责任…/配合…, and — when the document says the first-listed unit
 leads — bare bracketed lists at the end of an item.
+
+Decisions where the contract is silent: collectives of bodies are generic whether or not they start with 各
+(``各区县人民政府``, ``县（市、区）人民政府``, ``乡镇（街道）``, ``县级以上人民政府``, ``市属国有企业``,
+``驻市金融机构``, ``市直有关部门``); people (``责任领导``/``牵头市领导``/``（责任人：张三）``) and units that
+only supervise (``督办单位``) are not departments; a role note or verb after a name (``市医保局（配合）``,
+``市农业农村局按职责分工负责``) sets its role and is not part of the name, while a bracketed second name
+(``市市场监管局（市知识产权局）``) is. Names are kept as written; ``canonical()`` maps abbreviations.
 """
 from __future__ import annotations
 
@@ -29,26 +36,49 @@ _BARE = {
     "部门", "单位", "学校", "政府", "街道", "企业", "处室", "科室", "机关", "乡镇", "社区", "园区", "中心",
     "高校", "医院", "区", "市", "县", "镇", "乡", "省",
 }
+# Ordinary words that end like a department name (社会 in （政府主导、社会参与）, 格局, 干部).
+_NOT_NAMES = ("社会", "机会", "格局", "布局", "大局", "全局", "干部", "全部", "内部", "外部", "场所", "网站", "团队",
+              "学科", "好处", "之处", "核心", "重心", "举办", "创办", "督办")
 _GENERIC_START = ("各", "相关", "有关", "其他", "其它", "所属", "属地", "全体", "成员", "涉及", "全区", "全市",
-                  "全县", "全省")
-_GENERIC_END = ("部门", "单位", "专班")  # 区直部门, 市级有关单位: real names end in 局/委/处/…
-_ETC = re.compile(r"等(?:相关|有关|其他)?(?:部门|单位|成员单位)?$")
+                  "全县", "全省",
+                  # collectives of bodies at one level: 县（市、区）人民政府, 乡镇（街道）, 市属国有企业
+                  "县（市、区）", "县(市、区)", "市（县、区）", "市(县、区)", "县（区）", "县(区)", "区（县）",
+                  "区(县)", "县（市）", "县(市)", "市（州）", "市(州)", "县市区", "县区", "区县", "市县", "市州",
+                  "乡镇（街道）", "乡镇(街道)", "镇（街道）", "镇(街道)", "街道（镇）", "街道(镇)", "镇街", "街镇",
+                  "市属", "区属", "县属", "省属", "驻市", "驻区", "驻县", "驻地")
+# 区直部门, 市级有关单位, 驻市金融机构: real names end in 局/委/处/…
+_GENERIC_END = ("部门", "单位", "专班", "企业", "机构", "方面")
+# 市财政局等, 市住建局等相关职能部门, 市发展改革委等12个部门 (but not the 等 of 市中等职业学校)
+_ETC = re.compile(r"等(?:[^、，,；;（）()等]{0,12}?(?:部门|单位|机构|方面))?$")
 _STRIP = " \t\u3000\n：:，,、；;。.！？"
+_LEADING_CONJ = re.compile(r"以及")  # ，以及市编办 (never 和/与: 和平区教育局)
 _OPEN, _CLOSE = "（(", "）)"
 
 _LABEL = re.compile(
     r"(?:(?P<open>【|\[)|(?<![^\s（()）；;，,。.．：:|、]))"  # a label starts a clause (or the text)
-    r"(?P<label>(?:牵头|主责|主办|责任|配合|协办|参与|协同|协助|负责|承办)(?:负责|牵头|配合)?"
+    r"(?P<label>(?:主要|具体|直接|其他)?(?:牵头|主责|主办|责任|配合|协办|参与|协同|协助|负责|承办)(?:负责|牵头|配合|责任)?"
     r"(?:单位|部门|科室|处室|处|科|室|领导|人|主体)?(?:[（(][^（）()：:]{1,4}[）)])?)"
-    r"(?(open)[】\]]\s*[：:]?|\s*[：:])"
+    # 【牵头单位】…, 牵头单位：…, and in prose 牵头单位为…
+    r"(?(open)[】\]]\s*[：:]?|(?:\s*[：:]|(?<=单位|部门)为))"
 )
-_ROLE_CLAUSE = re.compile(
-    r"^(?:由)?(?P<list>.+?)(?P<verb>牵头负责|共同牵头|牵头|按职责分工负责|按职责负责|分别负责|共同负责|负责落实|负责"
-    r"|配合|协办|参与|协助|协同)$"
+# The role a unit takes in a clause (市教育局牵头落实, 市财政局等按职责分工负责, 市人社局配合实施).
+_ROLE_VERB = (
+    r"(?:共同)?牵头(?:负责|落实|实施|推进|组织实施|组织)?"
+    r"|(?:配合|协办|参与|协助|协同)(?:落实|实施|推进|做好)?"
+    r"|(?:按职责分工|按职责|分别|共同|具体|分工)?负责(?:落实|实施)?|按职责分工落实"
 )
-_FIRST_LISTED = re.compile(r"(?:首位|排在?第一位|排名第一|排序第一|列第一位|第一个)的?(?:单位|部门)?(?:为|是)牵头")
-_LIST_STOP = "\n。！？|"
-_LEAD_NOTE = re.compile(r"[（(](?:牵头|牵头单位|牵头部门|主责|主办)[）)]")  # 市教育局（牵头）、市财政局
+_ROLE_CLAUSE = re.compile(rf"^(?:由)?(?P<list>.+?)(?P<verb>{_ROLE_VERB})$")
+_FIRST_LISTED = re.compile(
+    r"(?:首位|排在?第一位|排名第一|排序第一|列第一位|列在?首位|第一个)的?(?:单位|部门)?(?:者)?(?:为|是|负责)牵头"
+)
+_LIST_STOP = "\n。！？|【"
+# Notes after a name in a list: a role (市教育局（牵头）, 市财政局（配合）) or a remark about people or duties
+# (（责任人：张三）, （按职责分工负责）) that is not part of the name; other brackets are (市场监管局（知识产权局）).
+_NOTE = re.compile(r"[（(]([^（）()]{1,24})[）)]$")
+_LEAD_NOTE = re.compile(r"牵头|牵头单位|牵头部门|主责|主办|主责单位")
+_CO_NOTE = re.compile(r"配合|配合单位|配合部门|协办|参与|协同|协助")
+_REMARK_NOTE = re.compile(r"责任人|联系人|负责人|分管|领导|下同|职责|负责|牵头|配合|第一位|首位|落实|[：:]")
+_ROLE_TAIL = re.compile(rf"(?:{_ROLE_VERB})$")
 
 
 @dataclass(slots=True)
@@ -122,6 +152,7 @@ def _mask_titles(text: str) -> str:
 
 def _label_role(label: str) -> str | None:
     label = re.sub(r"[（(].*$", "", label)
+    label = re.sub(r"^(?:主要|具体|直接|其他)", "", label)
     if label.endswith(("领导", "人")):
         return None  # 责任领导/责任人 name people, not departments
     if "牵头" in label or label.startswith(("主责", "主办")):
@@ -132,15 +163,41 @@ def _label_role(label: str) -> str | None:
 
 
 def _labelled(text: str) -> list[_Listed]:
-    labels = list(_LABEL.finditer(text))
+    labels = _field_labels(text)
     out = []
     for i, m in enumerate(labels):
         role = _label_role(m.group("label"))
         limit = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         end = _list_end(text, m.end(), limit)
-        if role is not None and end > m.end():
-            out.append(_Listed(m.end(), end, role))
+        if role is None or end <= m.end():
+            continue
+        if m.group().endswith("为"):
+            # prose (牵头单位为市司法局): only a list of department names counts
+            pieces = _split(text, m.end(), end, keep_generic=True)
+            if not pieces or not all(_is_generic(text[a:b]) or _looks_like_department(text[a:b]) for a, b, _ in pieces):
+                continue
+        out.append(_Listed(m.end(), end, role))
     return out
+
+
+def _field_labels(text: str) -> list[re.Match[str]]:
+    """Labels that start a field; a label inside a note of a list (市应急局（责任人：张三）) does not."""
+    depth_at, depth = [], 0
+    for ch in text:
+        depth_at.append(depth)
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+        elif ch == "\n":
+            depth = 0
+    labels: list[re.Match[str]] = []
+    for m in _LABEL.finditer(text):
+        prev = labels[-1] if labels else None
+        if prev and depth_at[m.start()] > depth_at[prev.start()] and "\n" not in text[prev.end() : m.start()]:
+            continue
+        labels.append(m)
+    return labels
 
 
 def _list_end(text: str, start: int, limit: int) -> int:
@@ -210,7 +267,7 @@ def _role_clauses(text: str) -> list[_Listed]:
             if not m:
                 continue
             verb = m.group("verb")
-            role = LEAD if "牵头" in verb else CO if verb in ("配合", "协办", "参与", "协助", "协同") else _AMBIGUOUS
+            role = LEAD if "牵头" in verb else CO if verb.startswith(("配合", "协办", "参与", "协助", "协同")) else _AMBIGUOUS
             ls, le = s + m.start("list"), s + m.end("list")
             pieces = _split(text, ls, le, keep_generic=True)
             if not pieces or not all(_is_generic(text[a:b]) or _looks_like_department(text[a:b]) for a, b, _ in pieces):
@@ -267,7 +324,7 @@ def _names(text: str, masked: str, start: int, end: int, role: str, offset: int,
         name = text[s:e]
         if _is_generic(masked[s:e]):
             continue
-        own = LEAD if marked else _FIRST if role == _AMBIGUOUS and first_listed_leads and i == 0 else role
+        own = marked or (_FIRST if role == _AMBIGUOUS and first_listed_leads and i == 0 else role)
         out.append((name, s + offset, e + offset, own))
     return out
 
@@ -275,13 +332,16 @@ def _names(text: str, masked: str, start: int, end: int, role: str, offset: int,
 # -- splitting lists into names -----------------------------------------------------------------
 
 
-def _split(text: str, start: int, end: int, *, keep_generic: bool = False) -> list[tuple[int, int, bool]]:
-    """Name spans in the list ``text[start:end]`` as (start, end, marked lead by a （牵头） note).
+def _split(text: str, start: int, end: int, *,
+           keep_generic: bool = False) -> list[tuple[int, int, str | None]]:
+    """Name spans in the list ``text[start:end]`` as (start, end, role marked by a note or verb, else None).
 
-    ，,；; always separate; 、和及 and spaces separate only after a complete department name, so a name
-    written with 、 or 和 inside (体育、卫生与艺术教育处, 区发展和改革局) stays whole.
+    ，,；;/ and line breaks always separate; 、和及与以及 and spaces separate only after a complete name
+    (a department or a generic phrase), so a name written with 、 or 和 inside (体育、卫生与艺术教育处,
+    区发展和改革局) stays whole. A role note or verb closing a piece (市教育局（牵头）, 市财政局（配合）,
+    市农业农村局按职责分工负责) marks its role and is not part of the name; so is a remark (（责任人：张三）).
     """
-    spans: list[tuple[int, int, bool]] = []
+    spans: list[tuple[int, int, str | None]] = []
     depth, piece = 0, start
     for i in range(start, end + 1):
         ch = text[i] if i < end else "，"
@@ -295,17 +355,40 @@ def _split(text: str, start: int, end: int, *, keep_generic: bool = False) -> li
             continue
         if depth:
             continue
-        if ch in "，,；;" or (ch in "、和及 " and _looks_like_department(text[piece:i].strip(_STRIP))):
-            s, e = _trim(text, piece, i)
-            note = _LEAD_NOTE.search(text, s, e)
-            if note and note.end() == e:
-                s, e = _trim(text, s, note.start())
+        cut = i - 1 if ch == "及" and i - 1 > piece and text[i - 1] == "以" else i  # 以及
+        if ch in "，,；;/／\n" or (ch in "、和及与 " and _complete(text[piece:cut].strip(_STRIP))):
+            s, e = _trim(text, piece, cut)
+            s, e, mark = _strip_notes(text, s, e)
             if e > s:
-                spans.append((s, e, bool(note)))
+                spans.append((s, e, mark))
             piece = i + 1
     if keep_generic:
         return spans
-    return [(s, e, lead) for s, e, lead in spans if not _is_generic(text[s:e])]
+    return [(s, e, mark) for s, e, mark in spans if not _is_generic(text[s:e])]
+
+
+def _strip_notes(text: str, s: int, e: int) -> tuple[int, int, str | None]:
+    """Drop role notes, remarks and role verbs closing a list piece; return the role they mark."""
+    mark = None
+    while e > s:
+        note = _NOTE.search(text, s, e)
+        if note and note.end() == e and note.start() > s:
+            content = note.group(1)
+            if _LEAD_NOTE.fullmatch(content) or _CO_NOTE.fullmatch(content) or _REMARK_NOTE.search(content):
+                if mark is None:
+                    mark = LEAD if _LEAD_NOTE.fullmatch(content) else CO if _CO_NOTE.fullmatch(content) else None
+                s, e = _trim(text, s, note.start())
+                continue
+        verb = _ROLE_TAIL.search(text, s, e)
+        if (verb and verb.end() == e and verb.start() > s
+                and _looks_like_department(text[s : verb.start()].strip(_STRIP))):
+            word = verb.group()
+            if mark is None:
+                mark = LEAD if "牵头" in word else CO if word.startswith(("配合", "协办", "参与", "协助", "协同")) else None
+            s, e = _trim(text, s, verb.start())
+            continue
+        break
+    return s, e, mark
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
@@ -313,6 +396,9 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
         s += 1
     while e > s and text[e - 1] in _STRIP:
         e -= 1
+    conj = _LEADING_CONJ.match(text, s, e)
+    if conj and conj.end() < e:
+        s = conj.end()
     etc = _ETC.search(text, s, e)
     if etc and etc.end() == e and etc.start() > s:
         e = etc.start()
@@ -326,10 +412,17 @@ def _core(name: str) -> str:
 
 def _looks_like_department(name: str) -> bool:
     core = _core(name)
-    return len(core) >= 2 and core not in _BARE and core.endswith(_SUFFIXES) and "\x00" not in core
+    return (len(core) >= 2 and core not in _BARE and core.endswith(_SUFFIXES) and not core.endswith(_NOT_NAMES)
+            and "\x00" not in core)
+
+
+def _complete(piece: str) -> bool:
+    """Whether a list piece is a whole name: a department, or a generic phrase (市属国有企业、驻市金融机构)."""
+    core = _core(piece)
+    return _looks_like_department(piece) or core in _BARE or (len(core) >= 2 and core.endswith(_GENERIC_END))
 
 
 def _is_generic(name: str) -> bool:
     core = _core(name)
-    return (len(core) < 2 or "各" in core or core in _BARE or core.startswith(_GENERIC_START)
+    return (len(core) < 2 or "各" in core or "以上" in core or core in _BARE or core.startswith(_GENERIC_START)
             or core.endswith(_GENERIC_END) or "\x00" in core)
