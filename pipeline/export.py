@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .extract.departments import canonical
 from .model import DocResult, Document, Quantity
 
 if TYPE_CHECKING:  # pandas costs ~0.3 s to import; the streaming CSV path does not need it
@@ -18,7 +19,7 @@ COLUMNS: dict[str, list[str]] = {
     "quantities": ["doc_id", "item_id", "text", "value", "value_max", "unit", "qualifier", "subject",
                    "start", "end", "part_of"],
     "deadlines": ["doc_id", "item_id", "text", "date", "granularity", "start", "end", "recurring"],
-    "departments": ["doc_id", "item_id", "department", "role", "start", "end"],
+    "departments": ["doc_id", "item_id", "department", "role", "start", "end", "canonical"],
     "instruments": ["doc_id", "item_id", "title", "action", "start", "end", "issued"],
 }
 
@@ -42,7 +43,7 @@ ZH_HEADERS = {
     "text": "原文", "lead_departments": "牵头单位", "co_departments": "配合单位", "start": "起始位置",
     "end": "结束位置", "value": "数值", "value_max": "数值上限", "unit": "单位", "qualifier": "限定词",
     "subject": "指标对象", "part_of": "所属总数", "date": "日期", "granularity": "精度", "recurring": "周期性",
-    "department": "部门", "role": "角色", "action": "动作", "issued": "拟出台",
+    "department": "部门", "role": "角色", "canonical": "规范名称", "action": "动作", "issued": "拟出台",
     "old_doc": "旧文件", "new_doc": "新文件", "old_item_id": "旧条目编号", "new_item_id": "新条目编号",
     "old_heading": "旧标题", "new_heading": "新标题", "similarity": "相似度", "old_value": "旧值",
     "new_value": "新值", "change": "变化",
@@ -91,7 +92,7 @@ def document_rows(doc: Document) -> dict[str, list[dict[str, object]]]:
                                       "start": d.start, "end": d.end})
         for dep in it.departments:
             rows["departments"].append({**base, "department": dep.name, "role": dep.role,
-                                        "start": dep.start, "end": dep.end})
+                                        "start": dep.start, "end": dep.end, "canonical": canonical(dep.name)})
         for ins in it.instruments:
             rows["instruments"].append({**base, "title": ins.title, "action": ins.action,
                                         "issued": ins.issued, "start": ins.start, "end": ins.end})

@@ -36,3 +36,20 @@ def test_issue_gbk_file_names_are_resumed(tmp_path: Path, capsys) -> None:  # ty
     assert main(["extract", str(folder), "-o", str(out), "--jobs", "1", "--resume"]) == 0
     assert "1 ok (1 resumed)" in capsys.readouterr().err
     assert (out / "text" / "芜湖教育工作要点.txt").exists()
+
+
+def test_issue_department_spelling_variants_are_not_a_lead_change(tmp_path: Path) -> None:
+    """区发改局 and 区发展和改革局 are one department: tables carry the canonical name, compare sees no change."""
+    from pipeline import compare
+
+    old = tmp_path / "a.txt"
+    new = tmp_path / "b.txt"
+    old.write_text("2023年重点工作\n一、扩大有效投资\n1.固定资产投资增长15%左右。\n牵头单位：区发改局\n", encoding="utf-8")
+    new.write_text("2024年重点工作\n一、扩大有效投资\n1.固定资产投资增长15%左右。\n牵头单位：区发展和改革局\n", encoding="utf-8")
+    align = compare(old, new)["alignment"]
+    leaf = align[align["new_item_id"] == "1.1"].iloc[0]
+    assert leaf["status"] == "modified" and not leaf["lead_change"]
+    from pipeline import extract
+
+    deps = extract(old)["departments"]
+    assert list(deps["canonical"]) == ["区发展和改革局"] and list(deps["department"]) == ["区发改局"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..extract.departments import canonical
 from ..model import Document, Item, ItemAlignment, Quantity, TargetChange
 from .align import body, normalise, tokens
 
@@ -213,8 +214,8 @@ def item_changes(old: Document, new: Document, alignments: list[ItemAlignment]) 
         ins_old, ins_new = _issued(o_it), _issued(n_it)
         out.append(ItemChange(
             o_it.item_id, n_it.item_id, moved,
-            tuple(d.name for d in o_it.departments if d.role == "lead"),
-            tuple(d.name for d in n_it.departments if d.role == "lead"),
+            tuple(canonical(d.name) for d in o_it.departments if d.role == "lead"),
+            tuple(canonical(d.name) for d in n_it.departments if d.role == "lead"),
             shown_old, shown_new, d_old != d_new,
             tuple(t for t in ins_new if t not in ins_old), tuple(t for t in ins_old if t not in ins_new),
             () if a.status == "unchanged" else word_diff(body(old, o_it), body(new, n_it)),
