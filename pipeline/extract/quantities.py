@@ -3,7 +3,12 @@
 Many numbers in a plan are not quantities (二十大, “532”, 第六批, 12345, 建团100周年, 〔2021〕133号), so a
 number is only reported when it carries a unit or measure word, or is the object of a target verb
 (指数达85). Chinese numerals are only counts after a counting verb (新增两所), since most of them are parts
-of names (两个确立, 五大行动).
+of names (两个确立, 五大行动, 五个一工程, 二期工程, 十四五).
+
+A measure that picks out what is counted is not a target either: an age or a size before a noun
+(65岁以上老年人, 400米跑道) and a threshold before another count (10亿元以上重大项目20个). Fractions and
+ratios are pure numbers (三分之一 -> 0.333, 1/3 -> 0.333, 生师比17:1 -> 17; 百分之八十 -> 80 %, 千分之五 -> 5 ‰);
+a rate per population keeps its base in the unit (孕产妇死亡率10/10万 -> 10 "/10万"); 100余场 reads as 100 以上.
 """
 from __future__ import annotations
 
@@ -11,10 +16,12 @@ import re
 from bisect import bisect_right
 
 from ..model import Quantity
-from ..numerals import to_number
+from ..numerals import cn_to_int, to_number
 from . import patterns as P
 
-_UNIT = re.compile("|".join(re.escape(u) for u in P.UNITS))
+_UNIT = re.compile("|".join(
+    re.escape(u) + (f"(?![{P.UNIT_NOT_BEFORE[u]}])" if u in P.UNIT_NOT_BEFORE else "") for u in P.UNITS))
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _LOOKAHEAD = 32  # longer than any unit or P.NOT_AFTER word: what follows a number is read from this window
 _BREAKDOWN = re.compile(r"\s*其中")
 # Subjects are looked for this many characters around the number (real ones are under 20): a clause
@@ -78,7 +85,8 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
         if q is None:
             continue
         value, vmax, unit, qual, qs, qe = q
-        subject = _subject(text, s, qe, clause_start)
+        prev_end = found[-1].end - offset if found else 0
+        subject = _subject(text, s, qe, max(clause_start, prev_end))
         if subject in P.COUNT_VERBS and found and found[-1].unit == unit and base_subject:
             subject += base_subject  # 安排重大项目100项，新开工29项 -> 新开工重大项目
         else:
@@ -90,13 +98,18 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
     return found
 
 
+_Resolved = tuple[float, float | None, str, str, int, int]
+
+
 def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_start: int, aspiring: bool
-             ) -> tuple[float, float | None, str, str, int, int] | None:
+             ) -> _Resolved | None:
     s, e = m.span()
-    lo, hi = m.group("lo"), m.group("hi")
-    chinese = not lo[0].isdigit()
     if _inside(s, masked):
         return None
+    if m.group("fden") is not None or m.group("anum") is not None or m.group("ra") is not None:
+        return _resolve_ratio(text, m, aspiring)
+    lo, hi = m.group("lo"), m.group("hi")
+    chinese = not lo[0].isdigit()
     before = text[max(0, s - 4) : s]
     if any(before.endswith(w) for w in P.NOT_BEFORE) or (s and (text[s - 1].isascii() and text[s - 1].isalnum())):
         return None
@@ -104,33 +117,63 @@ def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_
         return None
     if chinese and (m.group("lomul") or hi and not hi[0].isdigit()) and len(lo) == 1 and lo == "一":
         return None
+    if chinese and not all(P.CN_WELL_FORMED.fullmatch(n) for n in (lo, hi) if n and not n[0].isdigit()):
+        return None  # 十四五, 二五: names and digit-by-digit years, not counts
+    lead = _lead_in(text, s)
     rest = text[e : e + _LOOKAHEAD]
-    if P.NOT_AFTER.match(rest) or (e < len(text) and text[e].isascii() and text[e].isalpha()):
-        return None
-    unit = ""
-    um = _UNIT.match(rest)
-    pct = m.group("lopct")
-    if pct and not hi:
-        unit, e = "%", e
-    elif um:
-        unit = um.group(0)
-        e += len(unit)
-    mult = 1
+    approx, approx_mult, per = False, 1, ""
+    if _is_year_duration(m, rest, lead):
+        unit = "年"
+        e += 1
+    else:
+        if e < len(text) and text[e].isascii() and text[e].isalpha():
+            return None
+        unit = ""
+        um = _UNIT.match(rest)
+        pct = m.group("lopct")
+        if pct and not hi:
+            unit = "%"
+        elif um:
+            unit = um.group(0)
+            per_m = P.UNIT_PER.match(rest, len(unit)) if "/" not in unit else None
+            per = per_m.group(0) if per_m else ""
+            e += len(unit) + len(per)
+        elif not hi and rest.startswith(P.APPROX_AFTER):  # 100余场, 3000余万元, 1万余人
+            um = _UNIT.match(rest, 1)
+            extra = rest[1:2] if not um and not m.group("lomul") and rest[1:2] in P.MULTIPLIERS else ""
+            um = um or (_UNIT.match(rest, 2) if extra else None)
+            if um:
+                unit, approx, approx_mult = um.group(0), True, P.MULTIPLIERS.get(extra, 1)
+                e += 1 + len(extra) + len(unit)
+        if pct and hi and not unit:
+            unit = "%"
+        if P.NOT_AFTER.match(rest) and not unit.startswith("/"):  # 10/10万 is a rate per 100,000
+            return None
+    mult = approx_mult
     if unit in P.UNIT_MULTIPLIERS:
-        unit, mult = P.UNIT_MULTIPLIERS[unit]
-    if pct and hi and not unit:
-        unit = "%"
+        unit, unit_mult = P.UNIT_MULTIPLIERS[unit]
+        mult *= unit_mult
+    unit += per  # 5万立方米/日, 1.2万元/人
     if unit == "批" and (chinese or before.endswith(("首", "第"))):
         return None
-    if unit in ("期", "批", "轮", "届") and before.endswith("第"):
-        return None
-    if chinese:
+    if unit in ("期", "批", "轮", "届") and (before.endswith("第") or chinese and unit == "期"):
+        return None  # 第六批, 二期工程: ordinals and phases
+    after = P.ATTRIBUTE_TAIL.match(text, e).end()  # type: ignore[union-attr]
+    if unit in P.ATTRIBUTE_UNITS and _CJK.match(text, after) and text[after] not in P.CONJUNCTIONS:
+        return None  # 65岁以上老年人, 超过20年的老旧小区: who or what is meant, not a target
+    if unit in P.DURATION_UNITS and _CJK.match(text, e) and not text.startswith((*P.QUALIFIERS_AFTER, "内", "及", "和", "或"), e):
+        return None  # 24小时自助图书馆, 1小时通勤圈
+    if lo[0] in "百千" and not (unit in P.MONEY_UNITS and m.group("lomul")):
+        return None  # 千万工程, 百万人口: only 百亿元 / 千亿元 are amounts
+    if chinese and not (unit in P.MONEY_UNITS and m.group("lomul")):  # 两亿元 is an amount anywhere
         clause = text[clause_start:s]
         if not unit or lo == "一" or not any(v in clause for v in P.COUNT_VERBS):
             return None
+        if e < len(text) and (text[e].isdigit() or text[e] == "一"):
+            return None  # 五个一工程, 两个一百年, 三个100%: a slogan, not a count
     if not unit:
         has_mul = bool(m.group("lomul"))
-        if not (before.endswith(P.TARGET_VERBS) or (has_mul and text.startswith(P.QUALIFIERS_AFTER, e))):
+        if not (lead.endswith(P.TARGET_VERBS) or (has_mul and text.startswith(P.QUALIFIERS_AFTER, e))):
             return None
         if re.fullmatch(r"(19|20)\d{2}", lo):
             return None
@@ -141,20 +184,89 @@ def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_
         return None
     if hi and vmax is not None and vmax < value:
         return None  # 2023-03 is a date, not a range
-    qual = ""
+    qual, e = _qualifier(text, e, lead, aspiring, approx)
+    if (qual in P.THRESHOLD_QUALIFIERS or lead.endswith(P.THRESHOLD_LEAD) or unit in P.MEASURE_UNITS
+            or text.startswith("的", e)) and _is_threshold(text, e):
+        return None
+    if unit in P.POLICY_PACKAGE_UNITS and any(v in text[max(clause_start, s - _MAX_SUBJECT) : s]
+                                               for v in P.POLICY_PACKAGE_VERBS):
+        return None
+    return value, vmax, unit, qual, s, e
+
+
+def _is_threshold(text: str, e: int) -> bool:
+    """10亿元以上|重大项目20个, 400米|跑道2个: a noun and another number follow in the same phrase."""
+    if text.startswith(("的", "级"), e):
+        e += 1
+    if not _CJK.match(text, e) or text[e] in P.CONJUNCTIONS:
+        return False
+    end = e
+    while end < len(text) and end - e < _MAX_SUBJECT and text[end] not in P.CLAUSE_BREAK and text[end] != "、":
+        end += 1
+    return re.search(r"\d", text[e:end]) is not None
+
+
+def _lead_in(text: str, s: int) -> str:
+    """The few characters before a number, without a rate phrase (提高到每人每月200元 -> 提高到)."""
+    lead = text[max(0, s - 12) : s]
+    rate = P.RATE_PREFIX.search(lead)
+    return lead[: rate.start()] if rate else lead
+
+
+def _is_year_duration(m: re.Match[str], rest: str, lead: str) -> bool:
+    """11.5年, 达到12年: a number of years (schooling, life span), not a year or a year count in a name."""
+    lo = m.group("lo")
+    if not rest.startswith("年") or m.group("hi") or m.group("lomul") or not lo[0].isdigit():
+        return False
+    if rest.startswith(("年度", "年底", "年初", "年末", "年中", "年内", "年前", "年后", "年以来", "年起")):
+        return False
+    return "." in lo or (len(lo) <= 2 and lead.endswith(P.YEAR_DURATION_VERBS))
+
+
+def _qualifier(text: str, e: int, lead: str, aspiring: bool, approx: bool = False) -> tuple[str, int]:
+    """The qualifier written after the quantity (以上), else before it (不少于), else 余 (100余场), else 力争."""
     for w in P.QUALIFIERS_AFTER:
         if text.startswith(w, e):
-            qual = w
-            e += len(w)
-            break
-    if not qual:
-        for w in P.QUALIFIERS_BEFORE:
-            if before.endswith(w):
-                qual = w
-                break
-    if not qual and aspiring:
-        qual = P.ASPIRATION
-    return value, vmax, unit, qual, s, e
+            return w, e + len(w)
+    for w in P.QUALIFIERS_BEFORE:
+        if lead.endswith(w) and not lead.endswith(P.QUALIFIER_LOOKALIKES):
+            return w, e
+    if approx:
+        return P.APPROX_QUALIFIER, e
+    return (P.ASPIRATION if aspiring else ""), e
+
+
+def _resolve_ratio(text: str, m: re.Match[str], aspiring: bool) -> _Resolved | None:
+    """三分之一 / 1/3 -> 0.333 (unit ""), 百分之八十 -> 80 %, 17:1 -> 17 (unit "") where a ratio is meant."""
+    s, e = m.span()
+    if s and (text[s - 1].isascii() and text[s - 1].isalnum() or text[s - 1] in "/.．:：" or
+              any(text[max(0, s - 4) : s].endswith(w) for w in P.NOT_BEFORE)):
+        return None
+    lead = _lead_in(text, s)
+    unit = ""
+    try:
+        if m.group("fden") is not None:
+            den, num = m.group("fden"), m.group("fnum")
+            if not (P.CN_WELL_FORMED.fullmatch(den) and P.CN_WELL_FORMED.fullmatch(num)):
+                return None
+            if den in ("百", "千"):
+                value, unit = float(cn_to_int(num)), "%" if den == "百" else "‰"
+            else:
+                value = cn_to_int(num) / cn_to_int(den)
+        elif m.group("anum") is not None:
+            num_i, den_i = int(m.group("anum")), int(m.group("aden"))
+            if not 0 < num_i < den_i <= 10:
+                return None  # 3/15, 12/31: dates, not fractions
+            value = num_i / den_i
+        else:
+            if not (P.RATIO_BEFORE.search(lead) or P.RATIO_AFTER.match(text, e) or
+                    P.RATIO_AFTER.match(text[e:])):
+                return None  # 9:30 is a time
+            value = to_number(m.group("ra")) / to_number(m.group("rb"))
+    except (ValueError, ZeroDivisionError):
+        return None
+    qual, e = _qualifier(text, e, lead, aspiring)
+    return value, None, unit, qual, s, e
 
 
 def _subject(text: str, num_start: int, q_end: int, clause_start: int) -> str:
@@ -175,9 +287,11 @@ def _phrase_after(text: str, pos: int) -> str:
             break
         if text[end] == "等":
             break
+        if text[end].isdigit() and text[pos:end].endswith((*P.SUBJECT_TAIL_STRIP, *P.QUALIFIERS_BEFORE)):
+            return ""  # 从75%提高到80%: what follows leads in the next number, it is not counted
         end += 1
     phrase = text[pos:end]
-    if not phrase or phrase[0] in "的（(以左上下、" or phrase.startswith(("，", "。")):
+    if not phrase or phrase[0] in "的（(以左上下、和及与或" or phrase.startswith(("，", "。")):
         return ""
     for tail in ("建设", "实施", "清单", "制度", "工作", "的"):
         if phrase.endswith(tail) and len(phrase) > len(tail) + 1:
@@ -194,14 +308,22 @@ def _phrase_before(text: str, num_start: int, clause_start: int) -> str:
     # a 、 inside the noun (新建、改扩建学校) is kept when no number stands between
     if start > clause_start and not re.search(r"\d", text[clause_start:start]):
         start = clause_start
-    phrase = text[start:num_start].strip()
+    phrase = text[start:num_start]
+    phrase = phrase[max(phrase.rfind("："), phrase.rfind("|")) + 1 :].strip().lstrip("、和及与的").strip()
     phrase = phrase[P.SUBJECT_TIME_PREFIX.match(phrase).end() :]  # type: ignore[union-attr]
-    changed = True
+    rate = P.RATE_PREFIX.search(phrase)  # 提高到每人每月200元: the rate belongs to the unit
+    if rate and rate.start() > 0:
+        phrase = phrase[: rate.start()]
+    phrase = P.SUBJECT_COMPARISON.sub("", phrase)  # 比上年增长6.5% -> 增长
+    changed, keep = True, 1
     while changed:
         changed = False
         for lead in P.SUBJECT_LEAD_STRIP:
-            if phrase.startswith(lead) and len(phrase) > len(lead):
-                phrase, changed = phrase[len(lead):], True
+            # 新认定 / 新招聘 strip like 认定 / 招聘; a verb joined to the next by 、 (新建、改扩建学校) stays,
+            # and a second one that would leave a single character is part of the noun (举办招聘会: 招聘会, not 会)
+            for head in (lead, "新" + lead):
+                if phrase.startswith(head) and len(phrase) - len(head) >= keep and phrase[len(head)] != "、":
+                    phrase, changed, keep = phrase[len(head):], True, 2
         for tail in P.SUBJECT_TAIL_STRIP:
             if phrase.endswith(tail) and len(phrase) > len(tail):
                 phrase, changed = phrase[: -len(tail)], True
