@@ -10,6 +10,17 @@ CORPUS = ROOT / "corpus"
 DATA = ROOT / "tests" / "data"
 SEED = CORPUS / "changzhou_edu_2022.txt"
 CORPUS_DOCS = sorted([SEED, *sorted((CORPUS / "samples").glob("*.txt"))])
+# The 立山 sample's seven tasks as table rows (docx and html fixtures), as the readers must give them:
+# cells joined by " | ", ASCII commas made full-width, item 7's empty unit cells kept.
+ANSHAN_TABLE_ROWS = [
+    "1 | 努力实现地区生产总值增长6.2%左右。 | 区发改局 | 立山经济开发区，全区经济运行各专班",
+    "2 | 规模上工业增加值增长5%左右。 | 区工信局 | 立山经济开发区",
+    "3 | 固定资产投资增长15%左右。 | 区发改局 | 立山经济开发区，各街道、区直各部门",
+    "4 | 社会消费品零售总额增长9%左右。 | 区商务局 | 各街道，区市场局",
+    "5 | 一般公共预算收入增长8%左右。 | 区财政局 | 立山经济开发区，各街道，税务局",
+    "6 | 居民收入增长与经济增长基本同步。 | 区发改局 | 各街道，各相关单位",
+    "7 | 其他主要经济指标不低于全市平均水平。 |  |",
+]
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,8 @@ from pipeline.errors import PlanscopeError, ReadError
 from pipeline.ingest import read
 from pipeline.ingest.docx import read_docx
 
+from ..conftest import ANSHAN_TABLE_ROWS
+
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "docx"
 TYPED = DATA / "changzhou_edu_2022_typed.docx"
@@ -76,16 +78,7 @@ def test_docx_table_rows_follow_heading_in_order() -> None:
     start = lines.index("一、经济社会发展的主要预期目标")
     # Cells joined by " | "; the sample's ASCII commas come back full-width from normalisation, and
     # item 7's two empty unit cells lose their trailing space to the per-line strip.
-    assert lines[start + 1 :] == [
-        "序号 | 工作任务 | 牵头单位 | 责任单位",
-        "1 | 努力实现地区生产总值增长6.2%左右。 | 区发改局 | 立山经济开发区，全区经济运行各专班",
-        "2 | 规模上工业增加值增长5%左右。 | 区工信局 | 立山经济开发区",
-        "3 | 固定资产投资增长15%左右。 | 区发改局 | 立山经济开发区，各街道、区直各部门",
-        "4 | 社会消费品零售总额增长9%左右。 | 区商务局 | 各街道，区市场局",
-        "5 | 一般公共预算收入增长8%左右。 | 区财政局 | 立山经济开发区，各街道，税务局",
-        "6 | 居民收入增长与经济增长基本同步。 | 区发改局 | 各街道，各相关单位",
-        "7 | 其他主要经济指标不低于全市平均水平。 |  |",
-    ]
+    assert lines[start + 1 :] == ["序号 | 工作任务 | 牵头单位 | 责任单位", *ANSHAN_TABLE_ROWS]
 
 
 def test_docx_merged_cells_appear_once_per_row_and_pipes_are_escaped() -> None:

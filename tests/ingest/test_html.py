@@ -9,7 +9,7 @@ import pytest
 from pipeline.ingest import read
 from pipeline.ingest.html import read_html
 
-from ..conftest import CORPUS, DATA, SEED
+from ..conftest import ANSHAN_TABLE_ROWS, CORPUS, DATA, SEED
 
 HTML = DATA / "html"
 CHANGZHOU_PAGES = ["changzhou_edu_2022.html", "changzhou_edu_2022_gbk.html"]
@@ -64,15 +64,7 @@ def test_html_task_table_rows_in_order() -> None:
     raw = read(HTML / "anshan_lishan_gov_tasks_2023.html")
     lines = _lines(raw.text)
     header = lines.index("序号 | 工作任务 | 牵头单位 | 责任单位")
-    assert lines[header + 1 :] == [
-        "1 | 努力实现地区生产总值增长6.2%左右。 | 区发改局 | 立山经济开发区，全区经济运行各专班",
-        "2 | 规模上工业增加值增长5%左右。 | 区工信局 | 立山经济开发区",
-        "3 | 固定资产投资增长15%左右。 | 区发改局 | 立山经济开发区，各街道、区直各部门",
-        "4 | 社会消费品零售总额增长9%左右。 | 区商务局 | 各街道，区市场局",
-        "5 | 一般公共预算收入增长8%左右。 | 区财政局 | 立山经济开发区，各街道，税务局",
-        "6 | 居民收入增长与经济增长基本同步。 | 区发改局 | 各街道，各相关单位",
-        "7 | 其他主要经济指标不低于全市平均水平。 |  |",
-    ]
+    assert lines[header + 1 :] == ANSHAN_TABLE_ROWS
     sample = _lines(read(CORPUS / "samples" / "anshan_lishan_gov_tasks_2023.txt").text)
     assert lines[:header] == sample[: sample.index("1.努力实现地区生产总值增长6.2%左右。")]
 
