@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -10,6 +11,28 @@ CORPUS = ROOT / "corpus"
 DATA = ROOT / "tests" / "data"
 SEED = CORPUS / "changzhou_edu_2022.txt"
 CORPUS_DOCS = sorted([SEED, *sorted((CORPUS / "samples").glob("*.txt"))])
+TABLES = ["documents", "items", "quantities", "deadlines", "departments", "instruments"]
+
+
+def read_table(out: Path, name: str) -> pd.DataFrame:
+    """One output CSV as written: every cell a string, empty cells empty."""
+    return pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+def read_tables(out: Path) -> dict[str, pd.DataFrame]:
+    """All six extraction tables of an output folder."""
+    return {name: read_table(out, name) for name in TABLES}
+
+
+def assert_same_tables(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
+    """Equal tables, except where each file was read from (documents.source)."""
+    for name in a:
+        left, right = a[name], b[name]
+        if name == "documents":
+            left, right = left.drop(columns=["source"]), right.drop(columns=["source"])
+        pd.testing.assert_frame_equal(left, right, obj=name)
+
+
 # The 立山 sample's seven tasks as table rows (docx and html fixtures), as the readers must give them:
 # cells joined by " | ", ASCII commas made full-width, item 7's empty unit cells kept.
 ANSHAN_TABLE_ROWS = [

@@ -10,7 +10,7 @@ import pytest
 from pipeline.batch import expand_paths, process_task, run
 from pipeline.cli import main
 
-from .conftest import CORPUS, DATA
+from .conftest import CORPUS, DATA, assert_same_tables, read_tables
 
 
 @pytest.fixture()
@@ -23,25 +23,11 @@ def folder(tmp_path: Path) -> Path:
     return src
 
 
-def _tables(out: Path) -> dict[str, pd.DataFrame]:
-    names = ["documents", "items", "quantities", "deadlines", "departments", "instruments"]
-    return {n: pd.read_csv(out / f"{n}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-            for n in names}
-
-
-def _assert_same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
-    for name in a:
-        left, right = a[name], b[name]
-        if name == "documents":
-            left, right = left.drop(columns=["source"]), right.drop(columns=["source"])
-        pd.testing.assert_frame_equal(left, right, obj=name)
-
-
 def test_batch_output_identical_for_any_jobs(folder: Path, tmp_path: Path) -> None:
     assert main(["extract", str(folder), "-o", str(tmp_path / "j1"), "--jobs", "1", "--quiet"]) == 0
     assert main(["extract", str(folder), "-o", str(tmp_path / "j2"), "--jobs", "2", "--quiet"]) == 0
-    one, two = _tables(tmp_path / "j1"), _tables(tmp_path / "j2")
-    _assert_same(one, two)
+    one, two = read_tables(tmp_path / "j1"), read_tables(tmp_path / "j2")
+    assert_same_tables(one, two)
     docs = one["documents"]
     assert len(docs) == len(expand_paths([folder])) == 10
     assert docs.set_index("doc_id").loc["broken", "status"] == "error"
@@ -50,14 +36,14 @@ def test_batch_output_identical_for_any_jobs(folder: Path, tmp_path: Path) -> No
 def test_batch_resume_skips_done_and_redoes_edited(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     assert main(["extract", str(folder), "-o", str(out), "--jobs", "1"]) == 0
-    first = _tables(out)
+    first = read_tables(out)
     wuhu = folder / "samples" / "wuhu_edu_2024.txt"
     wuhu.write_text(wuhu.read_text(encoding="utf-8").replace("加强思想理论武装", "强化思想理论武装"), encoding="utf-8")
     capsys.readouterr()
     assert main(["extract", str(folder), "-o", str(out), "--jobs", "1", "--resume"]) == 0
     summary = capsys.readouterr().err
     assert "9 ok (8 resumed), 1 error(s)" in summary  # 8 untouched ok files reused, the edited one redone
-    second = _tables(out)
+    second = read_tables(out)
     items = second["items"]
     assert "强化思想理论武装" in set(items[items.doc_id == "wuhu_edu_2024"].heading)
     assert len(second["documents"]) == len(first["documents"])
@@ -90,7 +76,7 @@ def test_batch_dask_engine_equals_local(folder: Path, tmp_path: Path) -> None:
     assert main(["extract", str(folder), "-o", str(tmp_path / "local"), "--jobs", "1", "--quiet"]) == 0
     assert main(["extract", str(folder), "-o", str(tmp_path / "dask"), "--engine", "dask", "--jobs", "2",
                  "--quiet"]) == 0
-    _assert_same(_tables(tmp_path / "local"), _tables(tmp_path / "dask"))
+    assert_same_tables(read_tables(tmp_path / "local"), read_tables(tmp_path / "dask"))
 
 
 def test_batch_run_yields_one_result_per_input_in_order(folder: Path) -> None:

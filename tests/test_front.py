@@ -10,9 +10,7 @@ from openpyxl import load_workbook
 from pipeline.cli import main
 from pipeline.report.extraction import render_extraction
 
-from .conftest import CORPUS
-
-TABLES = ["documents", "items", "quantities", "deadlines", "departments", "instruments"]
+from .conftest import CORPUS, TABLES, read_table
 
 
 @pytest.fixture(scope="module")
@@ -22,14 +20,10 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _csv(out: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-
-
 @pytest.mark.parametrize("name", TABLES)
 def test_front_xlsx_sheet_holds_exactly_the_csv_rows(out: Path, name: str) -> None:
     sheet = pd.read_excel(out / "planscope.xlsx", sheet_name=name, dtype=str, keep_default_na=False)
-    csv = _csv(out, name)
+    csv = read_table(out, name)
     assert list(sheet.columns) == list(csv.columns)
     assert len(sheet) == len(csv) and len(csv) > 0
     numeric = {"value", "value_max", "start", "end", "level", "year", "n_items"}
@@ -54,7 +48,7 @@ def test_front_xlsx_layout(out: Path) -> None:
 
 @pytest.mark.parametrize("name", TABLES)
 def test_front_json_and_parquet_match_csv(out: Path, name: str) -> None:
-    csv = _csv(out, name)
+    csv = read_table(out, name)
     js = pd.read_json(out / f"{name}.json", orient="records", dtype=False)
     pq = pd.read_parquet(out / f"{name}.parquet")
     assert len(js) == len(pq) == len(csv)
@@ -80,8 +74,8 @@ def test_front_report_highlights_and_escapes(corpus_docs, tmp_path: Path) -> Non
     assert 'href="#item-2.1"' in page  # outline links to the item
     assert '3.3万个<sub>数量</sub></mark>' in page
     assert '体育、卫生与艺术教育处<sub>牵头</sub></mark>' in page
-    from pipeline.structure import parse
     from pipeline.extract import extract
+    from pipeline.structure import parse
 
     # the readers already strip tags from text; a Document built directly must still render safely
     plan = "2023年工作要点\n一、<script>alert(1)</script>新建学校3所<img src=x onerror=alert(2)>\n"
