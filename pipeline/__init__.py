@@ -35,16 +35,15 @@ def extract(*paths: str | os.PathLike[str], jobs: int = 1, **options: Any) -> di
 
 
 def compare(*paths: str | os.PathLike[str], threshold: float | None = None) -> dict[str, pd.DataFrame]:
-    """Compare plans given oldest first; returns alignment, target_changes (and trajectories for 3+)."""
-    from .batch import process_file
+    """Compare plans given oldest first; returns alignment, target_changes and trajectories."""
+    from .batch import read_plans
+    from .compare import DEFAULT_THRESHOLD, comparison_tables
     from .compare import compare as compare_documents
-    from .compare import comparison_tables
 
     if len(paths) < 2:
         raise ValueError("compare needs at least two plans, oldest first")
-    docs = [process_file(p) for p in paths]
-    cmp = compare_documents(docs) if threshold is None else compare_documents(docs, threshold=threshold)
-    return comparison_tables(cmp)
+    docs = read_plans(paths)
+    return comparison_tables(compare_documents(docs, threshold=DEFAULT_THRESHOLD if threshold is None else threshold))
 
 
 __all__ = ["extract", "compare", "__version__"]

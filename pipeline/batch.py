@@ -81,6 +81,26 @@ def process_file(path: str | os.PathLike[str], *, doc_id: str | None = None,
     return extract(parse(raw, doc_id=doc_id or Path(path).stem))
 
 
+def read_plans(paths: Iterable[str | os.PathLike[str]], *, max_bytes: int = DEFAULT_MAX_BYTES,
+               timeout: float | None = DEFAULT_TIMEOUT) -> list[Document]:
+    """Plans to compare, in the order given; the first that cannot be used raises a PlanscopeError naming it.
+
+    Unlike :func:`run`, one bad plan stops the call: a comparison with a plan missing means nothing.
+    """
+    files = [Path(p) for p in paths]
+    docs = []
+    for f, doc_id in zip(files, unique_ids(files)):
+        if f.is_dir():
+            raise PlanscopeError(f"{display_path(f)}: is a folder; compare takes plan files, oldest first")
+        result = _process(str(f), doc_id, max_bytes, timeout)
+        if result.document is None:
+            raise PlanscopeError(" ".join(result.error.split()))
+        if not result.document.items:
+            raise PlanscopeError(f"{result.source}: no numbered items found (一、 / （一） / 1. …); is this a work plan?")
+        docs.append(result.document)
+    return docs
+
+
 class FileTimeout(PlanscopeError):
     pass
 

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import PlanscopeError
-from .model import Document
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -52,7 +51,13 @@ def _progress(total: int, *, quiet: bool) -> Iterator[Callable[[int], None]]:
     if quiet or not sys.stderr.isatty():
         yield lambda errors: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(TextColumn("extract"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[rate]:.1f} files/s  errors: {task.fields[errors]}"),
@@ -94,47 +99,29 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_plan(path: str, doc_id: str) -> Document:
-    """One plan for ``compare``; any failure becomes a one-line PlanscopeError naming the file."""
-    from .batch import process_file
-
-    if os.path.isdir(path):
-        raise PlanscopeError(f"{path}: is a folder; compare takes plan files, oldest first")
-    try:
-        doc = process_file(path, doc_id=doc_id)
-    except PlanscopeError as exc:
-        message = " ".join(str(exc).split())
-        raise PlanscopeError(message if path in message else f"{path}: {message}") from None
-    except Exception as exc:  # our bug, but still say which file triggered it
-        raise PlanscopeError(f"{path}: internal error ({type(exc).__name__}: {exc}); please report it") from exc
-    if not doc.items:
-        raise PlanscopeError(f"{path}: no numbered items found (一、 / （一） / 1. …); is this a work plan?")
-    return doc
-
-
 def _compare(args: argparse.Namespace) -> int:
-    from .batch import unique_ids
-    from .compare import compare, comparison_tables
-    from .export import safe_frame
+    from .batch import read_plans
+    from .compare import DEFAULT_THRESHOLD, compare, comparison_tables
+    from .export import parse_formats, write_tables
     from .report import render_comparison
 
+    formats = parse_formats(args.format)
     if len(args.paths) < 2:
         raise PlanscopeError("compare needs at least two plans: OLD NEW [MORE...], oldest first")
-    ids = unique_ids([Path(p) for p in args.paths])
-    docs = [_read_plan(p, doc_id) for p, doc_id in zip(args.paths, ids)]
+    threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
+    if not 0.0 <= threshold <= 1.0:
+        raise PlanscopeError(f"--threshold must be between 0 and 1, not {threshold}")
+    docs = read_plans(args.paths)
     years = [d.year for d in docs if d.year is not None]
     if years != sorted(years):
         print("planscope: warning: the plans' years are not in chronological order "
               f"({', '.join(str(d.year) for d in docs)}); compare reads them in the order given", file=sys.stderr)
-    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
-        raise PlanscopeError(f"--threshold must be between 0 and 1, not {args.threshold}")
-    cmp = compare(docs) if args.threshold is None else compare(docs, threshold=args.threshold)
+    cmp = compare(docs, threshold=threshold)
     tables = comparison_tables(cmp)
-    out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
     names = ["alignment", "target_changes"] + (["trajectories"] if len(docs) >= 3 else [])
-    for name in names:
-        safe_frame(tables[name]).to_csv(out / f"{name}.csv", encoding="utf-8-sig", index=False)
+    out = Path(args.output)
+    write_tables({n: tables[n] for n in names}, out, formats=formats, headers=args.headers,
+                 workbook="comparison.xlsx")
     (out / "report.html").write_text(render_comparison(cmp, docs), encoding="utf-8")
     if not args.quiet:
         status = tables["alignment"]["status"].value_counts()
@@ -184,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     cm.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs)")
     cm.add_argument("--threshold", type=float, default=None,
                     help="minimum similarity (0-1) for two items to count as the same item (default 0.3)")
+    cm.add_argument("--format", default="csv", help="comma list of csv,xlsx,json,parquet (default csv)")
+    cm.add_argument("--headers", choices=["en", "zh"], default="en", help="column names in English or Chinese")
     cm.add_argument("--quiet", action="store_true", help="print nothing but errors")
     cm.set_defaults(func=_compare)
     return parser

@@ -104,3 +104,16 @@ def test_front_comparison_report_has_charts(tmp_path: Path) -> None:
     assert page.count("<svg") == 3
     assert page.index("<h3>各章节条目变化</h3>") < page.index("<h3>目标变化</h3>")
     assert "目标走势（数值有变化的目标）" in page and "http://" not in page.split("<svg", 1)[0]
+
+
+def test_front_compare_formats_and_chinese_headers(tmp_path: Path) -> None:
+    from .conftest import DATA
+
+    plans = [CORPUS / "changzhou_edu_2022.txt", DATA / "compare" / "changzhou_edu_2023_draft.txt"]
+    assert main(["compare", *map(str, plans), "-o", str(tmp_path), "--quiet", "--format", "csv,xlsx",
+                 "--headers", "zh"]) == 0
+    changes = pd.read_csv(tmp_path / "target_changes.csv", encoding="utf-8-sig")
+    assert list(changes.columns[:4]) == ["旧文件", "新文件", "旧条目编号", "新条目编号"]
+    wb = load_workbook(tmp_path / "comparison.xlsx")
+    assert wb.sheetnames == ["alignment", "target_changes"]
+    assert wb["target_changes"].max_row == len(changes) + 1 == 10
