@@ -94,6 +94,10 @@ class Document:
     preamble: tuple[int, int] | None = None  # span of the text before the first item of the plan body
     body_start: int = 0  # where the plan proper starts (after any cover letter)
     items: list[Item] = field(default_factory=list)
+    # What a stage could not read or suspects it read wrong ("no_items_but_markers", "body_outside_items",
+    # "ocr_pages:3,4", ...): a short code, then ": " and details. Exported in documents.csv so that no
+    # document comes out ``ok`` without saying what is missing.
+    warnings: list[str] = field(default_factory=list)
 
     def span(self, start: int, end: int) -> str:
         return self.text[start:end]
