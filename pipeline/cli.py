@@ -14,7 +14,7 @@ from .errors import PlanscopeError
 
 def _extract(args: argparse.Namespace) -> int:
     from .batch import expand_paths, run
-    from .export import CsvFinisher, TableWriter, convert_csv_tables, parse_formats
+    from .export import CsvFinisher, TableWriter, parse_formats
     from .resume import ResultStore
 
     formats = parse_formats(args.format)
@@ -29,7 +29,8 @@ def _extract(args: argparse.Namespace) -> int:
                   from_list=args.from_list, reuse=store.get if args.resume else None,
                   finish=CsvFinisher(args.output))
     errors = resumed = 0
-    with TableWriter(args.output, headers=args.headers) as writer, _progress(total, quiet=args.quiet) as advance:
+    with TableWriter(args.output, headers=args.headers, formats=formats) as writer, \
+            _progress(total, quiet=args.quiet) as advance:
         for res in results:
             writer.write(res)
             if res.status != "ok":
@@ -37,7 +38,8 @@ def _extract(args: argparse.Namespace) -> int:
                 print(f"error: {res.error}", file=sys.stderr)
             resumed += bool(res.extra.get("resumed"))
             advance(errors)
-    convert_csv_tables(args.output, formats)
+    for notice in writer.notices:
+        print(f"planscope: warning: {notice}", file=sys.stderr)
     if not args.quiet:
         done = writer.counts["documents"]
         print(f"{done - errors} ok ({resumed} resumed), {errors} error(s), {writer.counts['items']} items, "
