@@ -24,34 +24,77 @@ DEFAULT_TIMEOUT = 120.0
 ENGINES = ("local", "dask")
 
 
-def expand_paths(paths: Iterable[str | os.PathLike[str]], *, from_list: str | os.PathLike[str] | None = None
-                 ) -> list[Path]:
+def expand_paths(paths: Iterable[str | os.PathLike[str]], *, from_list: str | os.PathLike[str] | None = None,
+                 skip: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
     """Files as given, folders searched recursively, globs expanded, plus the lines of ``from_list``.
 
-    Inside folders only plan-like suffixes are taken (hidden files and ``gold/`` folders are skipped);
-    a file named explicitly is always taken, so an unsupported one gets its error row.
+    Inside folders only plan-like suffixes are taken (hidden files, ``gold/`` folders, planscope output
+    folders and the folders in ``skip`` are skipped); a file named explicitly is always taken, so an
+    unsupported one gets its error row. A path (or list line) that does not exist raises FileNotFoundError;
+    a file reached twice is taken once. Relative lines of ``from_list`` are relative to the list's folder.
     """
     items = [str(p) for p in paths]
     if from_list is not None:
         base = Path(from_list).parent
-        for line in Path(from_list).read_text(encoding="utf-8-sig").splitlines():
+        try:
+            lines = Path(from_list).read_text(encoding="utf-8-sig").splitlines()
+        except FileNotFoundError:
+            raise FileNotFoundError(f"{from_list}: the --from-list file does not exist") from None
+        for n, line in enumerate(lines, start=1):
             line = line.strip()
             if line and not line.startswith("#"):
-                items.append(line if Path(line).is_absolute() else str(base / line))
+                path = line if Path(line).is_absolute() else str(base / line)
+                if not Path(path).exists() and not _is_glob(line):
+                    raise FileNotFoundError(f"{from_list}, line {n}: {path} does not exist "
+                                            f"(relative lines are read from {base or '.'})")
+                items.append(path)
+    skipped = {os.path.realpath(p) for p in skip}
     files: list[Path] = []
     for item in items:
         path = Path(item)
-        if not path.exists() and any(ch in item for ch in "*?["):
+        if not path.exists() and _is_glob(item):
             files.extend(Path(p) for p in sorted(glob.glob(item, recursive=True)) if Path(p).is_file())
         elif path.is_dir():
-            for f in sorted(path.rglob("*")):
+            found = sorted(path.rglob("*"))
+            # planscope's own output (DIR/text/*.txt, report pages) is not a plan: skip the folders that
+            # hold its tables; when the folder named is itself one, skip only its text/
+            outputs = {f.parent for f in found if _is_output_marker(f)} | {
+                f for f in found if f.is_dir() and os.path.realpath(f) in skipped}
+            if path in outputs or os.path.realpath(path) in skipped:
+                outputs = (outputs - {path}) | {path / "text"}
+            for f in found:
                 rel = f.relative_to(path).parts
                 if (f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                        and not any(part.startswith(".") for part in rel) and "gold" not in rel[:-1]):
+                        and not any(part.startswith(".") for part in rel) and "gold" not in rel[:-1]
+                        and not any(parent in outputs for parent in f.parents)):
                     files.append(f)
-        else:
+        elif path.exists():
             files.append(path)
-    return files
+        else:
+            raise FileNotFoundError(f"{display_path(item)}: no such file or folder")
+    seen: set[str] = set()
+    unique = []
+    for f in files:
+        key = os.path.realpath(f)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def _is_output_marker(f: Path) -> bool:
+    if f.name == ".planscope-cache":
+        return f.is_dir()
+    if f.name != "datapackage.json":
+        return False
+    try:
+        return '"planscope-tables"' in f.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def _is_glob(item: str) -> bool:
+    return any(ch in item for ch in "*?[")
 
 
 MAX_ID_BYTES = 200  # DIR/text/<doc_id>.txt must fit the usual 255-byte limit on file names
@@ -219,17 +262,19 @@ def run(
     max_bytes: int = DEFAULT_MAX_BYTES,
     timeout: float | None = DEFAULT_TIMEOUT,
     from_list: str | os.PathLike[str] | None = None,
+    skip: Iterable[str | os.PathLike[str]] = (),
     reuse: Callable[[Path, str], DocResult | None] | None = None,
     finish: Callable[[DocResult], DocResult] | None = None,
 ) -> Iterator[DocResult]:
     """Yield one DocResult per input file, in input order; errors become ``status="error"`` results.
 
     ``reuse(path, doc_id)`` may return a stored result for a file already done (``--resume``); only the
-    other files are processed. ``finish`` runs on each fresh result inside the worker.
+    other files are processed. ``finish`` runs on each fresh result inside the worker. Folders in
+    ``skip`` (the output folder) are not searched for plans.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-    files = expand_paths(paths, from_list=from_list)
+    files = expand_paths(paths, from_list=from_list, skip=skip)
     ids = unique_ids(files)
     stored: list[DocResult | None] = [reuse(f, i) if reuse else None for f, i in zip(files, ids)]
     for res in stored:  # a stored result names its file as given; show it as the fresh results do

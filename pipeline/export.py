@@ -148,29 +148,34 @@ def to_tables(results: Iterable[DocResult]) -> dict[str, pd.DataFrame]:
 @contextmanager
 def atomic(path: Path, mode: str = "w", **kwargs: Any) -> Iterator[Any]:
     """Open a temporary file beside ``path``; it replaces ``path`` only once fully written and closed."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, mode, **kwargs) as fh:
-            yield fh
-        _publish(tmp, path)
-    except BaseException:
-        with _quietly():
-            os.unlink(tmp)
-        raise
+    with atomic_path(path) as tmp, open(tmp, mode, **kwargs) as fh:
+        yield fh
 
 
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """Like :func:`atomic` for libraries that write to a file name themselves."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    """A temporary file name beside ``path`` to write to; moved onto ``path`` when the block succeeds.
+
+    An OS error names ``path`` (not the temporary file), so the message says which table failed.
+    """
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as exc:
+        raise _named(exc, path) from exc
     os.close(fd)
     try:
         yield Path(tmp)
         _publish(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with _quietly():
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _named(exc, path) from exc
         raise
+
+
+def _named(exc: OSError, path: Path) -> OSError:
+    return type(exc)(exc.errno, exc.strerror or str(exc), str(path)) if exc.errno else exc
 
 
 def _umask() -> int:
@@ -213,19 +218,37 @@ class _CsvSink:
         self.name, self.path = name, out / f"{name}.csv"
         self.cols = TABLES[name].columns
         self.headers = headers
-        fd, self.tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.csv.", suffix=".part")
+        try:
+            fd, self.tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.csv.", suffix=".part")
+        except OSError as exc:
+            raise _named(exc, self.path) from exc
         self.fh = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
         self.writer = csv.writer(self.fh, lineterminator="\r\n")
-        self.writer.writerow(header_names(name, headers))
+        self.write([], header=True)
 
-    def write(self, rows: Iterable[Row]) -> None:
+    def write(self, rows: Iterable[Row], *, header: bool = False) -> None:
         if self.headers == "zh":
             rows = _zh_values(self.name, rows)
-        self.writer.writerows(_csv_cells(self.cols, r) for r in rows)
+        try:
+            if header:
+                self.writer.writerow(header_names(self.name, self.headers))
+            self.writer.writerows(_csv_cells(self.cols, r) for r in rows)
+        except OSError as exc:
+            raise _named(exc, self.path) from exc
+
+    def finish(self) -> None:
+        """Flush and close the temporary file (where a full disk shows), without publishing it yet."""
+        try:
+            self.fh.close()
+        except OSError as exc:
+            raise _named(exc, self.path) from exc
 
     def commit(self) -> Path:
-        self.fh.close()
-        _publish(self.tmp, self.path)
+        self.finish()
+        try:
+            _publish(self.tmp, self.path)
+        except OSError as exc:
+            raise _named(exc, self.path) from exc
         return self.path
 
     def abort(self) -> None:
@@ -466,7 +489,13 @@ class TableWriter:
                 self._kept[name].extend(rows)
 
     def close(self) -> list[Path]:
-        written = [sink.commit() for sink in self._sinks.values()]
+        try:  # all tables complete on disk before any replaces its predecessor
+            for sink in self._sinks.values():
+                sink.finish()
+            written = [sink.commit() for sink in self._sinks.values()]
+        except BaseException:
+            self._abort()
+            raise
         written.append(write_datapackage(self.out, list(EXTRACT_TABLES), self.headers))
         if self.extra:
             frames = {name: typed(name, rows) for name, rows in self._kept.items()}

@@ -160,7 +160,7 @@ ZH_VALUES: dict[str, dict[str, str]] = {
     "role": {"lead": "牵头", "co": "配合"},
     "status": {"ok": "成功", "error": "出错", "unchanged": "未变", "modified": "修改", "new": "新增",
                "dropped": "删除"},
-    "change": {"increased": "提高", "decreased": "降低", "unchanged": "未变", "new": "新增", "dropped": "删除"},
+    "change": {"increased": "提高", "decreased": "降低", "unchanged": "未变", "added": "新增", "removed": "删除"},
 }
 
 

@@ -31,3 +31,15 @@ def test_api_compare_returns_alignment_and_changes() -> None:
     changes = tables["target_changes"]
     row = changes[changes["subject"] == "新建、改扩建学校"].iloc[0]
     assert (row["old_value"], row["new_value"], row["change"]) == (101.0, 120.0, "increased")
+
+
+def test_api_stage_subpackages_import_by_dotted_name() -> None:
+    import pipeline.extract.patterns
+    import pipeline.compare.align
+
+    assert pipeline.extract.patterns.__name__ == "pipeline.extract.patterns"
+    assert callable(pipeline.compare.align.align_items)
+    from pipeline.api import extract as api_extract
+
+    tables = pipeline.extract(CORPUS / "samples" / "wuhu_edu_2024.txt")
+    assert tables["items"].equals(api_extract(CORPUS / "samples" / "wuhu_edu_2024.txt")["items"])
