@@ -112,3 +112,52 @@ def test_front_compare_formats_and_chinese_headers(tmp_path: Path) -> None:
     wb = load_workbook(tmp_path / "comparison.xlsx")
     assert wb.sheetnames == ["alignment", "target_changes"]
     assert wb["target_changes"].max_row == len(changes) + 1 == 10
+
+
+def test_front_charts_keep_chinese_text_without_a_cjk_font(monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+    import warnings
+
+    from pipeline.batch import read_plans
+    from pipeline.compare import compare
+    from pipeline.report import charts
+
+    from .conftest import DATA
+
+    # matplotlib knows no CJK font here (as on a fresh machine): the labels must stay text for the browser
+    monkeypatch.setattr(charts, "_FONTS", ["DejaVu Sans"])
+    docs = read_plans([CORPUS / "changzhou_edu_2022.txt", DATA / "compare" / "changzhou_edu_2023_draft.txt",
+                       DATA / "compare" / "changzhou_edu_2024_variant.txt"])
+    cmp = compare(docs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sections = charts.section_changes_chart(cmp.pairs[0], docs[0], docs[1])
+        tracks = charts.trajectory_chart(cmp)
+    for svg in (sections, tracks):
+        texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+        assert any(re.search(r"[\u4e00-\u9fff]", t) for t in texts)
+    assert "条目数" in sections and "新增" in sections
+
+
+def test_front_chart_axes_start_at_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.batch import read_plans
+    from pipeline.compare import compare
+    from pipeline.report import charts
+
+    from .conftest import DATA
+
+    docs = read_plans([CORPUS / "changzhou_edu_2022.txt", DATA / "compare" / "changzhou_edu_2023_draft.txt",
+                       DATA / "compare" / "changzhou_edu_2024_variant.txt"])
+    cmp = compare(docs)
+    seen = []
+    real = charts._svg
+
+    def keep(fig):  # type: ignore[no-untyped-def]
+        seen.extend(ax for ax in fig.axes if ax.axison)
+        return real(fig)
+
+    monkeypatch.setattr(charts, "_svg", keep)
+    charts.section_changes_chart(cmp.pairs[0], docs[0], docs[1])
+    charts.trajectory_chart(cmp)
+    assert seen[0].get_xlim()[0] == 0
+    assert len(seen) > 1 and all(ax.get_ylim()[0] == 0 for ax in seen[1:])
