@@ -212,3 +212,58 @@ def test_export_xlsx_formula_text_stays_text(tmp_path: Path) -> None:
     write_tables(_one_table(heading="=HYPERLINK(\"http://x\")"), tmp_path, formats=["xlsx"])
     cell = load_workbook(tmp_path / "planscope.xlsx")["items"]["F2"]
     assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\")"
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from .conftest import CORPUS
+
+    out = tmp_path_factory.mktemp("db")
+    assert main(["extract", str(CORPUS), "-o", str(out), "--quiet", "--format", "sqlite"]) == 0
+    return out / "planscope.sqlite"
+
+
+def test_export_sqlite_keys_indexes_and_types(corpus_db: Path) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(corpus_db)
+    pk = {t: [r[1] for r in sorted(con.execute(f"PRAGMA table_info({t})"), key=lambda r: r[5]) if r[5]]
+          for t in ("documents", "items", "quantities")}
+    assert pk == {"documents": ["doc_id"], "items": ["doc_id", "item_id"], "quantities": ["doc_id", "quantity_id"]}
+    fks = {(r[2], r[3], r[4]) for r in con.execute("PRAGMA foreign_key_list(departments)")}
+    assert {("documents", "doc_id", "doc_id"), ("items", "doc_id", "doc_id"), ("items", "item_id", "item_id")} <= fks
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []  # every key points at a row
+    indexed = {r[0] for r in con.execute("SELECT tbl_name || '.' || name FROM sqlite_master WHERE type = 'index'")}
+    for idx in ("departments.idx_departments_department", "deadlines.idx_deadlines_date",
+                "quantities.idx_quantities_doc_id_item_id"):
+        assert idx in indexed
+    types = {r[1]: r[2] for r in con.execute("PRAGMA table_info(deadlines)")}
+    assert (types["item_id"], types["start"], types["recurring"]) == ("TEXT", "INTEGER", "INTEGER")
+    assert con.execute("SELECT date FROM deadlines WHERE text = '全年' LIMIT 1").fetchone() == ("2022-12-31",)
+    assert con.execute("SELECT count(*) FROM items WHERE parent_id = ''").fetchone() == (0,)  # NULL, not ''
+
+
+def test_export_sqlite_full_text_search_over_items(corpus_db: Path) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(corpus_db)
+    rows = con.execute("SELECT items.doc_id, items.item_id, items.heading FROM items_fts "
+                       "JOIN items ON items.rowid = items_fts.rowid WHERE items_fts MATCH '学位资源'").fetchall()
+    assert ("changzhou_edu_2022", "2.1", "增加学位资源供给") in rows
+    # the trigram index finds every item holding a term of three or more characters, wherever it stands
+    for term in ("思政课", "教育局", "学前教育"):
+        hits = con.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH ?", (f'"{term}"',)).fetchone()[0]
+        like = con.execute("SELECT count(*) FROM items WHERE text LIKE ? OR heading LIKE ?",
+                           (f"%{term}%", f"%{term}%")).fetchone()[0]
+        assert hits == like > 0, term
+
+
+def test_export_sqlite_opens_as_sqlite_utils_expects(corpus_db: Path) -> None:
+    sqlite_utils = pytest.importorskip("sqlite_utils")
+
+    db = sqlite_utils.Database(corpus_db)
+    items = db["items"]
+    assert items.pks == ["doc_id", "item_id"] and items.detect_fts() == "items_fts"
+    hits = list(items.search("学位资源", columns=["doc_id", "item_id"]))
+    assert {"doc_id": "changzhou_edu_2022", "item_id": "2.1"} in hits
+    assert any(fk.other_table == "documents" for fk in db["quantities"].foreign_keys)
