@@ -114,17 +114,38 @@ def _report(args: argparse.Namespace) -> int:
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     errors = 0
+    pages: list[tuple[str, str, int, str]] = []  # (page, doc_id, items, title or error)
     for res in run(args.paths, jobs=1, skip=[args.output]):
         if res.document is None:
             errors += 1
             print(f"error: {res.error}", file=sys.stderr)
+            pages.append(("", res.doc_id, 0, res.error))
             continue
         page = out / f"{res.doc_id}.html"
         with atomic(page, encoding="utf-8") as fh:
             fh.write(render_extraction(res.document))
+        pages.append((page.name, res.doc_id, len(res.document.items), res.document.title))
         if not args.quiet:
             print(f"{page}", file=sys.stderr)
+    with atomic(out / "index.html", encoding="utf-8") as fh:
+        fh.write(_report_index(pages))
     return 1 if errors and args.strict else 0
+
+
+def _report_index(pages: list[tuple[str, str, int, str]]) -> str:
+    """``index.html`` of ``planscope report``: one line per plan, linking its page (or saying why there is none)."""
+    from html import escape
+    from urllib.parse import quote
+
+    rows = "".join(
+        f'<tr><td><a href="{quote(page)}">{escape(doc_id)}</a></td><td>{escape(title)}</td><td>{n}</td></tr>'
+        if page else f"<tr><td>{escape(doc_id)}</td><td>未能读取：{escape(title)}</td><td></td></tr>"
+        for page, doc_id, n, title in pages)
+    return ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>planscope 报告</title>'
+            "<style>body{font-family:sans-serif;margin:2em auto;max-width:1000px}table{border-collapse:collapse;"
+            "width:100%}td,th{border:1px solid #ccd;padding:.3em .5em;text-align:left}</style></head><body>"
+            f"<h1>planscope 报告（{len(pages)} 份文件）</h1><table><tr><th>文件</th><th>标题</th><th>条目数</th></tr>"
+            f"{rows}</table></body></html>\n")
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -231,7 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=_eval)
     cm = command("compare", "compare a plan with the issuer's earlier plans; write tables and report.html")
     cm.add_argument("paths", nargs="+", metavar="PLAN", help="plan files in chronological order: OLD NEW [MORE...]")
-    cm.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs)")
+    cm.add_argument("-o", "--output", default="outputs/compare",
+                    help="output folder (default: outputs/compare, apart from extract's tables)")
     cm.add_argument("--threshold", type=float, default=None,
                     help="minimum similarity (0-1) for two items to count as the same item (default 0.3)")
     cm.add_argument("--format", default="csv", help="comma list of csv,xlsx,json,parquet,sqlite (default csv)")

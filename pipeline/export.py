@@ -477,11 +477,14 @@ class TableWriter:
             raise
         self._kept: dict[str, list[Row]] = {name: [] for name in EXTRACT_TABLES}
         self.counts = {name: 0 for name in EXTRACT_TABLES}
+        self._texts: set[str] = set()
 
     def write(self, result: DocResult) -> None:
         """Append one result's rows to every table (making them here unless a worker did)."""
         if "rows" not in result.extra:
             result = CsvFinisher(self.out)(result)
+        if result.status == "ok":
+            self._texts.add(f"{result.doc_id}.txt")
         for name, rows in result.extra["rows"].items():
             self._sinks[name].write(rows)
             self.counts[name] += len(rows)
@@ -500,7 +503,15 @@ class TableWriter:
         if self.extra:
             frames = {name: typed(name, rows) for name, rows in self._kept.items()}
             written += write_tables(frames, self.out, formats=self.extra, headers=self.headers, notices=self.notices)
+        self._prune_texts()
         return written
+
+    def _prune_texts(self) -> None:
+        # text/ holds exactly this run's documents: a file left by an earlier run would trace nothing
+        for f in (self.out / "text").glob("*.txt"):
+            if f.name not in self._texts:
+                with _quietly():
+                    f.unlink()
 
     def _abort(self) -> None:
         for sink in self._sinks.values():

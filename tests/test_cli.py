@@ -307,3 +307,36 @@ def test_cli_zh_tables_read_back_the_same(tmp_path: Path) -> None:
         for name in en:
             pd.testing.assert_frame_equal(zh[name].drop(columns="source", errors="ignore"),
                                           en[name].drop(columns="source", errors="ignore"), obj=f"{fmt}:{name}")
+
+
+def test_cli_stale_texts_of_earlier_runs_pruned(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["extract", str(CORPUS / "samples"), "-o", str(out), "--quiet"]) == 0
+    assert len(list((out / "text").glob("*.txt"))) == 6
+    assert main(["extract", str(WUHU), "-o", str(out), "--quiet"]) == 0
+    assert sorted(p.name for p in (out / "text").iterdir()) == ["wuhu_edu_2024.txt"]
+
+
+def test_cli_compare_default_folder_and_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.api import compare, read_tables
+
+    plans = [CORPUS / "changzhou_edu_2022.txt", DATA / "compare" / "changzhou_edu_2023_draft.txt"]
+    monkeypatch.chdir(tmp_path)
+    assert main(["compare", *map(str, plans), "--quiet"]) == 0
+    out = tmp_path / "outputs" / "compare"
+    assert (out / "report.html").exists() and not (tmp_path / "outputs" / "alignment.csv").exists()
+    back, direct = read_tables(out), compare(*plans)
+    assert list(back) == ["alignment", "target_changes"]
+    for name in back:
+        pd.testing.assert_frame_equal(back[name], direct[name], obj=name)
+
+
+def test_cli_report_writes_an_index(tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    shutil.copy(WUHU, folder / "wuhu.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    assert main(["report", str(folder), "-o", str(tmp_path / "report"), "--quiet"]) == 0
+    index = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="wuhu.html">wuhu</a>' in index and "芜湖市教育局2024年工作要点" in index
+    assert "empty" in index and "未能读取" in index
