@@ -258,6 +258,23 @@ class _CsvSink:
             os.unlink(self.tmp)
 
 
+def _commit(sinks: Iterable[_CsvSink]) -> list[Path]:
+    """Publish a set of tables together: all complete on disk before any replaces its predecessor."""
+    sinks = list(sinks)
+    try:
+        for sink in sinks:
+            sink.finish()
+        return [sink.commit() for sink in sinks]
+    except BaseException:
+        _abort(sinks)
+        raise
+
+
+def _abort(sinks: Iterable[_CsvSink]) -> None:
+    for sink in sinks:
+        sink.abort()
+
+
 def _records(name: str, df: pd.DataFrame) -> list[Row]:
     """Typed frame -> rows of plain Python values (None for null, datetime.date for dates)."""
     import pandas as pd
@@ -292,14 +309,15 @@ def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | Path, *, for
     notices = [] if notices is None else notices
     for fmt in formats:
         if fmt == "csv":
-            for name, part in rows.items():
-                sink = _CsvSink(out, name, headers)
-                try:
-                    sink.write(part)
-                    written.append(sink.commit())
-                except BaseException:
-                    sink.abort()
-                    raise
+            sinks: list[_CsvSink] = []
+            try:
+                for name, part in rows.items():
+                    sinks.append(_CsvSink(out, name, headers))
+                    sinks[-1].write(part)
+            except BaseException:
+                _abort(sinks)
+                raise
+            written += _commit(sinks)
             written.append(write_datapackage(out, list(rows), headers))
         elif fmt == "xlsx":
             written.append(write_xlsx(rows, out / workbook, headers=headers, notices=notices))
@@ -492,16 +510,11 @@ class TableWriter:
                 self._kept[name].extend(rows)
 
     def close(self) -> list[Path]:
-        try:  # all tables complete on disk before any replaces its predecessor
-            for sink in self._sinks.values():
-                sink.finish()
-            written = [sink.commit() for sink in self._sinks.values()]
-        except BaseException:
-            self._abort()
-            raise
+        written = _commit(self._sinks.values())
         written.append(write_datapackage(self.out, list(EXTRACT_TABLES), self.headers))
         if self.extra:
             frames = {name: typed(name, rows) for name, rows in self._kept.items()}
+            self._kept.clear()
             written += write_tables(frames, self.out, formats=self.extra, headers=self.headers, notices=self.notices)
         self._prune_texts()
         return written
@@ -514,8 +527,7 @@ class TableWriter:
                     f.unlink()
 
     def _abort(self) -> None:
-        for sink in self._sinks.values():
-            sink.abort()
+        _abort(self._sinks.values())
 
     def __enter__(self) -> TableWriter:
         return self

@@ -267,3 +267,27 @@ def test_export_sqlite_opens_as_sqlite_utils_expects(corpus_db: Path) -> None:
     hits = list(items.search("学位资源", columns=["doc_id", "item_id"]))
     assert {"doc_id": "changzhou_edu_2022", "item_id": "2.1"} in hits
     assert any(fk.other_table == "documents" for fk in db["quantities"].foreign_keys)
+
+
+def test_export_failed_write_leaves_every_earlier_table_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              keys_run: tuple[Path, dict[str, pd.DataFrame]]) -> None:
+    import errno
+
+    from pipeline import export
+
+    _, tables = keys_run
+    write_tables(tables, tmp_path, formats=["csv", "json"])
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    real, calls = export._csv_cells, []
+
+    def cells(*args: object) -> list[str]:
+        calls.append(1)
+        if len(calls) > 1 + 13 + 6:  # the disk fills up after the documents, items and quantities tables
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export, "_csv_cells", cells)
+    with pytest.raises(OSError) as err:
+        write_tables(tables, tmp_path, formats=["csv", "json"])
+    assert err.value.errno == errno.ENOSPC and err.value.filename == str(tmp_path / "deadlines.csv")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # no table replaced, no temp file left
