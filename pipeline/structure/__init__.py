@@ -1,0 +1,95 @@
+"""Text -> hierarchy of numbered items, plus document metadata (title, issuer, year, number).
+
+One module per job: :mod:`.cover` (cover letter, attachment list, signature, web footer),
+:mod:`.markers` (marker kinds and which candidates are believed), :mod:`.tables` (flattened task tables
+read back into rows with named cells), :mod:`.items` (the tree and headings), :mod:`.metadata` and
+:mod:`.audit` (warnings for what looks unread).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..model import Document, RawText
+from ..numerals import CN_NUMERAL_CHARS
+from .audit import audit
+from .cover import attachment_list_lines, body_start
+from .items import build_items
+from .markers import CUT, SKIP, Marker, contents_lines, continuous, inline_markers, match_marker, value_of
+from .metadata import read_metadata
+from .tables import cell_rows, pipe_rows
+from .text import lines
+
+_ATTACHMENT = re.compile(r"附件\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,2})[：:]?\s*$")
+
+
+def parse(raw: RawText | str, *, doc_id: str = "", source: str = "") -> Document:
+    """Split a plan's normalised text into its numbered items and read its metadata.
+
+    >>> doc = parse("2022年工作要点\\n一、加强党建\\n（一）加强政治建设。内容。")
+    >>> [(it.item_id, it.label) for it in doc.items]
+    [('1', '一、'), ('1.1', '（一）')]
+    """
+    if isinstance(raw, str):
+        raw = RawText(text=raw, format="txt", source=source)
+    text = raw.text
+    doc = Document(
+        doc_id=doc_id or Path(raw.source or source or "document").stem,
+        text=text,
+        source=raw.source or source,
+        format=raw.format,
+        encoding=raw.encoding,
+        metadata=dict(raw.metadata),
+    )
+    doc.body_start = body_start(text)
+    markers, candidates = find_markers(text, doc.body_start)
+    doc.items = build_items(text, markers)
+    first = doc.items[0].start if doc.items else len(text)
+    if first > doc.body_start:
+        doc.preamble = (doc.body_start, first)
+    read_metadata(doc)
+    doc.warnings.extend(audit(doc, candidates))
+    return doc
+
+
+def find_markers(text: str, start: int) -> tuple[list[Marker], int]:
+    """The accepted markers of the text from ``start`` (with table headers as ``cut`` markers), and the
+    number of candidates considered.
+
+    Line starts are where markers normally stand. A document whose line breaks were lost (a crawl's
+    one-line body) shows them inside lines after sentence ends instead; when those explain more of the
+    document than the line starts do, they win.
+    """
+    spans = lines(text, start)
+    skip = contents_lines(text, spans) | attachment_list_lines(text, spans)
+    rows = cell_rows(text, spans)
+    piped = pipe_rows(text, spans, skip | set(rows))
+    candidates: list[Marker] = []
+    for idx, (s, e) in enumerate(spans):
+        if idx in rows:
+            if rows[idx].kind != SKIP:
+                candidates.append(rows[idx])
+            continue
+        if idx in piped:
+            candidates.extend(piped[idx])
+            continue
+        if idx in skip:
+            continue
+        line = text[s:e]
+        att = _ATTACHMENT.match(line)
+        if att:
+            candidates.append(Marker("attachment", value_of(att.group("n")), s, e, line.strip(), rank=-1))
+            continue
+        m = match_marker(text, s)
+        if m and m.label_end < e:  # a bare marker with nothing after it is not an item
+            candidates.append(m)
+    structural = [m for m in candidates if m.kind != CUT]
+    kept = continuous(structural, resync=True)
+    inline = continuous(inline_markers(text, start))
+    if len(inline) >= 2 and len(inline) > 1.5 * len(kept):
+        return inline, len(inline_markers(text, start))
+    cuts = [m for m in candidates if m.kind == CUT]
+    return sorted(kept + cuts, key=lambda m: m.start), len(structural)
+
+
+__all__ = ["CN_NUMERAL_CHARS", "parse", "find_markers"]

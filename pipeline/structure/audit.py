@@ -1,0 +1,33 @@
+"""Warnings for a document that looks partly unread, so that no plan comes out ``ok`` with nothing in it
+unnoticed. Each warning is a short code, then ``: `` and details (see ``Document.warnings``)."""
+from __future__ import annotations
+
+import re
+
+from ..model import Document
+
+WARNING_CODES = {
+    "no_items": "no numbered items found although the text has numbered markers",
+    "body_outside_items": "most of the body text lies outside any item",
+    "rejected_markers": "many candidate markers were rejected as out of sequence",
+    "broken_font_text": "the text looks like broken font extraction ((cid:N), replacement characters)",
+}
+_BROKEN = re.compile(r"（cid：\d+）|\(cid:\d+\)|\ufffd|[\ue000-\uf8ff]")
+
+
+def audit(doc: Document, candidates: int) -> list[str]:
+    """Warnings for ``doc`` after parsing; ``candidates`` is how many markers were considered."""
+    out = []
+    body = len(doc.text) - doc.body_start
+    covered = sum(it.end - it.start for it in doc.items if it.level == 1)
+    if not doc.items and candidates >= 2:
+        out.append(f"no_items: {candidates} candidate markers, none in sequence")
+    elif doc.items and body >= 1000 and covered < 0.5 * body:
+        out.append(f"body_outside_items: {100 - round(100 * covered / body)}% of {body} characters")
+    rejected = candidates - len(doc.items)
+    if rejected >= 5 and rejected > 0.3 * candidates:
+        out.append(f"rejected_markers: {rejected} of {candidates}")
+    broken = len(_BROKEN.findall(doc.text))
+    if broken >= 5:
+        out.append(f"broken_font_text: {broken} unreadable glyphs")
+    return out
