@@ -85,11 +85,12 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], int]:
             candidates.append(m)
     structural = [m for m in candidates if m.kind != CUT]
     kept = continuous(structural, resync=True)
-    inline = continuous(inline_markers(text, start))
+    inline_candidates = inline_markers(text, start)
+    inline = continuous(inline_candidates)
     if len(inline) >= 2 and len(inline) > 1.5 * len(kept):
-        return inline, len(inline_markers(text, start))
+        return inline, len(inline_candidates)
     cuts = [m for m in candidates if m.kind == CUT]
-    return sorted(kept + cuts, key=lambda m: m.start), len(structural)
+    return sorted(kept + cuts, key=lambda m: m.start), max(len(structural), len(inline_candidates) if not kept else 0)
 
 
 __all__ = ["CN_NUMERAL_CHARS", "parse", "find_markers"]

@@ -105,16 +105,14 @@ def value_of(n: str) -> int:
 
 
 def inline_markers(text: str, start: int, end: int | None = None) -> list[Marker]:
-    """Candidates inside running text: bare markers after a sentence end (spaces between allowed),
-    distinctive ones (（一） ⑴ ㈠) anywhere."""
+    """Candidates inside running text: bare markers after a sentence end or a space, distinctive ones
+    (（一） ⑴ ㈠) anywhere."""
     candidates = []
     end = len(text) if end is None else end
     for found in _MARKER_START.finditer(text, start, end):
         i = found.start()
-        j = i
-        while j > start and text[j - 1] == " ":
-            j -= 1
-        after_sentence = j == start or text[j - 1] in _INLINE_LEFT
+        # a space before a bare marker is where a line break was lost (…高质量发展。 一、… 治党 1.加强…)
+        after_sentence = i == start or text[i - 1] in _INLINE_LEFT or text[i - 1] == " "
         m = match_marker(text, i)
         if m and m.kind not in ("arabic_paren", "circled") and (after_sentence or text[i] in _DISTINCT):
             candidates.append(m)
