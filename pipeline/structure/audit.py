@@ -19,7 +19,7 @@ def audit(doc: Document, candidates: int) -> list[str]:
     """Warnings for ``doc`` after parsing; ``candidates`` is how many markers were considered."""
     out = []
     body = len(doc.text) - doc.body_start
-    covered = sum(it.end - it.start for it in doc.items if it.level == 1)
+    covered = sum(it.end - it.start for it in doc.items)  # item spans never overlap
     if not doc.items and candidates >= 2:
         out.append(f"no_items: {candidates} candidate markers, none in sequence")
     elif doc.items and body >= 1000 and covered < 0.5 * body:

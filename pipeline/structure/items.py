@@ -10,6 +10,10 @@ from .text import SENTENCE_END
 
 _DEPT_TAIL = re.compile(r"（[^（）]{0,6}(牵头|负责|责任)[^（）]*）$")
 _TABLE_KINDS = ("row", "row_group")
+# The standard section names of a plan. In a text whose line breaks were lost, the section's first
+# paragraph runs on right after them (一、总体要求以习近平新时代…): the heading is the name alone.
+_SECTION_NAME = re.compile(r"(?:总体要求|指导思想|基本原则|工作目标|主要目标|发展目标|总体目标|目标任务|重点任务|主要任务|工作任务"
+                           r"|保障措施|工作要求|组织实施|实施步骤|工作措施|组织保障|工作原则|适用范围)(?=[\u4e00-\u9fff“（]{8})")
 
 
 def build_items(text: str, markers: list[Marker]) -> list[Item]:
@@ -79,6 +83,11 @@ def heading_span(text: str, m: Marker, end: int) -> tuple[int, int]:
     while e < limit and text[e] not in SENTENCE_END:
         e += 1
     heading = text[s:e]
+    if m.kind not in _TABLE_KINDS:
+        name = _SECTION_NAME.match(heading)
+        if name:
+            e = s + name.end()
+            heading = text[s:e]
     tail = _DEPT_TAIL.search(heading)
     if tail and tail.start() > 0:
         e = s + tail.start()
