@@ -86,7 +86,7 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], int]:
     structural = [m for m in candidates if m.kind != CUT]
     kept = continuous(structural, resync=True)
     inline_candidates = inline_markers(text, start)
-    inline = continuous(inline_candidates)
+    inline = continuous(inline_candidates, resync=True)
     if len(inline) >= 2 and len(inline) > 1.5 * len(kept):
         return inline, len(inline_candidates)
     cuts = [m for m in candidates if m.kind == CUT]

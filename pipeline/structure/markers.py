@@ -114,9 +114,26 @@ def inline_markers(text: str, start: int, end: int | None = None) -> list[Marker
         # a space before a bare marker is where a line break was lost (…高质量发展。 一、… 治党 1.加强…)
         after_sentence = i == start or text[i - 1] in _INLINE_LEFT or text[i - 1] == " "
         m = match_marker(text, i)
-        if m and m.kind not in ("arabic_paren", "circled") and (after_sentence or text[i] in _DISTINCT):
+        if m and m.kind not in ("arabic_paren", "circled") and (after_sentence or text[i] in _DISTINCT
+                                                                or _ordinal_heading(text, m)
+                                                                or _run_on_section(text, m)):
             candidates.append(m)
     return candidates
+
+
+def _run_on_section(text: str, m: Marker) -> bool:
+    """二、 三、 … right after a heading that lost its line break (…解民忧二、活动时间…). Not 一、, which
+    ends words (统一、 唯一、 之一、), nor a number after 第/十, a digit or an opening quote."""
+    return (m.kind == "cn_dun" and m.label.endswith("、") and m.value >= 2 and m.start > 0
+            and text[m.start - 1] not in "第十百零〇“‘《（0123456789")
+
+
+def _ordinal_heading(text: str, m: Marker) -> bool:
+    """第N章/节/条/部分 standing as a heading right after the text before it (…总则第一条　为了…), not a
+    reference inside a sentence (依照第十条规定, 第三条的, 第二款)."""
+    if m.kind not in ("part", "chapter", "section", "article") or m.label_end >= len(text):
+        return False
+    return text[m.label_end] not in "的规之款项、，。或和及至中所第（"
 
 
 def contents_lines(text: str, lines: list[tuple[int, int]]) -> set[int]:
