@@ -67,6 +67,9 @@ _MARKER_AHEAD = re.compile(
     r"|[①-⑳⑴-⒇⒈-⒛㈠-㈩]|第[一二三四五六七八九十百零〇\d]{1,4}[章节条部分篇])"
 )
 _SENTENCE_CLOSE = "。！？；：”’」』）)"
+# Parts of a cover letter that start their own line: the attachment heading and the signature's date.
+_LETTER_PART_AHEAD = re.compile(r"附件\s*(?:[：:]|\d{1,2}(?:-\d{1,2})?[\s\u3000]|\d{1,2}$)"
+                                r"|\d{4}年\d{1,2}月\d{1,2}日(?=[\s\u3000]|$)")
 # A run of blanks inside a line that holds an ideographic space or a no-break space: in crawled and copied
 # text this is where a paragraph break (and its two-character U+3000 indent) used to be.
 _INDENT_RUN = re.compile("[ \u3000\u00a0]*[\u3000\u00a0][ \u3000\u00a0]*|[ ]{2,}")
@@ -88,7 +91,7 @@ def restore_paragraph_breaks(text: str) -> str:
         run, s, e = m.group(0), m.start(), m.end()
         if s == 0 or e == len(text) or text[s - 1] == "\n" or text[e] == "\n":
             return run
-        if _MARKER_AHEAD.match(text, e) or (len(run) >= 2 and ("\u3000" in run or "\u00a0" in run)
+        if _MARKER_AHEAD.match(text, e) or _LETTER_PART_AHEAD.match(text, e) or (len(run) >= 2 and ("\u3000" in run or "\u00a0" in run)
                                             and _ends_paragraph(text, s)):
             return "\n"
         return run
@@ -98,14 +101,15 @@ def restore_paragraph_breaks(text: str) -> str:
 
 def _ends_paragraph(text: str, s: int) -> bool:
     """Whether an indent run at ``s`` closes a paragraph or a heading: it follows a sentence end, or a
-    short heading that starts with a marker (``一、总体要求　　坚持…``). A run between names on one line
+    short heading that starts with a marker or 附件N (``一、总体要求　　坚持…``). A run between names on one line
     (``中共常州市委教育工委　　常州市教育局``) or inside a letter-spaced word (``总　　则``) is no break."""
     if text[s - 1] in _SENTENCE_CLOSE:
         return True
     k = s
     while k > 0 and k > s - 40 and not text[k - 1].isspace() and text[k - 1] not in _SENTENCE_CLOSE:
         k -= 1
-    return (k == 0 or text[k - 1].isspace() or text[k - 1] in _SENTENCE_CLOSE) and bool(_MARKER_AHEAD.match(text, k))
+    return ((k == 0 or text[k - 1].isspace() or text[k - 1] in _SENTENCE_CLOSE)
+            and bool(_MARKER_AHEAD.match(text, k) or text.startswith("附件", k)))
 
 
 def unify_characters(text: str) -> str:

@@ -20,7 +20,8 @@ from .metadata import read_metadata
 from .tables import cell_rows, pipe_rows
 from .text import lines
 
-_ATTACHMENT = re.compile(r"附件\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,2})[：:]?\s*$")
+# 附件1 alone on its line (its title on the next), or 附件1：title / 附件1 title on one short line
+_ATTACHMENT = re.compile(r"附件\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,2})(?:[：:]\s*|\s+|$)(?=.{0,60}$)")
 
 
 def parse(raw: RawText | str, *, doc_id: str = "", source: str = "") -> Document:
@@ -78,7 +79,8 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], int]:
         line = text[s:e]
         att = _ATTACHMENT.match(line)
         if att:
-            candidates.append(Marker("attachment", value_of(att.group("n")), s, e, line.strip(), rank=-1))
+            label = re.sub(r"[：:\s]+$", "", att.group(0))
+            candidates.append(Marker("attachment", value_of(att.group("n")), s, s + att.end(), label, rank=-1))
             continue
         m = match_marker(text, s)
         if m and m.label_end < e:  # a bare marker with nothing after it is not an item

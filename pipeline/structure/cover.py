@@ -29,7 +29,7 @@ def body_start(text: str) -> int:
         return 0
     body = 0
     in_run = False
-    for s, e in lines(text, notice.end()):
+    for s, e in lines(text[: notice.end() + 4000], notice.end()):  # a cover letter is short
         line = text[s:e].strip()
         if not line:
             continue

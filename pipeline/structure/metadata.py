@@ -48,7 +48,7 @@ def read_metadata(doc: Document) -> None:
     head_end = doc.items[0].start if doc.items else min(len(text), 3000)
     body_lines = [ln for ln in (text[s:e].strip() for s, e in line_spans(text[:head_end], doc.body_start)) if ln]
     title, issuers = _title(doc, body_lines)
-    doc.title = title.replace("  ", " ")
+    doc.title = re.sub(r"\s*\n\s*", "", title).replace("  ", " ")  # a title wrapped over two lines is one
     if not issuers:
         issuers = _signature(text, doc.body_start) or _title_prefix(doc.title)
     if not issuers:
