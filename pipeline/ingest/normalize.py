@@ -250,6 +250,8 @@ def join_wrapped_lines(text: str) -> str:
     if len(lengths) < 4:
         return text
     width = lengths[int(len(lengths) * 0.9) - 1]
+    if width < 25:  # short lines are table cells or target lists, not a page's wrap width
+        return text
     # Wrapped lines are about as long as each other; paragraphs and table cells are not.
     full = [ln for ln in lines if 0.85 * width <= len(ln) <= 1.1 * width and "|" not in ln]
     open_ended = [ln for ln in full if ln[-1] not in _SENTENCE_CLOSE]

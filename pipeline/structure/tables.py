@@ -99,6 +99,8 @@ def _nested_markers(text: str, s: int, e: int, header: list[str] | None) -> list
     markers: list[Marker] = []
     pos = s
     parts = text[s:e].split("|")
+    # rows that open with a marker have no 序号 cell: their cells sit one column left of the header's
+    shift = 1 if header and header[0] in _NUMBER_HEADERS else 0
     rest: dict[str, tuple[int, int]] = {}
     for i, part in enumerate(parts):
         lead = len(part) - len(part.lstrip())
@@ -110,7 +112,8 @@ def _nested_markers(text: str, s: int, e: int, header: list[str] | None) -> list
         if m and m.label_end < ce:
             markers.append(m)
         elif markers:
-            name = header[i] if header and i < len(header) and header[i] else f"col{i + 1}"
+            col = i + shift
+            name = header[col] if header and col < len(header) and header[col] else f"col{i + 1}"
             rest[name] = (cs, ce)
         else:
             return []
