@@ -7,6 +7,7 @@ read back into rows with named cells), :mod:`.items` (the tree and headings), :m
 """
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 
@@ -57,9 +58,10 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], int]:
     """The accepted markers of the text from ``start`` (with table headers as ``cut`` markers), and the
     number of candidates considered.
 
-    Line starts are where markers normally stand. A document whose line breaks were lost (a crawl's
-    one-line body) shows them inside lines after sentence ends instead; when those explain more of the
-    document than the line starts do, they win.
+    Line starts are where markers normally stand; where line breaks were lost (a crawl's one-line body,
+    a chapter run on after a signature) they stand inside lines after sentence ends instead. Both kinds
+    of candidate go into one sequence in document order, and the sequence decides (``continuous``):
+    a marker is believed when its count goes on, whatever line it is on.
     """
     spans = lines(text, start)
     skip = contents_lines(text, spans) | attachment_list_lines(text, spans)
@@ -86,13 +88,21 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], int]:
         if m and m.label_end < e:  # a bare marker with nothing after it is not an item
             candidates.append(m)
     structural = [m for m in candidates if m.kind != CUT]
-    kept = continuous(structural, resync=True)
-    inline_candidates = inline_markers(text, start)
-    inline = continuous(inline_candidates, resync=True)
-    if len(inline) >= 2 and len(inline) > 1.5 * len(kept):
-        return inline, len(inline_candidates)
+    # inline candidates outside table and skipped lines and outside the labels already found there
+    # (（二）（二） written twice is one marker)
+    claimed = sorted([(s, e) for i, (s, e) in enumerate(spans) if i in rows or i in piped or i in skip]
+                     + [(m.start, max(m.label_end, m.start + 1)) for m in candidates])
+    inline = [m for m in inline_markers(text, start) if not _inside(m.start, claimed)]
+    merged = sorted(structural + inline, key=lambda m: m.start)
+    kept = continuous(merged, resync=True)
     cuts = [m for m in candidates if m.kind == CUT]
-    return sorted(kept + cuts, key=lambda m: m.start), max(len(structural), len(inline_candidates) if not kept else 0)
+    return sorted(kept + cuts, key=lambda m: m.start), len(merged)
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` falls in one of the sorted, non-overlapping ``spans``."""
+    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
 __all__ = ["CN_NUMERAL_CHARS", "parse", "find_markers"]

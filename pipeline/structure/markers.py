@@ -109,16 +109,35 @@ def inline_markers(text: str, start: int, end: int | None = None) -> list[Marker
     (（一） ⑴ ㈠) anywhere."""
     candidates = []
     end = len(text) if end is None else end
+    label_end = start
     for found in _MARKER_START.finditer(text, start, end):
         i = found.start()
+        if i < label_end:
+            continue  # inside the label just found (（二）（二） written twice)
         # a space before a bare marker is where a line break was lost (…高质量发展。 一、… 治党 1.加强…)
         after_sentence = i == start or text[i - 1] in _INLINE_LEFT or text[i - 1] == " "
         m = match_marker(text, i)
+        if m and _cited(text, m):
+            continue
         if m and m.kind not in ("arabic_paren", "circled") and (after_sentence or text[i] in _DISTINCT
                                                                 or _ordinal_heading(text, m)
                                                                 or _run_on_section(text, m)):
             candidates.append(m)
+            label_end = m.label_end
     return candidates
+
+
+def _cited(text: str, m: Marker) -> bool:
+    """A marker quoted in a sentence rather than standing at the head of an item: 第（一）条, （三）项,
+    《规定》第七条, 本办法第二条."""
+    before = text[m.start - 1] if m.start else ""
+    after = text[m.label_end] if m.label_end < len(text) else ""
+    quoted_number = m.kind in ("paren_cn", "paren_arabic") and after in ("条", "款", "项")
+    # a run of quoted numbers: 第（三）（四）（五）项, （一）、（二）项
+    quoted_run = m.kind in ("paren_cn", "paren_arabic") and after in ("（", "、")
+    # 将第十五条改为, 依照第十条, （一）、（二）类
+    cited_by = before in "第》本该将照据按见依在于至、和及或与"
+    return cited_by or quoted_number or quoted_run or (m.kind.startswith("paren") and after == "类")
 
 
 def _run_on_section(text: str, m: Marker) -> bool:
@@ -129,11 +148,11 @@ def _run_on_section(text: str, m: Marker) -> bool:
 
 
 def _ordinal_heading(text: str, m: Marker) -> bool:
-    """第N章/节/条/部分 standing as a heading right after the text before it (…总则第一条　为了…), not a
-    reference inside a sentence (依照第十条规定, 第三条的, 第二款)."""
+    """第N章/节/条/部分 standing as a heading right after the text before it (…总则第一条为了…), not a
+    reference inside a sentence (依照第十条规定, 第三条的, 作为第十三条：, 第二款)."""
     if m.kind not in ("part", "chapter", "section", "article") or m.label_end >= len(text):
         return False
-    return text[m.label_end] not in "的规之款项、，。或和及至中所第（"
+    return text[m.label_end] not in "的规之款项、，。：或和及至中所第（要" and text[m.start - 1] != "为"
 
 
 def contents_lines(text: str, lines: list[tuple[int, int]]) -> set[int]:
