@@ -86,6 +86,7 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], int]:
             continue
         m = match_marker(text, s)
         if m and m.label_end < e:  # a bare marker with nothing after it is not an item
+            m.listed = idx > 0 and text[spans[idx - 1][0] : spans[idx - 1][1]].rstrip().endswith(("：", ":"))
             candidates.append(m)
     structural = [m for m in candidates if m.kind != CUT]
     # inline candidates outside table and skipped lines and outside the labels already found there

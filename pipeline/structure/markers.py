@@ -69,6 +69,7 @@ class Marker:
     cells: dict[str, tuple[int, int]] = field(default_factory=dict)
     rank: float = 0  # level in the document's hierarchy; lower is higher (settled by continuous)
     heading: tuple[int, int] | None = None  # a table row's task cell, even when empty
+    listed: bool = False  # opens a list that a colon introduces (…下列行为：（一）…): may restart its count
 
 
 # A span that ends the item before it without being an item (a table's header line); "skip" lines were
@@ -122,6 +123,7 @@ def inline_markers(text: str, start: int, end: int | None = None) -> list[Marker
         if m and m.kind not in ("arabic_paren", "circled") and (after_sentence or text[i] in _DISTINCT
                                                                 or _ordinal_heading(text, m)
                                                                 or _run_on_section(text, m)):
+            m.listed = text[:i].rstrip(" ").endswith(("：", ":"))
             candidates.append(m)
             label_end = m.label_end
     return candidates
@@ -191,9 +193,11 @@ def continuous(candidates: list[Marker], *, resync: bool = False) -> list[Marker
     A restart is only believed when the kind is new or a marker of a higher level came since the
     kind's last marker, so a stray ``1.`` inside a run of ``1. 2. 3.`` is not an item. A kind's first
     marker may open mid-count (a page that starts at （四）, task rows 80, 81) when the next marker of its
-    kind continues from it and no marker of a higher level came before. With ``resync`` (markers at
-    line starts), a slip in the numbering — one number skipped (（二）（四）) or repeated (2. 2.) — is
-    accepted when the next marker of the kind continues from it.
+    kind continues from it and no marker of a higher level came before. A list that a colon opens
+    (…下列行为：（一）…；（二）…) may restart at 1 when its count goes on. With ``resync``, a slip in the
+    numbering — one number skipped (（二）（四）) or repeated (2. 2.) — is accepted when the next marker
+    of the kind continues from it, and a jump (8. then 18. 19. 20., text lost in a crawl) when three
+    markers continue from it.
 
     Also settles each kept marker's rank. The Arabic forms below （一） have no fixed order across
     issuers: a form first seen (numbered 1) directly under an open item of another such form that
@@ -201,10 +205,15 @@ def continuous(candidates: list[Marker], *, resync: bool = False) -> list[Marker
     """
     ranks = dict(RANK)
     following: list[int | None] = [None] * len(candidates)  # value of the next candidate of the same kind
+    run = [1] * len(candidates)  # length of the +1 chain of its kind that starts here
     upcoming: dict[str, int] = {}
     for i in range(len(candidates) - 1, -1, -1):
-        following[i] = upcoming.get(candidates[i].kind)
-        upcoming[candidates[i].kind] = candidates[i].value
+        kind = candidates[i].kind
+        j = upcoming.get(kind)
+        following[i] = candidates[j].value if j is not None else None
+        if j is not None and candidates[j].value == candidates[i].value + 1:
+            run[i] = run[j] + 1
+        upcoming[kind] = i
     last: dict[str, int] = {}
     fresh: set[str] = set()  # kinds that may restart: unseen, or a higher-level marker came since
     kept: list[Marker] = []
@@ -216,6 +225,10 @@ def continuous(candidates: list[Marker], *, resync: bool = False) -> list[Marker
             ok = all(ranks[k.kind] >= ranks[m.kind] for k in kept if k.kind != "attachment")
         if not ok and resync and prev is not None and m.value in (prev, prev + 2):
             ok = following[i] == m.value + 1
+        if not ok and m.value == 1 and m.listed:
+            ok = run[i] >= 2  # a list a colon opens, inside an item whose own marker was lost
+        if not ok and resync and prev is not None and m.value > prev + 2:
+            ok = run[i] >= 3  # text lost in the crawl (8. … 18. 19. 20.): the count goes on from here
         if not ok:
             continue
         if prev is None and kept:
