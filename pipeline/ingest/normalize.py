@@ -75,6 +75,12 @@ _LETTER_PART_AHEAD = re.compile(r"附件\s*(?:[：:]|\d{1,2}(?:-\d{1,2})?[\s\u30
 _INDENT_RUN = re.compile("[ \u3000\u00a0]*[\u3000\u00a0][ \u3000\u00a0]*|[ ]{2,}")
 
 
+# A signature glued to the text around it in a one-line crawl: …报告。人力资源社会保障部办公厅2022年11月30日更多…
+_GLUED_SIGNATURE = re.compile(
+    r"(?<=[。）)])([\u4e00-\u9fff（）]{2,40}?(?:厅|局|委|委员会|办公室|人民政府|政府|部|办))"
+    r"((?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日)(?!起|前|以|至|到|后|的)")
+
+
 def restore_paragraph_breaks(text: str) -> str:
     """Turn paragraph breaks that became blank runs back into line breaks.
 
@@ -84,6 +90,8 @@ def restore_paragraph_breaks(text: str) -> str:
     (``总　　则``, ``序　号``) stay as they are. A run of plain spaces needs the marker, since PDF text is
     full of them.
     """
+    if "日" in text:
+        text = _GLUED_SIGNATURE.sub(lambda m: f"\n{m.group(1)}\n{m.group(2)}\n", text)
     if "\u3000" not in text and "\u00a0" not in text and "  " not in text:
         return text
 

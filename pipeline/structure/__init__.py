@@ -45,18 +45,23 @@ def parse(raw: RawText | str, *, doc_id: str = "", source: str = "") -> Document
     )
     doc.body_start = body_start(text)
     markers, candidates = find_markers(text, doc.body_start)
+    repeat = _repeated_from(text, markers)
+    if repeat is not None:  # a crawl that saved the page body twice: the copy is no items
+        markers = [m for m in markers if m.start < repeat] + [Marker(CUT, 0, repeat, repeat, "")]
+        doc.warnings.append(f"repeated_text: the body repeats from character {repeat}")
+        candidates = [c for c in candidates if c < repeat]
     doc.items = build_items(text, markers)
     first = doc.items[0].start if doc.items else len(text)
     if first > doc.body_start:
         doc.preamble = (doc.body_start, first)
     read_metadata(doc)
-    doc.warnings.extend(audit(doc, candidates))
+    doc.warnings.extend(audit(doc, len(candidates)))
     return doc
 
 
-def find_markers(text: str, start: int) -> tuple[list[Marker], int]:
-    """The accepted markers of the text from ``start`` (with table headers as ``cut`` markers), and the
-    number of candidates considered.
+def find_markers(text: str, start: int) -> tuple[list[Marker], list[int]]:
+    """The accepted markers of the text from ``start`` (with table headers as ``cut`` markers), and where
+    the candidates considered stood.
 
     Line starts are where markers normally stand; where line breaks were lost (a crawl's one-line body,
     a chapter run on after a signature) they stand inside lines after sentence ends instead. Both kinds
@@ -97,7 +102,19 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], int]:
     merged = sorted(structural + inline, key=lambda m: m.start)
     kept = continuous(merged, resync=True)
     cuts = [m for m in candidates if m.kind == CUT]
-    return sorted(kept + cuts, key=lambda m: m.start), len(merged)
+    return sorted(kept + cuts, key=lambda m: m.start), [m.start for m in merged]
+
+
+def _repeated_from(text: str, markers: list[Marker]) -> int | None:
+    """Where the plan's body starts over (the first item's opening text comes again), else None."""
+    first = next((m for m in markers if m.kind not in (CUT, SKIP)), None)
+    if first is None:
+        return None
+    probe = text[first.start : first.start + 300]  # long enough that shared boilerplate is no copy
+    if len(probe) < 300:
+        return None
+    again = text.find(probe, first.start + 300)
+    return again if again > 0 else None
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:

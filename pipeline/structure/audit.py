@@ -13,6 +13,7 @@ WARNING_CODES = {
     "body_outside_items": "most of the body text lies outside any item",
     "rejected_markers": "many candidate markers were rejected as out of sequence",
     "broken_font_text": "the text looks like broken font extraction ((cid:N), replacement characters)",
+    "repeated_text": "the body is repeated (a crawl that saved the page twice); the copy was left out",
 }
 _BROKEN = re.compile(r"（cid：\d+）|\(cid:\d+\)|\ufffd|[\ue000-\uf8ff]")
 
@@ -20,7 +21,8 @@ _BROKEN = re.compile(r"（cid：\d+）|\(cid:\d+\)|\ufffd|[\ue000-\uf8ff]")
 def audit(doc: Document, candidates: int) -> list[str]:
     """Warnings for ``doc`` after parsing; ``candidates`` is how many markers were considered."""
     out = []
-    body = len(doc.text) - doc.body_start
+    end = doc.items[-1].end if doc.items and any(w.startswith("repeated_text") for w in doc.warnings) else len(doc.text)
+    body = end - doc.body_start
     covered = sum(it.end - it.start for it in doc.items)  # item spans never overlap
     if not doc.items and candidates >= 2:
         out.append(f"no_items: {candidates} candidate markers, none in sequence")

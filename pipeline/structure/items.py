@@ -29,10 +29,10 @@ def build_items(text: str, markers: list[Marker]) -> list[Item]:
             continue
         end = markers[idx + 1].start if idx + 1 < len(markers) else len(text)
         closing = idx + 1 == len(markers) or markers[idx + 1].kind == "attachment"
-        if closing and m.kind not in _TABLE_KINDS:
-            end = signature_start(text, m.start, end)
         if idx + 1 == len(markers):
             end = footer_start(text, m.start, end)
+        if closing and m.kind not in _TABLE_KINDS:
+            end = signature_start(text, m.start, end)
         while end > m.start and text[end - 1] in " \n":
             end -= 1
         rank = m.rank
