@@ -310,3 +310,12 @@ def test_a_cited_document_number_is_not_the_documents_own() -> None:
     doc = _doc(text)
     assert doc.doc_number == ""
     assert _doc("某市人民政府文件\n某政发〔2015〕24号\n某某意见\n一、总体要求。内容。\n二、任务。内容。").doc_number == "某政发〔2015〕24号"
+
+
+def test_simplified_text_is_never_sent_through_the_converter() -> None:
+    from pipeline.ingest.normalize import _TRADITIONAL_ONLY, to_simplified
+
+    # 源 and 境 are written the same in both scripts: a plan about 资源 and 环境 is no traditional copy
+    assert not {"源", "境"} & _TRADITIONAL_ONLY
+    text = "推进人力资源服务业发展，优化营商环境。" * 20 + "网路"
+    assert to_simplified(text) is text

@@ -18,6 +18,7 @@ _CP1252_SPECIALS = "".join(
 )
 # A run that could be UTF-8 bytes shown as cp1252/latin-1: a lead byte (Ã..ô) and continuation bytes.
 _MOJIBAKE_RUN = re.compile(f"(?:[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_SPECIALS}]+)+")
+_MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4]")
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,500})?/?>")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -36,7 +37,7 @@ def fix_surrogates(text: str) -> str:
 
 def repair_mojibake(text: str) -> str:
     """Undo UTF-8 that was decoded as Latin-1/cp1252 (``ä¿¡æ¯`` -> ``信息``), run by run."""
-    if not any("\u00c2" <= ch <= "\u00f4" for ch in text):
+    if not _MOJIBAKE_LEAD.search(text):
         return text
 
     def fix(m: re.Match[str]) -> str:
@@ -178,16 +179,20 @@ def full_width_punctuation(text: str) -> str:
 # document without running the (slow) converter over simplified text.
 _TRADITIONAL_ONLY = frozenset(
     "黨國會發設進際務實體關題學將點這們為於與經動現當應業區還開過種數產見機環報導類結屬員幹領強計劃標準質"
-    "議認識論項縣鄉鎮辦總統層職責條規範貫徹資源輔師課網絡衛農醫療養護境稅財濟價額億萬單雙舉勞歷屆邊連選檢"
+    "議認識論項縣鄉鎮辦總統層職責條規範貫徹資輔師課網絡衛農醫療養護稅財濟價額億萬單雙舉勞歷屆邊連選檢"
     "驗證讀書鐘錢錄鍵築設傳術構廣營運費聯興滿權據錯離創韌險觀聽響顯變亂態藝廳圖積極緊難雖隊陸陽際戰鬥"
 )
+
+
+_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
+_TRADITIONAL_CHAR = re.compile(f"[{''.join(sorted(_TRADITIONAL_ONLY))}]")
 
 
 def to_simplified(text: str) -> str:
     """Convert a traditional-character document to simplified; simplified text is left untouched."""
     sample = text[:20000]
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
-    traditional = sum(1 for ch in sample if ch in _TRADITIONAL_ONLY)
+    cjk = len(_CJK_CHAR.findall(sample))
+    traditional = len(_TRADITIONAL_CHAR.findall(sample))
     if cjk < 4 or traditional < max(3, cjk * 0.01):
         return text
     text = _t2s().convert(text)
@@ -214,9 +219,12 @@ _TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ"
 _PINYIN_RUBY = re.compile(f"(?<=[{_CJK}])（[a-zü{_TONE_MARKS}]{{0,6}}[{_TONE_MARKS}][a-zü{_TONE_MARKS}]{{0,6}}）")
 
 
+_TONE_MARK = re.compile(f"[{_TONE_MARKS}]")
+
+
 def strip_pinyin_ruby(text: str) -> str:
     """Remove pinyin glosses in brackets after characters (``發（fā）展`` -> ``發展``)."""
-    if not any(ch in _TONE_MARKS for ch in text):
+    if not _TONE_MARK.search(text):
         return text
     return _PINYIN_RUBY.sub("", text)
 
