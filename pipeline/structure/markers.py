@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..numerals import CN_NUMERAL_CHARS, cn_to_int
+from ..numerals import cn_to_int
 from .text import squeeze
 
 _CN = "一二三四五六七八九十百零〇两"
@@ -51,7 +51,6 @@ _FLEXIBLE = 6
 # Bare markers (一、 1.) also occur inside sentences, so inline they need a sentence end before them;
 # these are distinctive enough to be believed after any character.
 _DISTINCT = ("（", *_PAREN_DIGITS, *_DIGIT_STOPS, *_PAREN_IDEOGRAPHS)
-_MARKER_START = re.compile(rf"[第（\d{CN_NUMERAL_CHARS}{_PAREN_DIGITS}{_DIGIT_STOPS}{_PAREN_IDEOGRAPHS}]")
 # What may stand before an inline bare marker (spaces between are allowed): a sentence or clause end,
 # a closing bracket or quote, a colon that introduces the list.
 _INLINE_LEFT = "。；！？）：”」\n"
@@ -105,13 +104,20 @@ def value_of(n: str) -> int:
     return int(n) if n.isdigit() else cn_to_int(n)
 
 
+# Every marker shape in one pattern (the kinds' own patterns, in their order), so that inline candidates
+# are looked for only where a marker can stand; a number's inner digits never start one.
+_ANY_MARKER = re.compile("|".join(
+    ("(?<!\\d)" if pattern.pattern.startswith("(?P<n>\\d") else "") + pattern.pattern.replace("(?P<n>", "(?:")
+    for _, _, pattern in MARKERS))
+
+
 def inline_markers(text: str, start: int, end: int | None = None) -> list[Marker]:
     """Candidates inside running text: bare markers after a sentence end or a space, distinctive ones
     (（一） ⑴ ㈠) anywhere."""
     candidates = []
     end = len(text) if end is None else end
     label_end = start
-    for found in _MARKER_START.finditer(text, start, end):
+    for found in _ANY_MARKER.finditer(text, start, end):
         i = found.start()
         if i < label_end:
             continue  # inside the label just found (（二）（二） written twice)
