@@ -32,6 +32,9 @@ EXAMPLES = {
     "compare": """examples:
   planscope compare plan_2022.txt plan_2023.txt -o comparison
   planscope compare 2021.docx 2022.docx 2023.docx -o comparison --format csv,xlsx --headers zh""",
+    "audit": """examples:
+  planscope audit plans/                               how many plans look incompletely read, by warning
+  planscope audit plans/ --list                        ... and which ones""",
     "eval": """examples:
   planscope eval                                       score against corpus/gold
   planscope eval --gold my/gold --corpus my/plans --no-misses""",
@@ -156,6 +159,15 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from .batch import run
+    from .structure.audit import format_summary, summarize
+
+    summary = summarize(run(args.paths, jobs=args.jobs))
+    print(format_summary(summary, list_documents=args.list))
+    return 0
+
+
 def _compare(args: argparse.Namespace) -> int:
     from .batch import read_plans
     from .compare import DEFAULT_THRESHOLD, compare, comparison_tables
@@ -250,6 +262,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--corpus", default="corpus", help="folder holding the annotated documents (default corpus)")
     ev.add_argument("--no-misses", action="store_true", help="print only the scores, not each miss")
     ev.set_defaults(func=_eval)
+    au = command("audit", "count, over a folder, the documents whose reading looks incomplete "
+                          "(no items, body outside items, rejected markers, broken font text)")
+    au.add_argument("paths", nargs="+", help="plan files or folders")
+    au.add_argument("-j", "--jobs", type=_jobs, default=os.cpu_count() or 1, help="worker processes, 1 or more")
+    au.add_argument("--list", action="store_true", help="also list the documents under each warning")
+    au.set_defaults(func=_audit)
     cm = command("compare", "compare a plan with the issuer's earlier plans; write tables and report.html")
     cm.add_argument("paths", nargs="+", metavar="PLAN", help="plan files in chronological order: OLD NEW [MORE...]")
     cm.add_argument("-o", "--output", default="outputs/compare",

@@ -100,6 +100,17 @@ def document_rows(doc: Document) -> dict[str, list[Row]]:
         for ins in it.instruments:
             rows["instruments"].append({**base, "title": ins.title, "action": ins.action, "start": ins.start,
                                         "end": ins.end, "issued": ins.issued, **context})
+    loose = {"doc_id": doc.doc_id, "item_id": ""}  # stated outside any item (a report's target paragraph)
+    for n, q in enumerate(doc.quantities):
+        rows["quantities"].append({
+            **loose, "text": t[q.start:q.end], "value": q.value, "value_max": q.value_max, "unit": q.unit,
+            "qualifier": q.qualifier, "subject": q.subject, "start": q.start, "end": q.end,
+            "quantity_id": quantity_id("", n),
+            "part_of": "" if q.part_of is None else quantity_id("", q.part_of), **context})
+    for d in doc.deadlines:
+        rows["deadlines"].append({**loose, "text": t[d.start:d.end], "date": _date(d.date),
+                                  "granularity": d.granularity, "start": d.start, "end": d.end,
+                                  "recurring": d.recurring, **context})
     return rows
 
 

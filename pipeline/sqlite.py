@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 _SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
-# Keys that point at another row: NULL (not "") when there is none, so the foreign key holds.
-_NULL_WHEN_EMPTY = {"parent_id", "part_of"}
+# Keys that point at another row: NULL (not "") when there is none, so the foreign key holds (item_id is
+# empty in a span table for a target stated outside any item).
+_NULL_WHEN_EMPTY = {"parent_id", "part_of", "item_id"}
 _SELF_KEYS = {"items": (("doc_id", "parent_id"), ("doc_id", "item_id")),
               "quantities": (("doc_id", "part_of"), ("doc_id", "quantity_id"))}
 INDEXES = {
@@ -58,14 +59,14 @@ def create_sql(name: str, present: Iterable[str]) -> str:
     return f"CREATE TABLE {_q(name)} (\n   " + ",\n   ".join(lines) + "\n)"
 
 
-def _value(col_type: str, name: str, v: Any) -> Any:
+def _value(col_type: str, name: str, v: Any, table: str) -> Any:
     if v is None:
         return None
     if col_type == "boolean":
         return int(v)
     if col_type == "date":
         return v.isoformat()
-    if name in _NULL_WHEN_EMPTY and v == "":
+    if name in _NULL_WHEN_EMPTY and v == "" and not (table == "items" and name == "item_id"):
         return None
     return v
 
@@ -82,7 +83,7 @@ def write_sqlite(tables: Mapping[str, list[dict[str, Any]]], path: Path) -> Path
                 con.execute(create_sql(name, tables))
                 marks = ", ".join("?" for _ in table.columns)
                 con.executemany(f"INSERT INTO {_q(name)} VALUES ({marks})",
-                                ([_value(c.type, c.name, r.get(c.name)) for c in table.columns] for r in rows))
+                                ([_value(c.type, c.name, r.get(c.name), name) for c in table.columns] for r in rows))
                 for cols in INDEXES.get(name, []):
                     con.execute(f"CREATE INDEX {_q('idx_' + name + '_' + '_'.join(cols))} ON {_q(name)} "
                                 f"({', '.join(map(_q, cols))})")
