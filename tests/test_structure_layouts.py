@@ -319,3 +319,15 @@ def test_simplified_text_is_never_sent_through_the_converter() -> None:
     assert not {"源", "境"} & _TRADITIONAL_ONLY
     text = "推进人力资源服务业发展，优化营商环境。" * 20 + "网路"
     assert to_simplified(text) is text
+
+
+def test_an_attached_document_starts_its_counts_over() -> None:
+    text = ("某方案政策解读\n一、起草背景\n内容。\n二、总体考虑\n内容。\n三、主要内容\n方案包括十五条举措。\n"
+            "附件：某省关于促进在线教育健康发展的实施方案\n某省关于促进在线教育健康发展的实施方案\n某教办〔2019〕105号\n"
+            "一、总体要求\n内容。\n二、完善资源服务体系\n（一）深化资源开发。内容。\n（二）加强资源建设。内容。")
+    doc = _doc(text)
+    assert [(it.item_id, it.label) for it in doc.items] == [
+        ("1", "一、"), ("2", "二、"), ("3", "三、"), ("4", "一、"), ("5", "二、"), ("5.1", "（一）"), ("5.2", "（二）")]
+    # without the attached document's own header, a second 一、 is still no restart
+    plain = _doc("某方案\n一、背景\n内容。\n二、考虑\n内容。\n一、总体要求\n内容。")
+    assert [it.label for it in plain.items] == ["一、", "二、"]

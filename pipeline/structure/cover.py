@@ -38,13 +38,14 @@ def body_start(text: str) -> int:
             in_run = True
         elif in_run:
             break
-    if not body:
-        head = text[: text.find("\n", notice.end()) if "\n" in text[notice.end() :] else len(text)]
-        titles = re.findall(r"《([^》]{4,60})》", head) + re.findall(r"关于印发(.{4,60}?)的通知", head)
-        wanted = {"".join(t.split()) for t in titles}
-        for s, e in lines(text, notice.end()):
-            if "".join(text[s:e].split()) in wanted:
-                return s
+    # The plan repeats the title its letter names (现将《…》印发) as its first line, or glued to the
+    # letter's last sentence in a crawl (…认真贯彻执行。某某管理办法第一章…): it starts there, even when a
+    # signature and date come only after the plan.
+    titles = re.findall(r"《([^》]{4,60})》", text[: notice.end() + 200]) + re.findall(r"关于印发(.{4,60}?)的通知", text[:notice.start()])
+    for title in dict.fromkeys(t.strip() for t in titles):
+        found = re.compile(rf"(?<=[。\n ]){re.escape(title)}(?=[\s第一（]|$)").search(text, notice.end())
+        if found and (not body or found.start() < body):
+            return found.start()
     return min(body, len(text))
 
 

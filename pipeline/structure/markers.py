@@ -43,6 +43,7 @@ MARKERS: list[tuple[str, int, re.Pattern[str]]] = [
 ]
 RANK: dict[str, float] = {kind: rank for kind, rank, _ in MARKERS}
 RANK["attachment"] = -1
+RANK["boundary"] = -2
 RANK["row_group"] = 9.5  # a table row numbered 一, 二 that groups the rows below it
 RANK["row"] = 10
 # Below （一）, issuers order the Arabic forms (1. （1） 1） ⑴ ①) differently; the document decides (see
@@ -75,6 +76,9 @@ class Marker:
 # consumed by a table row already.
 CUT = "cut"
 SKIP = "skip"
+# Where another document starts inside the text (a lone 附件 line, the attachment's own 文号 line): every
+# count may start over, and no item stays open across it.
+BOUNDARY = "boundary"
 
 
 def match_marker(text: str, pos: int) -> Marker | None:
@@ -223,12 +227,19 @@ def continuous(candidates: list[Marker], *, resync: bool = False) -> list[Marker
     last: dict[str, int] = {}
     fresh: set[str] = set()  # kinds that may restart: unseen, or a higher-level marker came since
     kept: list[Marker] = []
+    since = 0  # kept markers since the last document boundary
     for i, m in enumerate(candidates):
+        if m.kind == BOUNDARY:
+            kept.append(m)
+            last.clear()
+            fresh.clear()
+            since = len(kept)
+            continue
         prev = last.get(m.kind)
         restart = m.value == 1 and (prev is None or m.kind in fresh)
         ok = restart or (prev is not None and m.value == prev + 1) or m.kind == "attachment"
         if not ok and prev is None and m.value > 1 and following[i] == m.value + 1:
-            ok = all(ranks[k.kind] >= ranks[m.kind] for k in kept if k.kind != "attachment")
+            ok = all(ranks[k.kind] >= ranks[m.kind] for k in kept[since:] if k.kind != "attachment")
         if not ok and resync and prev is not None and m.value in (prev, prev + 2):
             ok = following[i] == m.value + 1
         if not ok and m.value == 1 and m.listed:
@@ -237,7 +248,7 @@ def continuous(candidates: list[Marker], *, resync: bool = False) -> list[Marker
             ok = run[i] >= 3  # text lost in the crawl (8. … 18. 19. 20.): the count goes on from here
         if not ok:
             continue
-        if prev is None and kept:
+        if prev is None and kept and kept[-1].kind != BOUNDARY:
             outer = kept[-1]
             flexible = _FLEXIBLE <= min(RANK[m.kind], RANK[outer.kind]) and "row" not in (m.kind + outer.kind)
             if flexible and outer.kind != m.kind and ranks[outer.kind] >= ranks[m.kind]:
