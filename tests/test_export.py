@@ -241,6 +241,7 @@ def test_export_sqlite_keys_indexes_and_types(corpus_db: Path) -> None:
     assert (types["item_id"], types["start"], types["recurring"]) == ("TEXT", "INTEGER", "INTEGER")
     assert con.execute("SELECT date FROM deadlines WHERE text = '全年' LIMIT 1").fetchone() == ("2022-12-31",)
     assert con.execute("SELECT count(*) FROM items WHERE parent_id = ''").fetchone() == (0,)  # NULL, not ''
+    assert con.execute("SELECT count(*) FROM quantities WHERE item_id IS NULL").fetchone()[0] > 0  # outside items
 
 
 def test_export_sqlite_full_text_search_over_items(corpus_db: Path) -> None:
