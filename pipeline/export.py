@@ -571,7 +571,7 @@ def read_tables(path: str | os.PathLike[str], *, format: str | None = None,
         format = "xlsx" if p.suffix.lower() == ".xlsx" else "sqlite"
         db, workbook = p, p
     else:
-        db = p / DATABASE
+        db = next((d for d in (p / DATABASE, p / "comparison.sqlite") if d.exists()), p / DATABASE)
         workbook = next((w for w in (p / "planscope.xlsx", p / "comparison.xlsx") if w.exists()), p / "planscope.xlsx")
     if format is None:
         present = [f for f in ("csv", "parquet", "json") if any(q.stem in TABLES for q in p.glob(f"*.{f}"))]
@@ -591,7 +591,14 @@ def read_tables(path: str | os.PathLike[str], *, format: str | None = None,
         if not wanted:
             raise FileNotFoundError(f"{p}: no planscope {format} tables here")
         raw = {n: _read_file(p / f"{n}.{format}", format) for n in wanted}
-    return {n: _from_written(n, df, unquote=format == "csv") for n, df in raw.items()}
+    tables = {}
+    for n, df in raw.items():
+        try:
+            tables[n] = _from_written(n, df, unquote=format == "csv")
+        except (ValueError, TypeError, KeyError) as exc:
+            where = p if format in ("sqlite", "xlsx") else p / f"{n}.{format}"
+            raise ValueError(f"{where}: table {n} does not hold what planscope writes ({exc})") from None
+    return tables
 
 
 def _read_file(path: Path, fmt: str) -> pd.DataFrame:

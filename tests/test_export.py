@@ -292,3 +292,16 @@ def test_export_failed_write_leaves_every_earlier_table_whole(tmp_path: Path, mo
         write_tables(tables, tmp_path, formats=["csv", "json"])
     assert err.value.errno == errno.ENOSPC and err.value.filename == str(tmp_path / "deadlines.csv")
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # no table replaced, no temp file left
+
+
+def test_export_read_tables_names_a_damaged_table(tmp_path: Path, keys_run: tuple[Path, dict[str, pd.DataFrame]]) -> None:
+    from pipeline.api import read_tables
+
+    _, tables = keys_run
+    write_tables(tables, tmp_path)
+    items = (tmp_path / "items.csv").read_text(encoding="utf-8-sig").replace(",,1,一、,", ",,一级,一、,", 1)  # level
+    (tmp_path / "items.csv").write_text(items, encoding="utf-8-sig")
+    with pytest.raises(ValueError, match=r"items\.csv: table items does not hold"):
+        read_tables(tmp_path)
+    with pytest.raises(FileNotFoundError, match="nowhere"):
+        read_tables(tmp_path / "nowhere")
