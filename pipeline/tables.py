@@ -270,7 +270,7 @@ def datapackage(names: Iterable[str], paths: Mapping[str, str], *, headers: str 
                 for cols, ref, ref_cols in table.foreign_keys if ref in names]
         res = {"name": name, "path": paths[name], "profile": "tabular-data-resource", "schema": schema}
         if paths[name].endswith(".csv"):
-            res.update(format="csv", mediatype="text/csv", encoding="utf-8-sig")
+            res.update(format="csv", mediatype="text/csv", encoding="utf-8")  # with a BOM, which readers skip
         if table.description:
             res["description"] = table.description
         resources.append(res)
