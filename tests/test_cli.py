@@ -342,3 +342,9 @@ def test_cli_report_writes_an_index(tmp_path: Path) -> None:
     index = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
     assert '<a href="wuhu.html">wuhu</a>' in index and "芜湖市教育局2024年工作要点" in index
     assert "empty" in index and "未能读取" in index
+
+
+def test_cli_report_page_names_the_file_not_its_path(tmp_path: Path) -> None:
+    assert main(["report", str(WUHU.resolve()), "-o", str(tmp_path), "--quiet"]) == 0
+    page = (tmp_path / "wuhu_edu_2024.html").read_text(encoding="utf-8")
+    assert "wuhu_edu_2024.txt" in page and str(WUHU.resolve().parent) not in page
