@@ -43,3 +43,14 @@ def test_api_stage_subpackages_import_by_dotted_name() -> None:
 
     tables = pipeline.extract(CORPUS / "samples" / "wuhu_edu_2024.txt")
     assert tables["items"].equals(api_extract(CORPUS / "samples" / "wuhu_edu_2024.txt")["items"])
+
+
+def test_api_document_shows_itself_briefly() -> None:
+    from pipeline.batch import process_file
+
+    doc = process_file(CORPUS / "changzhou_edu_2022.txt")
+    text = repr(doc)
+    assert text.startswith("Document('changzhou_edu_2022', '2022年工作要点'") and "39 items" in text
+    assert len(text) < 300 and "\n" not in text
+    html = doc._repr_html_()
+    assert "<th>quantities</th>" in html and "中共常州市委教育工委" in html and len(html) < 2000
