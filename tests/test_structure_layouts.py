@@ -331,3 +331,10 @@ def test_an_attached_document_starts_its_counts_over() -> None:
     # without the attached document's own header, a second 一、 is still no restart
     plain = _doc("某方案\n一、背景\n内容。\n二、考虑\n内容。\n一、总体要求\n内容。")
     assert [it.label for it in plain.items] == ["一、", "二、"]
+
+
+def test_a_task_table_whose_cell_lines_a_crawl_joined_with_indents() -> None:
+    lines = ["重点工作目标任务分解表", "序号 |", "目标与任务 |", "牵头责任单位 |", "1 |", "新增托位数400个以上。 |", "县教育局 |",
+             "2 |", "支持职业学校发展。 |", "县人社局 |"]
+    doc = extract(_doc("\u3000\u3000".join(lines)))
+    assert [(it.label, [d.name for d in it.departments]) for it in doc.items] == [("1", ["县教育局"]), ("2", ["县人社局"])]
