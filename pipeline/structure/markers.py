@@ -152,11 +152,18 @@ def _cited(text: str, m: Marker) -> bool:
     return cited_by or quoted_number or quoted_run or (m.kind.startswith("paren") and after == "类")
 
 
+_TITLE_END = re.compile(r"(?:要点|计划|方案|意见|办法|细则|规定|通知|报告|分解表|清单|任务|措施)$")
+
+
 def _run_on_section(text: str, m: Marker) -> bool:
-    """二、 三、 … right after a heading that lost its line break (…解民忧二、活动时间…). Not 一、, which
-    ends words (统一、 唯一、 之一、), nor a number after 第/十, a digit or an opening quote."""
-    return (m.kind == "cn_dun" and m.label.endswith("、") and m.value >= 2 and m.start > 0
-            and text[m.start - 1] not in "第十百零〇“‘《（0123456789")
+    """二、 三、 … right after a heading that lost its line break (…解民忧二、活动时间…), and 一、 right after
+    the title it follows (…工作要点一、总体要求). Not 一、 elsewhere, which ends words (统一、 唯一、 之一、),
+    nor a number after 第/十, a digit or an opening quote."""
+    if m.kind != "cn_dun" or not m.label.endswith("、") or m.start == 0:
+        return False
+    if m.value == 1:
+        return bool(_TITLE_END.search(text, max(0, m.start - 3), m.start))
+    return text[m.start - 1] not in "第十百零〇“‘《（0123456789"
 
 
 def _ordinal_heading(text: str, m: Marker) -> bool:
