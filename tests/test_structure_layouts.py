@@ -331,3 +331,22 @@ def test_an_attached_document_starts_its_counts_over() -> None:
     # without the attached document's own header, a second 一、 is still no restart
     plain = _doc("某方案\n一、背景\n内容。\n二、考虑\n内容。\n一、总体要求\n内容。")
     assert [it.label for it in plain.items] == ["一、", "二、"]
+
+
+def test_a_task_table_whose_cell_lines_a_crawl_joined_with_indents() -> None:
+    lines = ["重点工作目标任务分解表", "序号 |", "目标与任务 |", "牵头责任单位 |", "1 |", "新增托位数400个以上。 |", "县教育局 |",
+             "2 |", "支持职业学校发展。 |", "县人社局 |"]
+    doc = extract(_doc("\u3000\u3000".join(lines)))
+    assert [(it.label, [d.name for d in it.departments]) for it in doc.items] == [("1", ["县教育局"]), ("2", ["县人社局"])]
+
+
+def test_a_text_that_lost_every_break_keeps_its_headings_apart() -> None:
+    text = ("2023年全省卫生健康工作要点一、总体要求坚持以人民为中心。二、主要任务（一）实施健康促进行动。"
+            "1.主要目标指标。人均预期寿命达82.4岁。2.重点工作举措。构建指标体系。（二）加强医疗服务。")
+    assert [it.label for it in _doc(text).items] == ["一、", "二、", "（一）", "1.", "2.", "（二）"]
+
+
+def test_numbers_listed_in_a_sentence_or_an_attachment_list_are_no_markers() -> None:
+    text = ("某某通知\n通知如下：一、填报要求。序号填写1、2、3等数字，达到3.5万人。二、报送时间。内容。"
+            "附件：1.申报表2.汇总表3.承诺书")
+    assert [it.label for it in _doc(text).items] == ["一、", "二、"]

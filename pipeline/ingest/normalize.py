@@ -40,6 +40,9 @@ def repair_mojibake(text: str) -> str:
     if not _MOJIBAKE_LEAD.search(text):
         return text
 
+    def ideographic(run: str) -> bool:
+        return "\u3000" in run or "\u00a0" in run
+
     def fix(m: re.Match[str]) -> str:
         run = m.group(0)
         try:
@@ -68,8 +71,9 @@ _MARKER_AHEAD = re.compile(
     r"|[①-⑳⑴-⒇⒈-⒛㈠-㈩]|第[一二三四五六七八九十百零〇\d]{1,4}[章节条部分篇])"
 )
 _SENTENCE_CLOSE = "。！？；：”’」』）)"
-# Parts of a cover letter that start their own line: the attachment heading and the signature's date.
-_LETTER_PART_AHEAD = re.compile(r"附件\s*(?:[：:]|\d{1,2}(?:-\d{1,2})?[\s\u3000]|\d{1,2}$)"
+# Parts of a letter that start their own line: the attachment heading, a table's 序号 header, the
+# signature's date.
+_LETTER_PART_AHEAD = re.compile(r"附件\s*(?:[：:]|\d{1,2}(?:-\d{1,2})?[\s\u3000]|\d{1,2}$|(?=[\s\u3000]))|(?:序|编)[\s\u3000]*号[\s\u3000|]"
                                 r"|\d{4}年\d{1,2}月\d{1,2}日(?=[\s\u3000]|$)")
 # A run of blanks inside a line that holds an ideographic space or a no-break space: in crawled and copied
 # text this is where a paragraph break (and its two-character U+3000 indent) used to be.
@@ -96,10 +100,15 @@ def restore_paragraph_breaks(text: str) -> str:
     if "\u3000" not in text and "\u00a0" not in text and "  " not in text:
         return text
 
+    def ideographic(run: str) -> bool:
+        return "\u3000" in run or "\u00a0" in run
+
     def fix(m: re.Match[str]) -> str:
         run, s, e = m.group(0), m.start(), m.end()
         if s == 0 or e == len(text) or text[s - 1] == "\n" or text[e] == "\n":
             return run
+        if text[s - 1] == "|" and ideographic(run):
+            return "\n"  # a table's cells closed by " |", one per line before the crawl joined them
         if _MARKER_AHEAD.match(text, e) or _LETTER_PART_AHEAD.match(text, e) or (len(run) >= 2 and ("\u3000" in run or "\u00a0" in run)
                                             and _ends_paragraph(text, s)):
             return "\n"

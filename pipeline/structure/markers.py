@@ -132,7 +132,8 @@ def inline_markers(text: str, start: int, end: int | None = None) -> list[Marker
             continue
         if m and m.kind not in ("arabic_paren", "circled") and (after_sentence or text[i] in _DISTINCT
                                                                 or _ordinal_heading(text, m)
-                                                                or _run_on_section(text, m)):
+                                                                or _run_on_section(text, m)
+                                                                or _run_on_arabic(text, m)):
             m.listed = text[:i].rstrip(" ").endswith(("：", ":"))
             candidates.append(m)
             label_end = m.label_end
@@ -148,15 +149,35 @@ def _cited(text: str, m: Marker) -> bool:
     # a run of quoted numbers: 第（三）（四）（五）项, （一）、（二）项
     quoted_run = m.kind in ("paren_cn", "paren_arabic") and after in ("（", "、")
     # 将第十五条改为, 依照第十条, （一）、（二）类
-    cited_by = before in "第》本该将照据按见依在于至、和及或与"
-    return cited_by or quoted_number or quoted_run or (m.kind.startswith("paren") and after == "类")
+    cited_by = before in "第》本该将照据按见依在于至、和及或与" or text.endswith(("附件：", "附件:"), 0, m.start)
+    numerals = m.kind == "arabic" and after.isdigit()  # 1、2、3等: a list of numbers, not of items
+    return cited_by or quoted_number or quoted_run or numerals or (m.kind.startswith("paren") and after == "类")
+
+
+_TITLE_END = re.compile(r"(?:要点|计划|方案|意见|办法|细则|规定|通知|报告|分解表|清单|任务|措施)$")
 
 
 def _run_on_section(text: str, m: Marker) -> bool:
-    """二、 三、 … right after a heading that lost its line break (…解民忧二、活动时间…). Not 一、, which
-    ends words (统一、 唯一、 之一、), nor a number after 第/十, a digit or an opening quote."""
-    return (m.kind == "cn_dun" and m.label.endswith("、") and m.value >= 2 and m.start > 0
-            and text[m.start - 1] not in "第十百零〇“‘《（0123456789")
+    """二、 三、 … right after a heading that lost its line break (…解民忧二、活动时间…), and 一、 right after
+    the title it follows (…工作要点一、总体要求). Not 一、 elsewhere, which ends words (统一、 唯一、 之一、),
+    nor a number after 第/十, a digit or an opening quote."""
+    if m.kind != "cn_dun" or not m.label.endswith("、") or m.start == 0:
+        return False
+    if m.value == 1:
+        return bool(_TITLE_END.search(text, max(0, m.start - 3), m.start))
+    return text[m.start - 1] not in "第十百零〇“‘《（0123456789"
+
+
+def _run_on_arabic(text: str, m: Marker) -> bool:
+    """1. 2. right after a heading without a sentence end, in a text that lost its line breaks
+    (…加强党建1.加强政治建设。…): after a Chinese character, not a digit, 第 or a unit; not in a
+    letter's list of attachments (附件：1.…表2.…表), which has no sentence end."""
+    if not (m.kind == "arabic" and m.start > 0 and "\u4e00" <= text[m.start - 1] <= "\u9fff"
+            and text[m.start - 1] not in "第约共近达超占计余"):
+        return False
+    back = text[max(0, m.start - 300) : m.start]
+    listed = back.rfind("附件")
+    return listed < 0 or "。" in back[listed:] or "\n" in back[listed:]
 
 
 def _ordinal_heading(text: str, m: Marker) -> bool:
