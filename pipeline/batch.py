@@ -83,12 +83,15 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]], *, from_list: str | os
 
 
 def _is_output_marker(f: Path) -> bool:
+    """A file or folder that only planscope writes: its folder holds output, not plans."""
     if f.name == ".planscope-cache":
         return f.is_dir()
-    if f.name != "datapackage.json":
+    sign = {"datapackage.json": '"planscope-tables"', "index.html": 'content="planscope report"'}.get(f.name)
+    if sign is None:
         return False
     try:
-        return '"planscope-tables"' in f.read_text(encoding="utf-8", errors="replace")
+        with open(f, encoding="utf-8", errors="replace") as fh:
+            return sign in fh.read(4096)
     except OSError:
         return False
 

@@ -144,7 +144,8 @@ def _report_index(pages: list[tuple[str, str, int, str]]) -> str:
         f'<tr><td><a href="{quote(page)}">{escape(doc_id)}</a></td><td>{escape(title)}</td><td>{n}</td></tr>'
         if page else f"<tr><td>{escape(doc_id)}</td><td>未能读取：{escape(title)}</td><td></td></tr>"
         for page, doc_id, n, title in pages)
-    return ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>planscope 报告</title>'
+    return ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="generator" '
+            'content="planscope report"><title>planscope 报告</title>'
             "<style>body{font-family:sans-serif;margin:2em auto;max-width:1000px}table{border-collapse:collapse;"
             "width:100%}td,th{border:1px solid #ccd;padding:.3em .5em;text-align:left}</style></head><body>"
             f"<h1>planscope 报告（{len(pages)} 份文件）</h1><table><tr><th>文件</th><th>标题</th><th>条目数</th></tr>"

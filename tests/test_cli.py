@@ -348,3 +348,11 @@ def test_cli_report_page_names_the_file_not_its_path(tmp_path: Path) -> None:
     assert main(["report", str(WUHU.resolve()), "-o", str(tmp_path), "--quiet"]) == 0
     page = (tmp_path / "wuhu_edu_2024.html").read_text(encoding="utf-8")
     assert "wuhu_edu_2024.txt" in page and str(WUHU.resolve().parent) not in page
+
+
+def test_cli_report_pages_are_not_read_back_as_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copy(WUHU, tmp_path / "wuhu.txt")
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", ".", "--quiet"]) == 0  # outputs/report/*.html, before any extract
+    assert main(["extract", ".", "--quiet"]) == 0
+    assert list(_table(tmp_path / "outputs", "documents")["doc_id"]) == ["wuhu"]
