@@ -26,6 +26,7 @@ def _extract(args: argparse.Namespace) -> int:
     store = ResultStore(args.output)
     results = run(args.paths, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
                   max_bytes=int(args.max_size * 1024 * 1024), timeout=args.timeout or None,
+                  max_memory=args.max_memory or None,
                   from_list=args.from_list, reuse=store.get if args.resume else None,
                   finish=CsvFinisher(args.output))
     errors = resumed = 0
@@ -150,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-size", type=float, default=50, help="refuse files larger than this many MB (default 50)")
     ex.add_argument("--timeout", type=float, default=120,
                     help="seconds allowed per file before it is stopped with an error (default 120; 0 = none)")
+    ex.add_argument("--max-memory", type=float, default=2048, metavar="MB",
+                    help="memory one file may take in its worker before it is stopped with an error "
+                         "(default 2048; 0 = none)")
     ex.add_argument("--format", default="csv",
                     help="comma list of csv,xlsx,json,parquet (default csv; CSVs are always written)")
     ex.add_argument("--headers", choices=["en", "zh"], default="en",
