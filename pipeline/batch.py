@@ -41,11 +41,17 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]], *, from_list: str | os
     for item in items:
         path = Path(item)
         if not path.exists() and any(ch in item for ch in "*?["):
-            files.extend(Path(p) for p in sorted(glob.glob(item, recursive=True)) if Path(p).is_file())
+            # ``**`` follows directory symlinks, so a link to an ancestor would repeat every file below it.
+            seen: set[str] = set()
+            for p in sorted(glob.glob(item, recursive=True)):
+                if Path(p).is_file() and os.path.realpath(p) not in seen:
+                    seen.add(os.path.realpath(p))
+                    files.append(Path(p))
         elif path.is_dir():
             for f in sorted(path.rglob("*")):
                 rel = f.relative_to(path).parts
-                if (f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                # Not only regular files: a FIFO or a looping symlink named like a plan gets its error row.
+                if (not f.is_dir() and f.suffix.lower() in SUPPORTED_SUFFIXES
                         and not any(part.startswith(".") for part in rel) and "gold" not in rel[:-1]):
                     files.append(f)
         else:
