@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import worker
@@ -207,6 +208,54 @@ def _dask(tasks: list[Task], jobs: int, scheduler: str | None, limited: _Limited
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+LOCK_NAME = ".planscope.lock"
+
+
+@contextmanager
+def output_lock(out_dir: str | os.PathLike[str]) -> Iterator[Path]:
+    """Hold ``DIR/.planscope.lock`` for the duration of a run; a second run into DIR is refused at once.
+
+    The lock is an flock on the open file, so it goes away with the process however it ends; the file
+    itself is removed when the run ends, leaving the folder as the run wrote it.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, as before
+        yield out
+        return
+    path = out / LOCK_NAME
+    while True:
+        fh = open(path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.seek(0)
+            holder = fh.read().strip() or "unknown"
+            fh.close()
+            raise PlanscopeError(f"{display_path(out)}: another planscope run is writing into this folder "
+                                 f"(pid {holder}); wait for it to finish or choose another output folder (-o)"
+                                 ) from None
+        try:  # the run before us may have removed the file between our open and our lock
+            if os.stat(path).st_ino == os.fstat(fh.fileno()).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        fh.close()
+    try:
+        fh.truncate(0)
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        yield out
+    finally:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        fh.close()
 
 
 def run(

@@ -12,6 +12,18 @@ from pathlib import Path
 from .errors import PlanscopeError
 
 
+def _locked(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Run ``command`` holding the lock of its output folder: a second run into the same -o is refused."""
+    def locked(args: argparse.Namespace) -> int:
+        from .batch import output_lock
+
+        with output_lock(args.output):
+            return command(args)
+
+    return locked
+
+
+@_locked
 def _extract(args: argparse.Namespace) -> int:
     from .batch import expand_paths, run
     from .export import CsvFinisher, TableWriter, convert_csv_tables, parse_formats
@@ -73,6 +85,7 @@ def _progress(total: int, *, quiet: bool) -> Iterator[Callable[[int], None]]:
         yield advance
 
 
+@_locked
 def _report(args: argparse.Namespace) -> int:
     from .batch import run
     from .report.extraction import render_extraction
@@ -100,6 +113,7 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+@_locked
 def _compare(args: argparse.Namespace) -> int:
     from .batch import read_plans
     from .compare import DEFAULT_THRESHOLD, compare, comparison_tables
