@@ -27,7 +27,7 @@ def _locked(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
 def _extract(args: argparse.Namespace) -> int:
     from .batch import expand_paths, run
     from .export import CsvFinisher, TableWriter, convert_csv_tables, parse_formats
-    from .resume import ResultStore
+    from .resume import ResultStore, Storing
 
     formats = parse_formats(args.format)
     if not args.paths and not args.from_list:
@@ -35,12 +35,13 @@ def _extract(args: argparse.Namespace) -> int:
     total = len(expand_paths(args.paths, from_list=args.from_list))
     if total == 0:
         raise PlanscopeError("no input files found in " + ", ".join(args.paths or [args.from_list]))
-    store = ResultStore(args.output)
+    store = ResultStore(args.output) if args.resume else None  # the cache costs time: only when asked for
+    finish = CsvFinisher(args.output)
     results = run(args.paths, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
                   max_bytes=int(args.max_size * 1024 * 1024), timeout=args.timeout or None,
                   max_memory=args.max_memory or None,
-                  from_list=args.from_list, reuse=store.get if args.resume else None,
-                  finish=CsvFinisher(args.output))
+                  from_list=args.from_list, reuse=store.get if store else None,
+                  finish=Storing(store, finish) if store else finish)
     errors = resumed = 0
     with TableWriter(args.output, headers=args.headers) as writer, _progress(total, quiet=args.quiet) as advance:
         for res in results:

@@ -236,20 +236,17 @@ def render_csv(result: DocResult) -> dict[str, tuple[str, int]]:
 
 
 class CsvFinisher:
-    """Worker-side last step of ``planscope extract``: write the text file, keep the result for
-    ``--resume``, render the CSV rows, and send back only those (not the whole Document)."""
+    """Worker-side last step of ``planscope extract``: write the text file, render the CSV rows, and
+    send back only those (not the whole Document)."""
 
     def __init__(self, out_dir: str | Path) -> None:
         self.out_dir = str(out_dir)
 
     def __call__(self, result: DocResult) -> DocResult:
-        from .resume import ResultStore
-
         if result.document is not None:
             text_dir = Path(self.out_dir) / "text"
             text_dir.mkdir(parents=True, exist_ok=True)
             (text_dir / f"{result.doc_id}.txt").write_text(result.document.text, encoding="utf-8")
-            ResultStore(self.out_dir).put(result)
         result.extra["csv"] = render_csv(result)
         result.document = None
         return result
