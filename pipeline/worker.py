@@ -62,7 +62,7 @@ def _die_with_parent() -> None:
 def _serve(conn: Connection, fn: Callable[[Any], Any], max_mb: float | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
     _die_with_parent()
-    limit_memory(max_mb)
+    limited = False
     while True:
         try:
             task = conn.recv()
@@ -70,6 +70,9 @@ def _serve(conn: Connection, fn: Callable[[Any], Any], max_mb: float | None) -> 
             return
         if task is None:
             return
+        if not limited:  # after the first task is unpickled: the modules it needs are loaded, and free
+            limit_memory(max_mb)
+            limited = True
         try:
             result = fn(task)
         except MemoryError:
