@@ -10,11 +10,13 @@ import ctypes
 import itertools
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -25,9 +27,10 @@ from pipeline.cli import main
 from pipeline.model import DocResult
 from pipeline.resume import CACHE_NAME
 
-from .conftest import CORPUS_DOCS, ROOT, SEED, TABLES, assert_same_tables, read_tables
+from .conftest import CORPUS_DOCS, DATA, ROOT, SEED, TABLES, assert_same_tables, read_tables
 
 SIGKILL, SIGSEGV = int(signal.SIGKILL), int(signal.SIGSEGV)
+AUTONUM = DATA / "docx" / "changzhou_edu_2022_autonum.docx"
 
 
 def _c_loop() -> None:
@@ -203,6 +206,35 @@ def test_faults_memory_is_bounded_by_the_limit(plans: Path, clean: Path, tmp_pat
     docs = _docs(out)
     assert docs["grow"]["status"] == "error"
     assert "grow.txt: needed more than the 256 MB memory limit and was stopped" in docs["grow"]["error"]
+    _good_tables_equal(out, clean)
+
+
+def _letters_docx(path: Path) -> None:
+    """The auto-numbered seed docx, its lists restarted at 2,000,000,000 in lowerLetter format: every
+    marker is then ~77 million letters (Word counts a..z, aa..zz, …), many GB for a 47 KB file."""
+    with zipfile.ZipFile(AUTONUM) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "word/numbering.xml":
+                text = re.sub(r'<w:start w:val="\d+"/>', '<w:start w:val="2000000000"/>', data.decode())
+                data = re.sub(r'<w:numFmt w:val="[^"]+"/>', '<w:numFmt w:val="lowerLetter"/>', text).encode()
+            zout.writestr(info, data)
+
+
+def test_faults_a_real_memory_hog_stays_under_the_limit(plans: Path, clean: Path, tmp_path: Path) -> None:
+    _letters_docx(plans / "letters.docx")
+    out = tmp_path / "out"
+    # A fresh interpreter runs the CLI, so that its children's peak RSS is this run's alone.
+    probe = ("import resource, subprocess, sys\n"
+             "subprocess.run([sys.executable, '-m', 'pipeline', *sys.argv[1:]], check=True)\n"
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    proc = subprocess.run([sys.executable, "-c", probe, "extract", str(plans), "-o", str(out), "--quiet",
+                           "--jobs", "2", "--max-memory", "400"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    peak_mb = int(proc.stdout.split()[-1]) / 1024
+    docs = _docs(out)
+    assert "letters.docx: needed more than the 400 MB memory limit and was stopped" in docs["letters"]["error"]
+    assert peak_mb < 400 + 200  # the limit plus the loaded pipeline, not the many GB the file asks for
     _good_tables_equal(out, clean)
 
 

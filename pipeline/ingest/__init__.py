@@ -102,7 +102,7 @@ def read(
         raise unsupported(label, fmt)
     try:
         raw = _reader(fmt)(data, source=label)
-    except PlanscopeError:
+    except (PlanscopeError, MemoryError):  # a MemoryError is the worker's limit: reported as such
         raise
     except Exception as exc:  # a library choking on a damaged file is bad input, not our bug
         raise ReadError(f"{label}: cannot read this {fmt.value} file ({type(exc).__name__}: {exc})") from exc
