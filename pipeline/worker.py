@@ -40,11 +40,14 @@ def limit_memory(max_mb: float | None) -> None:
     except (OSError, ValueError):
         pass  # no /proc: the limit is then the whole address space
     limit = base + int(max_mb * 2**20)
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY and hard < limit:  # a lower limit set from outside stays in force
+        limit = hard
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ValueError, OSError):
-        return  # a lower hard limit is already in force
-    memory_limit_mb = max_mb
+        return
+    memory_limit_mb = round((limit - base) / 2**20)
 
 
 def _die_with_parent() -> None:
@@ -232,9 +235,10 @@ def run_limited(fn: Callable[[Any], Any], tasks: Sequence[Any], *, jobs: int, ti
                     index, task = pending.popleft()
                     try:
                         w.start(index, task, timeout)
-                    except OSError:  # it died between tasks: the next wait sees it and retries nothing
-                        w.index = index
-                        w.deadline = 0.0
+                    except OSError:  # it died between tasks: a fresh one takes the task
+                        w.kill()
+                        w = workers[i] = Worker(ctx, fn, max_mb)
+                        w.start(index, task, timeout)
             busy = [w for w in workers if w.index is not None]
             now = time.monotonic()
             soonest = min(w.deadline for w in busy)
