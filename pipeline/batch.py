@@ -150,7 +150,8 @@ def _process(path: str, doc_id: str, max_bytes: int) -> DocResult:
     except PlanscopeError as exc:
         return DocResult(source=shown, doc_id=doc_id, status="error", error=str(exc))
     except MemoryError:
-        return DocResult(source=shown, doc_id=doc_id, status="error", error=_memory_message(shown, worker.memory_limit_mb))
+        return DocResult(source=shown, doc_id=doc_id, status="error",
+                         error=_memory_message(shown, worker.memory_limit_mb))
     except RecursionError:
         return DocResult(source=shown, doc_id=doc_id, status="error",
                          error=f"{shown}: the file is nested too deeply to process")
