@@ -42,12 +42,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]], *, from_list: str | os
     for item in items:
         path = Path(item)
         if not path.exists() and any(ch in item for ch in "*?["):
-            # ``**`` follows directory symlinks, so a link to an ancestor would repeat every file below it.
-            seen: set[str] = set()
-            for p in sorted(glob.glob(item, recursive=True)):
-                if Path(p).is_file() and os.path.realpath(p) not in seen:
-                    seen.add(os.path.realpath(p))
-                    files.append(Path(p))
+            files.extend(Path(p) for p in sorted(glob.glob(item, recursive=True)) if Path(p).is_file())
         elif path.is_dir():
             for f in sorted(path.rglob("*")):
                 rel = f.relative_to(path).parts
