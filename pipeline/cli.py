@@ -41,10 +41,22 @@ EXAMPLES = {
 }
 
 
+def _locked(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Run ``command`` holding the lock of its output folder: a second run into the same -o is refused."""
+    def locked(args: argparse.Namespace) -> int:
+        from .batch import output_lock
+
+        with output_lock(args.output):
+            return command(args)
+
+    return locked
+
+
+@_locked
 def _extract(args: argparse.Namespace) -> int:
     from .batch import expand_paths, run
     from .export import CsvFinisher, TableWriter, parse_formats
-    from .resume import ResultStore
+    from .resume import ResultStore, Storing
 
     formats = parse_formats(args.format)
     if not args.paths and not args.from_list:
@@ -52,11 +64,13 @@ def _extract(args: argparse.Namespace) -> int:
     total = len(expand_paths(args.paths, from_list=args.from_list, skip=[args.output]))
     if total == 0:
         raise PlanscopeError("no input files found in " + ", ".join(args.paths or [args.from_list]))
-    store = ResultStore(args.output)
+    store = ResultStore(args.output) if args.resume else None  # the cache costs time: only when asked for
+    finish = CsvFinisher(args.output)
     results = run(args.paths, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
                   max_bytes=int(args.max_size * 1024 * 1024), timeout=args.timeout or None,
-                  from_list=args.from_list, skip=[args.output], reuse=store.get if args.resume else None,
-                  finish=CsvFinisher(args.output))
+                  max_memory=args.max_memory or None,
+                  from_list=args.from_list, skip=[args.output], reuse=store.get if store else None,
+                  finish=Storing(store, finish) if store else finish)
     errors = resumed = done = 0
     try:
         with TableWriter(args.output, headers=args.headers, formats=formats) as writer, \
@@ -71,8 +85,10 @@ def _extract(args: argparse.Namespace) -> int:
                 advance(errors)
     except KeyboardInterrupt:
         print(f"planscope: interrupted after {done} of {total} file(s); no tables were written for this run "
-              f"(earlier tables in {args.output}/ are untouched). Run the same command with --resume to "
-              "continue: the files already done are not read again.", file=sys.stderr)
+              f"(earlier tables in {args.output}/ are untouched). "
+              + ("Run the same command again to continue: the files already done are not read again."
+                 if args.resume else "Next time give --resume: an interrupted run then continues where it stopped."),
+              file=sys.stderr)
         return 130
     for notice in writer.notices:
         print(f"planscope: warning: {notice}", file=sys.stderr)
@@ -109,6 +125,7 @@ def _progress(total: int, *, quiet: bool) -> Iterator[Callable[[int], None]]:
         yield advance
 
 
+@_locked
 def _report(args: argparse.Namespace) -> int:
     from .batch import run
     from .export import atomic
@@ -169,6 +186,7 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
+@_locked
 def _compare(args: argparse.Namespace) -> int:
     from .batch import read_plans
     from .compare import DEFAULT_THRESHOLD, compare, comparison_tables
@@ -246,6 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-size", type=float, default=50, help="refuse files larger than this many MB (default 50)")
     ex.add_argument("--timeout", type=float, default=120,
                     help="seconds allowed per file before it is stopped with an error (default 120; 0 = none)")
+    ex.add_argument("--max-memory", type=float, default=2048, metavar="MB",
+                    help="memory one file may take in its worker before it is stopped with an error "
+                         "(default 2048; 0 = none)")
     ex.add_argument("--format", default="csv",
                     help="comma list of csv,xlsx,json,parquet,sqlite (default csv; CSVs are always written)")
     ex.add_argument("--headers", choices=["en", "zh"], default="en",

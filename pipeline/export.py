@@ -464,21 +464,18 @@ def write_xlsx(tables: Mapping[str, list[Row]], path: Path, *, headers: str = "e
 # ------------------------------------------------------------------------------------ streaming (CLI)
 
 class CsvFinisher:
-    """Worker-side last step of ``planscope extract``: write the text file, keep the result for
-    ``--resume``, turn it into table rows, and send back only those (not the whole Document)."""
+    """Worker-side last step of ``planscope extract``: write the text file, turn the result into table
+    rows, and send back only those (not the whole Document); ``resume.Storing`` keeps it for --resume."""
 
     def __init__(self, out_dir: str | Path) -> None:
         self.out_dir = str(out_dir)
 
     def __call__(self, result: DocResult) -> DocResult:
-        from .resume import ResultStore
-
         if result.document is not None:
             text_dir = Path(self.out_dir) / "text"
             text_dir.mkdir(parents=True, exist_ok=True)
             with atomic(text_dir / f"{result.doc_id}.txt", encoding="utf-8") as fh:
                 fh.write(result.document.text)
-            ResultStore(self.out_dir).put(result)
         result.extra["rows"] = result_rows(result)
         result.document = None
         return result

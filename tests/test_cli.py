@@ -239,9 +239,13 @@ def test_cli_ctrl_c_says_how_far_and_how_to_resume(tmp_path: Path, monkeypatch: 
     out = tmp_path / "out"
     samples = CORPUS / "samples"
     n = len(list(samples.glob("*.txt")))
-    assert main(["extract", str(samples), "-o", str(out), "--quiet", "-j", "1"]) == 130
+    assert main(["extract", str(samples), "-o", str(tmp_path / "plain"), "--quiet", "-j", "1"]) == 130
+    err = capsys.readouterr().err  # without --resume nothing was kept: the message says to give it next time
+    assert f"interrupted after 2 of {n} file(s)" in err and "Next time give --resume" in err
+    calls.clear()
+    assert main(["extract", str(samples), "-o", str(out), "--quiet", "-j", "1", "--resume"]) == 130
     err = capsys.readouterr().err
-    assert f"interrupted after 2 of {n} file(s)" in err and "--resume" in err
+    assert f"interrupted after 2 of {n} file(s)" in err and "Run the same command again" in err
     monkeypatch.undo()
     assert main(["extract", str(samples), "-o", str(out), "-j", "1", "--resume"]) == 0
     done = re.search(rf"{n} ok \((\d) resumed\)", capsys.readouterr().err)
