@@ -103,6 +103,7 @@ def parse(raw: RawText | str, *, doc_id: str = "", source: str = "") -> Document
         format=raw.format,
         encoding=raw.encoding,
         metadata=dict(raw.metadata),
+        warnings=list(raw.warnings),
     )
     doc.body_start = _body_start(text)
     markers = _find_markers(text, doc.body_start)

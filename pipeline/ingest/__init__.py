@@ -92,7 +92,8 @@ def read(
     text = normalize(raw.text)
     if not text.strip():
         raise EmptyDocument(f"{label}: no text found in the file")
-    return RawText(text=text, format=raw.format, source=label, encoding=raw.encoding, metadata=raw.metadata)
+    return RawText(text=text, format=raw.format, source=label, encoding=raw.encoding, metadata=raw.metadata,
+                   warnings=raw.warnings)
 
 
 __all__ = ["read", "InputFormat", "detect_format", "normalize", "display_path"]

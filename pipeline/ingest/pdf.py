@@ -66,16 +66,47 @@ def read_pdf(data: bytes, *, source: str = "<bytes>") -> RawText:
         raise ReadError(f"{source}: the PDF is damaged or truncated (it has no pages)")
     if not any(pages):
         raise ReadError(f"{source}: the PDF has no text layer (scanned images?) — run OCR first")
-    glyphs = _CID.sub("\0", "".join(ln.text for lines in pages for ln in lines))
-    if glyphs.count("\0") > 0.1 * len(glyphs):
+    pages, undecodable, stray = _drop_cid(pages)
+    if not any(pages):
         raise ReadError(
             f"{source}: the PDF's text cannot be decoded (glyphs without a Unicode mapping: a damaged file "
             "or fonts embedded without a ToUnicode table) — run OCR first"
         )
+    warnings: list[str] = []
     if image_only:
         metadata["pages_without_text"] = ",".join(map(str, image_only))
+        warnings.append(f"pages_without_text: {metadata['pages_without_text']} (scanned images; not read, run OCR on them)")
+    if undecodable:
+        metadata["pages_undecodable"] = ",".join(map(str, undecodable))
+        warnings.append(f"pages_undecodable: {metadata['pages_undecodable']} (fonts without a Unicode map; "
+                        "their text is left out, run OCR on them)")
+    if stray:
+        warnings.append(f"cid_glyphs: {stray} glyph(s) without a Unicode mapping left out")
     text = "\n".join(_paragraphs(_strip_furniture(pages)))
-    return RawText(text=text, format="pdf", source=source, metadata=metadata)
+    return RawText(text=text, format="pdf", source=source, metadata=metadata, warnings=tuple(warnings))
+
+
+def _drop_cid(pages: list[list[_Line]]) -> tuple[list[list[_Line]], list[int], int]:
+    """Treat a page whose glyphs are mostly ``(cid:N)`` (a font without a Unicode map) like a page
+    without text, and cut the odd unmapped glyph out of the others, counting it.
+
+    Returns the pages, the 1-based numbers of the pages dropped, and the number of glyphs cut.
+    """
+    out: list[list[_Line]] = []
+    dropped: list[int] = []
+    stray = 0
+    for n, lines in enumerate(pages, start=1):
+        glyphs = _CID.sub("\0", "".join(ln.text for ln in lines))
+        cids = glyphs.count("\0")
+        if cids and cids > 0.1 * len(glyphs.replace(" ", "")):
+            out.append([])
+            dropped.append(n)
+            continue
+        if cids:
+            stray += cids
+            lines = [_Line(t, ln.x0, ln.x1, ln.size) for ln in lines if (t := _CID.sub("", ln.text).strip())]
+        out.append(lines)
+    return out, dropped, stray
 
 
 def _metadata(info: dict[str, Any]) -> dict[str, str]:
