@@ -19,7 +19,7 @@ from .ingest import DEFAULT_MAX_BYTES, display_path, read
 from .model import DocResult, Document
 from .structure import parse
 
-SUPPORTED_SUFFIXES = {".txt", ".docx", ".pdf", ".html", ".htm", ".shtml", ".doc", ".wps"}
+SUPPORTED_SUFFIXES = {".txt", ".docx", ".pdf", ".html", ".htm", ".shtml", ".doc", ".wps", ".xlsx", ".xls", ".et", ".ofd"}
 DEFAULT_TIMEOUT = 120.0
 ENGINES = ("local", "dask")
 

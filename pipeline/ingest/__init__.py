@@ -34,6 +34,12 @@ def _reader(fmt: InputFormat) -> Callable[..., RawText]:
         from .pdf import read_pdf
 
         return read_pdf
+    if fmt in (InputFormat.XLSX, InputFormat.XLS, InputFormat.CSV):
+        from . import sheet
+
+        return {InputFormat.XLSX: sheet.read_xlsx, InputFormat.XLS: sheet.read_xls, InputFormat.CSV: sheet.read_csv}[fmt]
+    if fmt in (InputFormat.OFD, InputFormat.DOC):
+        raise unsupported("", f"{fmt.value}, not read yet")
     from .html import read_html
 
     return read_html
