@@ -38,8 +38,10 @@ def _reader(fmt: InputFormat) -> Callable[..., RawText]:
         from . import sheet
 
         return {InputFormat.XLSX: sheet.read_xlsx, InputFormat.XLS: sheet.read_xls, InputFormat.CSV: sheet.read_csv}[fmt]
-    if fmt in (InputFormat.OFD, InputFormat.DOC):
-        raise unsupported("", f"{fmt.value}, not read yet")
+    if fmt is InputFormat.OFD:
+        from .ofd import read_ofd
+
+        return read_ofd
     from .html import read_html
 
     return read_html

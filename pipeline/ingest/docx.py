@@ -47,7 +47,7 @@ def read_docx(data: bytes, *, source: str = "<bytes>") -> RawText:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as exc:
         raise ReadError(f"{source}: not a valid .docx (zip) package ({exc}); re-save it from Word") from None
     with zf:
-        _check_package(zf, source)
+        check_package(zf, source)
         from docx import Document
 
         try:
@@ -61,7 +61,8 @@ def read_docx(data: bytes, *, source: str = "<bytes>") -> RawText:
                    metadata=_core_metadata(doc))
 
 
-def _check_package(zf: zipfile.ZipFile, source: str) -> None:
+def check_package(zf: zipfile.ZipFile, source: str, writer: str = "Word") -> None:
+    """Refuse zip bombs and XML parts with a DTD in an Office/OFD package (``writer`` never writes one)."""
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
         raise ReadError(f"{source}: {len(infos)} zip members; refusing it as a possible zip bomb")
@@ -77,7 +78,7 @@ def _check_package(zf: zipfile.ZipFile, source: str) -> None:
         # zipfile stops at the declared size (CRC error), so the checks above bound what we inflate.
         if info.filename.endswith((".xml", ".rels")):
             if b"<!DOCTYPE" in _read_member(zf, info, source, 2048):
-                raise ReadError(f"{source}: {info.filename} declares a DTD, which Word never writes; "
+                raise ReadError(f"{source}: {info.filename} declares a DTD, which {writer} never writes; "
                                 "refusing it as a possible XML external-entity attack")
 
 

@@ -31,6 +31,7 @@ _EXTENSIONS = {
     ".csv": InputFormat.CSV,
     ".tsv": InputFormat.CSV,
 }
+_ZIPPED = {".docx", ".xlsx", ".ofd", ".pptx", ".zip"}
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # Formats we recognise but cannot read: (magic prefix, description).
@@ -64,7 +65,8 @@ def detect_format(data: bytes, name: str = "") -> InputFormat | str:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
         except zipfile.BadZipFile:
-            return "a damaged zip archive"
+            ext = name[name.rfind("."):].lower() if "." in name else ""
+            return f"a damaged {ext} (zip) package, truncated or corrupt" if ext in _ZIPPED else "a damaged zip archive"
         if "word/document.xml" in names:
             return InputFormat.DOCX
         if any(n.startswith("xl/") for n in names):

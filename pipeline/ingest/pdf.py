@@ -171,7 +171,14 @@ def _strip_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
     return pages
 
 
-def _paragraphs(pages: list[list[_Line]]) -> list[str]:
+_ITEM_START = re.compile(r"[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}[.．、]|第[一二三四五六七八九十]+[部章条节]")
+
+
+def _paragraphs(pages: list[list[_Line]], *, marker_breaks: bool = False) -> list[str]:
+    """Lines joined into paragraphs from geometry. ``marker_breaks``: a line that starts with an item
+    marker after a line that ends a sentence starts a paragraph even when the line before reaches the
+    right edge (a list of short items whose longest one sets the edge); for OFD, whose lists are laid
+    out one item per line."""
     lines = [ln for page in pages for ln in page]
     if not lines:
         return []
@@ -185,7 +192,8 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
     for ln in lines:
         indented = ln.x0 - left > 1.0 * ln.size
         short = prev is not None and right - prev.x1 > 1.5 * prev.size
-        if prev is None or indented or short:
+        listed = marker_breaks and prev is not None and prev.text[-1] in "。；：！？;:" and _ITEM_START.match(ln.text)
+        if prev is None or indented or short or listed:
             paragraphs.append(ln.text)
         else:
             tail = paragraphs[-1]

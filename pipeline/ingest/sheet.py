@@ -37,11 +37,11 @@ def read_xlsx(data: bytes, *, source: str = "<bytes>") -> RawText:
     """Read the visible sheets of an .xlsx workbook (cached values of formulas, merged cells filled)."""
     import openpyxl
 
-    from .docx import _check_package
+    from .docx import check_package
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            _check_package(zf, source)
+            check_package(zf, source, "Excel")
     except zipfile.BadZipFile as exc:
         raise ReadError(f"{source}: not a valid .xlsx (zip) package ({exc}); re-save it from Excel/WPS") from None
     try:
