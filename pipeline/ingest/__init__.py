@@ -42,6 +42,10 @@ def _reader(fmt: InputFormat) -> Callable[..., RawText]:
         from .ofd import read_ofd
 
         return read_ofd
+    if fmt is InputFormat.DOC:
+        from .doc import read_doc
+
+        return read_doc
     from .html import read_html
 
     return read_html
