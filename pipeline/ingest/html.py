@@ -302,10 +302,41 @@ def _is_layout(table: Tag) -> bool:
     return any(len(c.find_all(["p", "div", "br"])) >= 5 for r in rows for c in r)
 
 
+def _span(cell: Tag, name: str) -> int:
+    try:
+        return max(1, min(int(str(cell.get(name) or "1").strip() or 1), 1000))
+    except ValueError:
+        return 1
+
+
 def _table(table: Tag) -> str:
+    """One line per row, cells on the table's grid: a ``rowspan`` cell's text is repeated in every row it
+    covers (a lead unit merged down over its tasks belongs to each), a ``colspan`` cell takes its columns
+    with the text in the first; a row that is one cell across the table stays a plain line."""
     lines = []
+    below: dict[int, tuple[str, int]] = {}  # column -> (text, rows still covered) from rowspans above
     for row in _rows(table):
-        cells = [" ".join(ln.strip() for ln in _render(c).split("\n") if ln.strip()).replace("|", "｜") for c in row]
-        if any(cells):
-            lines.append(_CELL_SEP.join(cells))
+        grid: list[str] = []
+        col = 0
+        texts = [(" ".join(ln.strip() for ln in _render(c).split("\n") if ln.strip()).replace("|", "｜"), c)
+                 for c in row]
+        for text, cell in texts:
+            while col in below:
+                grid.append(below[col][0])
+                col += 1
+            rows, cols = _span(cell, "rowspan"), _span(cell, "colspan")
+            for k in range(cols):
+                grid.append(text if k == 0 else "")
+                if rows > 1:
+                    below[col + k] = (text if k == 0 else "", rows)
+            col += cols
+        while col in below:
+            grid.append(below[col][0])
+            col += 1
+        below = {c: (t, n - 1) for c, (t, n) in below.items() if n - 1 > 0}
+        # the cells this row placed under a rowspan were counted for this row: keep only the rest
+        while grid and not grid[-1] and len(grid) > 1 and len(row) == 1:
+            grid.pop()
+        if any(grid):
+            lines.append(_CELL_SEP.join(grid))
     return "\n".join(lines)
