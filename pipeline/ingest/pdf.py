@@ -39,8 +39,10 @@ def read_pdf(data: bytes, *, source: str = "<bytes>") -> RawText:
     """Extract the text of a PDF as one paragraph per line.
 
     Metadata carries ``title``, ``author`` and ``created`` from the info dictionary when present, and
-    ``pages_without_text`` (1-based) when some but not all pages are images only. Raises
-    :class:`~pipeline.errors.ReadError` for encrypted, damaged and text-less (scanned) PDFs.
+    1-based page lists: ``ocr_pages`` read by OCR (with the ``ocr`` extra), ``pages_without_text``
+    (images only) and ``pages_undecodable`` (fonts without a Unicode map) left unread; each also goes
+    into ``warnings``. Raises :class:`~pipeline.errors.ReadError` for encrypted, damaged and text-less
+    (scanned, without the extra) PDFs.
     """
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError
@@ -64,22 +66,37 @@ def read_pdf(data: bytes, *, source: str = "<bytes>") -> RawText:
         raise ReadError(f"{source}: the PDF {problem}") from None
     if not pages:
         raise ReadError(f"{source}: the PDF is damaged or truncated (it has no pages)")
-    if not any(pages):
-        raise ReadError(f"{source}: the PDF has no text layer (scanned images?) — run OCR first")
     pages, undecodable, stray = _drop_cid(pages)
-    if not any(pages):
-        raise ReadError(
-            f"{source}: the PDF's text cannot be decoded (glyphs without a Unicode mapping: a damaged file "
-            "or fonts embedded without a ToUnicode table) — run OCR first"
-        )
     warnings: list[str] = []
+    missing = sorted(image_only + undecodable)
+    from . import ocr
+
+    if missing and ocr.available():
+        found = ocr.ocr_pages(data, missing)
+        for n, lines in found.items():
+            pages[n - 1] = lines
+        done = [n for n in missing if found.get(n)]
+        if done:
+            metadata["ocr_pages"] = ",".join(map(str, done))
+            warnings.append(f"ocr_pages: {metadata['ocr_pages']} (text recognised by OCR; check what matters)")
+        image_only = [n for n in image_only if n not in done]
+        undecodable = [n for n in undecodable if n not in done]
+    hint = "run OCR on them" if ocr.available() else f"install {ocr.EXTRA} to OCR them"
+    if not any(pages):
+        if undecodable and not image_only:
+            raise ReadError(
+                f"{source}: the PDF's text cannot be decoded (glyphs without a Unicode mapping: a damaged file "
+                f"or fonts embedded without a ToUnicode table) — run OCR first ({ocr.EXTRA})"
+            )
+        raise ReadError(f"{source}: the PDF has no text layer (scanned images?) — run OCR first "
+                        f"(pip install '{ocr.EXTRA}')")
     if image_only:
         metadata["pages_without_text"] = ",".join(map(str, image_only))
-        warnings.append(f"pages_without_text: {metadata['pages_without_text']} (scanned images; not read, run OCR on them)")
+        warnings.append(f"pages_without_text: {metadata['pages_without_text']} (scanned images; not read, {hint})")
     if undecodable:
         metadata["pages_undecodable"] = ",".join(map(str, undecodable))
         warnings.append(f"pages_undecodable: {metadata['pages_undecodable']} (fonts without a Unicode map; "
-                        "their text is left out, run OCR on them)")
+                        f"their text is left out, {hint})")
     if stray:
         warnings.append(f"cid_glyphs: {stray} glyph(s) without a Unicode mapping left out")
     text = "\n".join(_paragraphs(_strip_furniture(pages)))
