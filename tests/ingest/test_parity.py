@@ -60,3 +60,19 @@ def test_parity_task_table_spreadsheets(tmp_path: Path, kind: str) -> None:
     sheet_doc = parse(read(path))
     want = [(it.item_id, text_doc.heading(it)) for it in text_doc.items]
     assert [(it.item_id, sheet_doc.heading(it)) for it in sheet_doc.items] == want
+
+
+@pytest.mark.parametrize("kind", ["doc", "wps", "ofd", "ofd-template", "ofd-spread"])
+def test_parity_seed_built_formats(tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed written as .doc/.wps (piece table) and .ofd (three layouts) at test time: the same items."""
+    if kind in ("doc", "wps"):
+        from pipeline.ingest import doc as doc_reader
+
+        monkeypatch.setattr(doc_reader, "_libreoffice", lambda: None)
+        path = builder("build_doc").build_seed(tmp_path / f"plan.{kind}")
+    else:
+        layout = kind.partition("-")[2] or "plain"
+        path = builder("build_ofd").build(tmp_path / "plan.ofd", layout)
+    outline = _outline(path)
+    assert len(outline) == 39
+    assert outline == _outline(SEED)
