@@ -15,7 +15,7 @@ from typing import Any
 from .pdf import _Line
 
 EXTRA = "planscope[ocr]"
-_PAGE_NUMBER = re.compile(r"一\s*(\d{1,4})\s*一")  # "— 3 —" read as 一3一: the dashes look like 一
+_PAGE_NUMBER = re.compile(r"[一—－-]\s*(\d{1,4})\s*[一—－-]")  # "— 3 —" read as 一3一 or —3一: dashes look like 一
 SCALE = 2.0  # render at 144 dpi: enough for 三号/四号 body text, and half the time of 200 dpi
 
 

@@ -80,3 +80,19 @@ def test_scanned_page_ocred_within_the_stated_error_rate(part_scanned: Path) -> 
     assert page / (22 * 28) <= MAX_CER  # errors over the scanned page's ~22 lines of 28 characters
     doc = parse(raw)
     assert [(it.item_id, it.label) for it in doc.items] == [(it.item_id, it.label) for it in parse(read(SEED)).items]
+
+
+def test_ocr_boxes_become_lines_in_page_points() -> None:
+    """Recognised boxes (pixels at ocr.SCALE) on one baseline join; an OCRed 一12一 is a page number again."""
+    s = ocr.SCALE
+    box = lambda x0, x1, y0, y1: [[x0 * s, y0 * s], [x1 * s, y0 * s], [x1 * s, y1 * s], [x0 * s, y1 * s]]  # noqa: E731
+    result = [
+        [box(110, 430, 100, 116), "（九）增加学位资源供给。加快实施", 0.99],
+        [box(78, 430, 129, 145), "“更强的保障”提升工程，持续推进", 0.98],
+        [box(450, 520, 101, 115), "学位资源", 0.95],
+        [box(280, 320, 780, 794), "—12一", 0.9],
+    ]
+    lines = ocr._lines(result)
+    assert [ln.text for ln in lines] == ["（九）增加学位资源供给。加快实施 学位资源", "“更强的保障”提升工程，持续推进", "— 12 —"]
+    assert (lines[0].x0, lines[0].x1) == (110, 520)
+    assert 14 <= lines[1].size <= 16
