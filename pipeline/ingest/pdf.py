@@ -33,6 +33,7 @@ class _Line:
     x0: float
     x1: float
     size: float  # median character size, the unit for "indented" and "short"
+    block: int = 0  # column of the page the line is in (0 when the page has one)
 
 
 def read_pdf(data: bytes, *, source: str = "<bytes>") -> RawText:
@@ -99,7 +100,9 @@ def read_pdf(data: bytes, *, source: str = "<bytes>") -> RawText:
                         f"their text is left out, {hint})")
     if stray:
         warnings.append(f"cid_glyphs: {stray} glyph(s) without a Unicode mapping left out")
-    text = "\n".join(_paragraphs(_strip_furniture(pages)))
+    # each column is a printed page as far as page numbers and running headers go (a spread holds two)
+    blocks = [[ln for ln in page if ln.block == b] for page in pages for b in sorted({ln.block for ln in page})]
+    text = "\n".join(_paragraphs(_strip_furniture(blocks)))
     return RawText(text=text, format="pdf", source=source, metadata=metadata, warnings=tuple(warnings))
 
 
@@ -121,7 +124,7 @@ def _drop_cid(pages: list[list[_Line]]) -> tuple[list[list[_Line]], list[int], i
             continue
         if cids:
             stray += cids
-            lines = [_Line(t, ln.x0, ln.x1, ln.size) for ln in lines if (t := _CID.sub("", ln.text).strip())]
+            lines = [_Line(t, ln.x0, ln.x1, ln.size, ln.block) for ln in lines if (t := _CID.sub("", ln.text).strip())]
         out.append(lines)
     return out, dropped, stray
 
@@ -142,7 +145,8 @@ def _metadata(info: dict[str, Any]) -> dict[str, str]:
 
 
 def _page_lines(page: Any) -> list[_Line]:
-    """Group the page's upright characters into lines by baseline, left to right."""
+    """Group the page's upright characters into lines by baseline, left to right; a two-column page
+    (or a spread of two pages) column by column."""
     chars = [c for c in page.dedupe_chars().chars if c.get("upright", True) and c["text"]]
     chars.sort(key=lambda c: (c["top"], c["x0"]))
     rows: list[list[dict[str, Any]]] = []
@@ -151,24 +155,76 @@ def _page_lines(page: Any) -> list[_Line]:
             rows[-1].append(c)
         else:
             rows.append([c])
-    lines: list[_Line] = []
     for row in rows:
         row.sort(key=lambda c: c["x0"])
-        parts: list[str] = []
-        for prev, c in zip([None, *row], row):
-            # PDFs often position words instead of drawing spaces: a gap wider than a space is one.
-            if prev is not None and prev["text"] != " " and c["text"] != " ":
-                gap = c["x0"] - prev["x1"]
-                latin = _ASCII_LETTER.match(prev["text"][-1]) or _ASCII_LETTER.match(c["text"][0])
-                if gap > (0.25 if latin else 1.0) * c["size"]:
-                    parts.append(" ")
-            parts.append(c["text"])
-        text = "".join(parts).strip()
-        if text:
-            visible = [c for c in row if c["text"].strip()]
-            sizes = sorted(c["size"] for c in visible)
-            lines.append(_Line(text, visible[0]["x0"], visible[-1]["x1"], sizes[len(sizes) // 2]))
-    return lines
+    gutter = _gutter(rows)
+    if gutter is None:
+        return [ln for row in rows if (ln := _row_line(row))]
+    g0, g1 = gutter
+    head: list[_Line] = []
+    left: list[_Line] = []
+    right: list[_Line] = []
+    tail: list[_Line] = []
+    mid = (g0 + g1) / 2
+    for row in rows:
+        if any(c["x0"] < mid < c["x1"] and c["text"].strip() for c in row):
+            if not left and not right:  # a line across both columns: a title above them, a page number below
+                head.append(_row_line(row, block=-1))
+            else:
+                tail.append(_row_line(row, block=2))
+            continue
+        a = [c for c in row if c["x1"] <= mid]
+        b = [c for c in row if c["x0"] >= mid]
+        if a and (ln := _row_line(a)):
+            left.append(ln)
+        if b and (ln := _row_line(b, block=1)):
+            right.append(ln)
+    return [ln for ln in (*head, *left, *right, *tail) if ln]
+
+
+def _gutter(rows: list[list[dict[str, Any]]]) -> tuple[float, float] | None:
+    """A vertical band in the middle third of the text that the lines of both halves leave empty (at
+    least 5 lines on each side), crossed by no more than a few lines (a title, a centred page number)."""
+    visible = [[(c["x0"], c["x1"]) for c in r if c["text"].strip()] for r in rows]
+    visible = [v for v in visible if v]
+    if len(visible) < 10:
+        return None
+    lo, hi = min(v[0][0] for v in visible), max(v[-1][1] for v in visible)
+    sizes = sorted(c["size"] for r in rows for c in r)
+    size = sizes[len(sizes) // 2]
+    best = None
+    for x in range(int(lo + 0.3 * (hi - lo)), int(lo + 0.7 * (hi - lo)) + 1, 2):
+        crossing = [any(a < x < b for a, b in v) for v in visible]
+        if sum(crossing) > max(2, 0.1 * len(visible)):
+            continue
+        others = [iv for v, cross in zip(visible, crossing) if not cross for iv in v]
+        g0 = max((b for a, b in others if b <= x), default=lo)
+        g1 = min((a for a, b in others if a >= x), default=hi)
+        if g1 - g0 >= 1.5 * size and (best is None or g1 - g0 > best[1] - best[0]):
+            best = (g0, g1)
+    if best is None:
+        return None
+    left = sum(1 for v in visible if v[0][1] <= best[0] + 0.01)  # lines with text on the left
+    right = sum(1 for v in visible if v[-1][0] >= best[1] - 0.01)
+    return best if left >= 5 and right >= 5 else None
+
+
+def _row_line(row: list[dict[str, Any]], block: int = 0) -> _Line | None:
+    parts: list[str] = []
+    for prev, c in zip([None, *row], row):
+        # PDFs often position words instead of drawing spaces: a gap wider than a space is one.
+        if prev is not None and prev["text"] != " " and c["text"] != " ":
+            gap = c["x0"] - prev["x1"]
+            latin = _ASCII_LETTER.match(prev["text"][-1]) or _ASCII_LETTER.match(c["text"][0])
+            if gap > (0.25 if latin else 1.0) * c["size"]:
+                parts.append(" ")
+        parts.append(c["text"])
+    text = "".join(parts).strip()
+    if not text:
+        return None
+    visible = [c for c in row if c["text"].strip()]
+    sizes = sorted(c["size"] for c in visible)
+    return _Line(text, visible[0]["x0"], visible[-1]["x1"], sizes[len(sizes) // 2], block)
 
 
 def _strip_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
@@ -191,6 +247,16 @@ def _strip_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
 _ITEM_START = re.compile(r"[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}[.．、]|第[一二三四五六七八九十]+[部章条节]")
 
 
+def _edges(lines: list[_Line]) -> tuple[float, float]:
+    """The body's left edge, the leftmost x0 that many lines share (continuation lines sit there), and its
+    right edge, where the lines that start there end."""
+    starts = Counter(round(ln.x0) for ln in lines)
+    enough = max(2, len(lines) // 10)
+    left = min((x for x, n in starts.items() if n >= enough), default=min(starts))
+    right = max((ln.x1 for ln in lines if abs(ln.x0 - left) <= 1.5), default=max(ln.x1 for ln in lines))
+    return left, right
+
+
 def _paragraphs(pages: list[list[_Line]], *, marker_breaks: bool = False) -> list[str]:
     """Lines joined into paragraphs from geometry. ``marker_breaks``: a line that starts with an item
     marker after a line that ends a sentence starts a paragraph even when the line before reaches the
@@ -199,15 +265,22 @@ def _paragraphs(pages: list[list[_Line]], *, marker_breaks: bool = False) -> lis
     lines = [ln for page in pages for ln in page]
     if not lines:
         return []
-    # The body's left edge: the leftmost x0 that many lines share (continuation lines sit there).
-    starts = Counter(round(ln.x0) for ln in lines)
-    enough = max(2, len(lines) // 10)
-    left = min((x for x, n in starts.items() if n >= enough), default=min(starts))
-    right = max((ln.x1 for ln in lines if abs(ln.x0 - left) <= 1.5), default=max(ln.x1 for ln in lines))
+    edges = _edges(lines)
+    # Mirrored margins and the columns of a spread put the text's edges elsewhere on each page: a page
+    # column with enough lines of its own has its own edges.
+    own = {}
+    for n, page in enumerate(pages):
+        for block in {ln.block for ln in page}:
+            group = [ln for ln in page if ln.block == block]
+            if len(group) >= 8:
+                own[(n, block)] = _edges(group)
+    where = {id(ln): (n, ln.block) for n, page in enumerate(pages) for ln in page}
     paragraphs: list[str] = []
     prev: _Line | None = None
     for ln in lines:
+        left = own.get(where[id(ln)], edges)[0]
         indented = ln.x0 - left > 1.0 * ln.size
+        right = own.get(where[id(prev)], edges)[1] if prev is not None else 0.0
         short = prev is not None and right - prev.x1 > 1.5 * prev.size
         listed = marker_breaks and prev is not None and prev.text[-1] in "。；：！？;:" and _ITEM_START.match(ln.text)
         if prev is None or indented or short or listed:
