@@ -126,3 +126,19 @@ def test_pdf_without_text_layer_is_reported(tmp_path: Path) -> None:
     problem = r"has no text layer \(scanned images\?\) — run OCR first"
     with pytest.raises(PlanscopeError, match=rf"scanned_plan\.pdf.*{problem}"):
         read(path)
+
+
+# -- layouts: two columns, mirrored margins (re-laid from the committed fixture; no font needed) ------
+
+
+@pytest.mark.parametrize("layout", ["two_column", "mirrored"])
+def test_pdf_layouts_read_in_order(tmp_path: Path, layout: str) -> None:
+    """Two printed pages side by side on one sheet read left column first, each column's page number
+    dropped; odd and even pages with mirrored margins keep their paragraphs (each page its own edge)."""
+    from . import builder
+
+    build = builder("build_layout")
+    raw = read(getattr(build, layout)(tmp_path / f"{layout}.pdf"))
+    assert raw.text == read(build.PRINTED).text
+    assert "— 1 —" not in raw.text
+    assert len(raw.text.splitlines()) == 43
