@@ -204,9 +204,18 @@ def _gutter(rows: list[list[dict[str, Any]]]) -> tuple[float, float] | None:
             best = (g0, g1)
     if best is None:
         return None
-    left = sum(1 for v in visible if v[0][1] <= best[0] + 0.01)  # lines with text on the left
-    right = sum(1 for v in visible if v[-1][0] >= best[1] - 0.01)
-    return best if left >= 5 and right >= 5 else None
+    # Both halves must be prose: lines of at least 8 characters, several of them reaching the half's
+    # right edge (justified text), not the short cells of a two-column table, which stay rows.
+    for side in (lambda a, b: b <= best[0] + 0.01, lambda a, b: a >= best[1] - 0.01):
+        lines = [[iv for iv in v if side(*iv)] for v in visible]
+        spans = [(v[0][0], v[-1][1]) for v in lines if v]
+        if len(spans) < 5:
+            return None
+        widths = sorted(b - a for a, b in spans)
+        edge = max(b for a, b in spans)
+        if widths[len(widths) // 2] < 8 * size or sum(edge - b <= size for a, b in spans) < 3:
+            return None
+    return best
 
 
 def _row_line(row: list[dict[str, Any]], block: int = 0) -> _Line | None:

@@ -142,3 +142,19 @@ def test_pdf_layouts_read_in_order(tmp_path: Path, layout: str) -> None:
     assert raw.text == read(build.PRINTED).text
     assert "— 1 —" not in raw.text
     assert len(raw.text.splitlines()) == 43
+
+
+def _row(*runs: tuple[float, int]) -> list[dict[str, object]]:
+    """Characters of one line: runs of (x0, number of 16 pt characters)."""
+    return [{"x0": x + 16 * i, "x1": x + 16 * (i + 1), "text": "字", "size": 16.0} for x, n in runs for i in range(n)]
+
+
+def test_pdf_gutter_splits_prose_columns_not_a_two_column_table() -> None:
+    from pipeline.ingest.pdf import _gutter
+
+    # two justified columns of 18 characters, some lines ending short (paragraph ends)
+    prose = [_row((60, 18 if k % 4 else 11), (420, 18 if k % 5 else 9)) for k in range(20)]
+    assert _gutter(prose) == (60 + 18 * 16, 420)
+    # a task table: long task cells on the left, 区发改局-style 4-character units on the right
+    table = [_row((60, 14 + k % 5), (420, 4)) for k in range(20)]
+    assert _gutter(table) is None
