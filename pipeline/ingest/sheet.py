@@ -22,6 +22,7 @@ from .encoding import decode_reporting
 
 _HEADER_WORD = re.compile(r"序号|编号|任务|内容|事项|措施|举措|目标|指标|单位|部门|时限|时间|时序|进度|责任|牵头|配合|协办|领导|备注|要求|项目")
 _NUMBER = re.compile(r"\d{1,3}")
+_GROUP = re.compile(r"[一二三四五六七八九十]{1,3}[、.．]?|（[一二三四五六七八九十]{1,3}）")  # a row grouping those below
 MAX_CELLS = 2_000_000  # a task table has hundreds; beyond this it is not a plan (or it is a bomb)
 
 
@@ -146,7 +147,7 @@ def _sheet(name: str, rows: list[list[str]], merges: list[tuple[int, int, int, i
 
 
 def _is_header(row: list[str]) -> bool:
-    cells = [c for c in row if c]
+    cells = set(c for c in row if c)  # a title merged across the sheet fills every cell with one value
     return len(cells) >= 2 and sum(bool(_HEADER_WORD.search(c)) and len(c) <= 12 for c in cells) >= 2
 
 
@@ -199,7 +200,9 @@ def _render_sheet(sheet: Sheet) -> list[str]:
             continue
         cells = ["" if (i, c) in spread else row[c] for c in cols]
         if numbered:
-            if not _NUMBER.fullmatch(cells[0]):
+            if _GROUP.fullmatch(cells[0]):
+                pass  # 一 | 经济发展 | …: a group row, kept for the structure stage
+            elif not _NUMBER.fullmatch(cells[0]):
                 n += 1
                 cells[0] = str(n)  # 序号 missing or written as 1.1 / ①: number the rows in order
             else:

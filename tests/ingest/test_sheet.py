@@ -107,3 +107,28 @@ def test_xlsx_bomb_refused(tmp_path: Path) -> None:
         zf.writestr("xl/sharedStrings.xml", "<sst>" + " " * (20 * 1024 * 1024) + "</sst>")
     with pytest.raises(ReadError, match="plan.xlsx: .*zip bomb"):
         read(buf.getvalue(), name="plan.xlsx")
+
+
+def test_sheet_short_title_group_rows_and_wps_et(tmp_path: Path, sheets: dict[str, Path]) -> None:
+    """A short title merged across the sheet is not a header; 一/二 in the 序号 column group the rows
+    below; a WPS .et (the same BIFF8 workbook) reads like the .xls."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["重点任务分工表", None, None])
+    ws.merge_cells("A1:C1")
+    ws.append(["序号", "重点任务", "牵头单位"])
+    ws.append(["一", "稳增长", None])
+    ws.append([1, "全年地区生产总值增长6%左右。", "区发改局"])
+    ws.append(["二", "惠民生", None])
+    ws.append([2, "新增城镇就业3000人以上。", "区人社局"])
+    wb.save(tmp_path / "g.xlsx")
+    doc = parse(read(tmp_path / "g.xlsx"))
+    assert doc.text.splitlines()[:3] == ["重点任务分工表", "序号 | 重点任务 | 牵头单位", "一 | 稳增长 |"]
+    assert [(it.item_id, it.kind) for it in doc.items] == [("1", "row_group"), ("1.1", "row"), ("2", "row_group"),
+                                                           ("2.1", "row")]
+    if "xls" in sheets:
+        et = tmp_path / "tasks.et"
+        et.write_bytes(sheets["xls"].read_bytes())
+        assert read(et).text == read(sheets["xls"]).text
