@@ -219,8 +219,8 @@ def _loose_text(node: Tag) -> int:
         if isinstance(child, Tag):
             if child.name not in _BLOCK and child.name not in {"a", "table"}:
                 n += _loose_text(child)
-        elif type(child) is NavigableString:
-            n += len(_CJK_CHAR.findall(str(child)))
+        elif type(child) is NavigableString and not _CHROME_LINE.match(child.strip() or "|"):
+            n += len(_CJK_CHAR.findall(str(child)))  # "当前位置：" before a breadcrumb is not paragraph text
     return n
 
 

@@ -178,3 +178,14 @@ def test_pdf_all_fonts_unmapped_is_an_error() -> None:
     broken = PDF.replace(b"/ToUnicode", b"/ToUnicodX").replace(b"/FontFile2", b"/FontFileX")
     with pytest.raises(ReadError, match=r"plan.pdf: the PDF's text cannot be decoded .* run OCR"):
         read(broken, name="plan.pdf")
+
+
+def test_html_breadcrumb_text_around_the_article_still_left_out() -> None:
+    """The stop for paragraph text of its own does not take a wrapper's "当前位置：" for content."""
+    body = "".join(f"<p>{escape(line)}</p>" for line in SEED_LINES)
+    page = (f'<html><head><meta charset="utf-8"></head><body><div id="wrap">当前位置：<a href="/">首页</a> &gt; '
+            f'<a href="/tzgg/">通知公告</a><div class="main-body">{body}</div></div></body></html>').encode("utf-8")
+    doc = parse(read(page, name="plan.html"))
+    assert doc.text.splitlines()[0] == "附件"
+    assert "通知公告" not in doc.text
+    assert _outline(doc) == SEED_OUTLINE
