@@ -49,10 +49,18 @@ def read_xlsx(data: bytes, *, source: str = "<bytes>") -> RawText:
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
     except Exception as exc:  # openpyxl raises KeyError/ValueError/... on damaged packages
         raise ReadError(f"{source}: damaged .xlsx ({type(exc).__name__}: {exc})") from None
+    formulas = None
+    if b"</f>" in _sheet_xml(data):  # formulas: their cached values are what Excel showed
+        formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=False)
     sheets = []
+    uncached = 0
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
             continue
+        if formulas is not None:  # a formula never computed (a file written by a script) has no value
+            for row, frow in zip(ws.iter_rows(), formulas[ws.title].iter_rows()):
+                uncached += sum(c.value is None and isinstance(f.value, str) and f.value.startswith("=")
+                                for c, f in zip(row, frow))
         if ws.max_row * ws.max_column > MAX_CELLS:
             raise ReadError(f"{source}: sheet {ws.title} has {ws.max_row} x {ws.max_column} cells; "
                             "too large for a task table")
@@ -61,7 +69,16 @@ def read_xlsx(data: bytes, *, source: str = "<bytes>") -> RawText:
         sheets.append(_sheet(ws.title, rows, merges))
     props = wb.properties
     metadata = {k: v.strip() for k, v in (("title", props.title or ""), ("author", props.creator or "")) if v.strip()}
-    return RawText(text=render(sheets), format="xlsx", source=source, metadata=metadata)
+    warnings = ()
+    if uncached:
+        warnings = (f"formula_cells: {uncached} formula cell(s) without a computed value left empty; "
+                    "open and save the file in Excel/WPS to compute them",)
+    return RawText(text=render(sheets), format="xlsx", source=source, metadata=metadata, warnings=warnings)
+
+
+def _sheet_xml(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return b"".join(zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
 
 
 def read_xls(data: bytes, *, source: str = "<bytes>") -> RawText:

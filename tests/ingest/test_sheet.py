@@ -132,3 +132,24 @@ def test_sheet_short_title_group_rows_and_wps_et(tmp_path: Path, sheets: dict[st
         et = tmp_path / "tasks.et"
         et.write_bytes(sheets["xls"].read_bytes())
         assert read(et).text == read(sheets["xls"]).text
+
+
+def test_xlsx_formula_without_cached_value_is_reported(tmp_path: Path) -> None:
+    """A workbook written by a script holds formulas Excel never computed: their cells come out empty
+    and the warning says how many, instead of the numbers silently missing."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "工作任务", "目标值", "牵头单位"])
+    ws.append([1, "新建、改扩建学校", "=35+22+6", "发展规划与财务处"])
+    ws.append([2, "新增学位（万个）", 3.3, "发展规划与财务处"])
+    wb.save(tmp_path / "f.xlsx")
+    raw = read(tmp_path / "f.xlsx")
+    assert raw.text.splitlines()[1] == "1 | 新建、改扩建学校 |  | 发展规划与财务处"
+    assert raw.warnings == ("formula_cells: 1 formula cell(s) without a computed value left empty; "
+                            "open and save the file in Excel/WPS to compute them",)
+
+
+def test_xlsx_without_formulas_has_no_warning(sheets: dict[str, Path]) -> None:
+    assert read(sheets["xlsx"]).warnings == ()
