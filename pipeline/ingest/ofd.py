@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import posixpath
-import re
 import zipfile
 from dataclasses import dataclass
 from typing import Any

@@ -1,7 +1,6 @@
 """Word 97-2003 .doc and WPS .wps files: text from the piece table, fields, tables, and what cannot be read."""
 from __future__ import annotations
 
-import os
 import stat
 import struct
 import sys
@@ -119,4 +118,4 @@ def test_doc_found_in_folders(tmp_path: Path) -> None:
     for name in ("a.doc", "b.wps", "c.ofd", "d.xls", "e.et", "f.xlsx", "g.csv"):
         (tmp_path / name).write_bytes(b"x")
     assert sorted(p.name for p in expand_paths([tmp_path])) == ["a.doc", "b.wps", "c.ofd", "d.xls", "e.et", "f.xlsx"]
-    assert os.path.exists(tmp_path / "g.csv")  # a CSV is read when named, not picked up from a folder
+    assert expand_paths([tmp_path / "g.csv"]) == [tmp_path / "g.csv"]  # a CSV is read when named
