@@ -92,6 +92,12 @@ def detect_format(data: bytes, name: str = "") -> InputFormat | str:
         return fmt
     if _looks_like_html(head):
         return InputFormat.HTML
+    if ext in {".xls", ".et"} and b"\x00" not in head:
+        # Sites export "Excel" downloads as an HTML table or tab-separated text under an .xls name.
+        if b"<table" in head.lower() or b"<meta" in head.lower():
+            return InputFormat.HTML
+        if b"\t" in head or b"," in head:
+            return InputFormat.CSV
     if ext in {".doc", ".wps", ".xls", ".et", ".xlsx", ".ppt", ".pptx", ".rtf", ".ofd", ".jpg", ".jpeg", ".png"}:
         return f"a {ext} file that is not one (damaged or renamed)" if ext in _CONTAINERS else f"a {ext} file"
     return InputFormat.TXT

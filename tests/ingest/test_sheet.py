@@ -153,3 +153,15 @@ def test_xlsx_formula_without_cached_value_is_reported(tmp_path: Path) -> None:
 
 def test_xlsx_without_formulas_has_no_warning(sheets: dict[str, Path]) -> None:
     assert read(sheets["xlsx"]).warnings == ()
+
+
+def test_xls_that_is_an_html_table_or_tab_text(tmp_path: Path) -> None:
+    """Sites serve "Excel" downloads that are an HTML table or tab-separated text named .xls: read as such."""
+    rows = [["序号", "工作任务", "牵头单位"], ["1", "全年地区生产总值增长6%左右。", "区发改局"]]
+    html = "<meta charset='utf-8'><table>" + "".join(
+        "<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows) + "</table>"
+    tsv = "\r\n".join("\t".join(r) for r in rows)
+    for name, data in (("a.xls", html.encode("utf-8")), ("b.xls", tsv.encode("gb18030"))):
+        doc = parse(read(data, name=name))
+        assert doc.text.splitlines() == ["序号 | 工作任务 | 牵头单位", "1 | 全年地区生产总值增长6%左右。 | 区发改局"], name
+        assert doc.span(*doc.items[0].cells["牵头单位"]) == "区发改局"
