@@ -19,7 +19,7 @@ from .model import DocResult, Document
 from .structure import parse
 from .worker import DEFAULT_MAX_MEMORY_MB, run_limited
 
-SUPPORTED_SUFFIXES = {".txt", ".docx", ".pdf", ".html", ".htm", ".shtml", ".doc", ".wps"}
+SUPPORTED_SUFFIXES = {".txt", ".docx", ".pdf", ".html", ".htm", ".shtml", ".doc", ".wps", ".xlsx", ".xls", ".et", ".ofd"}
 DEFAULT_TIMEOUT = 120.0
 ENGINES = ("local", "dask")
 

@@ -24,6 +24,6 @@ class EmptyDocument(ReadError):
 
 def unsupported(source: str, what: str) -> UnsupportedFormat:
     return UnsupportedFormat(
-        f"{source}: unsupported format ({what}); planscope reads .txt, .docx, .pdf, .html/.htm — "
-        "convert the file to one of these (e.g. save a .doc/.wps as .docx)"
+        f"{source}: unsupported format ({what}); planscope reads .txt, .docx, .doc/.wps, .pdf, .ofd, "
+        ".html/.htm and task tables in .xlsx/.xls/.et/.csv — convert the file to one of these"
     )

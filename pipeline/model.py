@@ -19,6 +19,7 @@ class RawText:
     source: str = ""
     encoding: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # what the reader could not read cleanly; parse() copies them to Document.warnings
 
 
 @dataclass(frozen=True, slots=True)

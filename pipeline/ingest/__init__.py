@@ -60,6 +60,18 @@ def _reader(fmt: InputFormat) -> Callable[..., RawText]:
         from .pdf import read_pdf
 
         return read_pdf
+    if fmt in (InputFormat.XLSX, InputFormat.XLS, InputFormat.CSV):
+        from . import sheet
+
+        return {InputFormat.XLSX: sheet.read_xlsx, InputFormat.XLS: sheet.read_xls, InputFormat.CSV: sheet.read_csv}[fmt]
+    if fmt is InputFormat.OFD:
+        from .ofd import read_ofd
+
+        return read_ofd
+    if fmt is InputFormat.DOC:
+        from .doc import read_doc
+
+        return read_doc
     from .html import read_html
 
     return read_html
@@ -109,7 +121,8 @@ def read(
     text = normalize(raw.text)
     if not text.strip():
         raise EmptyDocument(f"{label}: no text found in the file")
-    return RawText(text=text, format=raw.format, source=label, encoding=raw.encoding, metadata=raw.metadata)
+    return RawText(text=text, format=raw.format, source=label, encoding=raw.encoding, metadata=raw.metadata,
+                   warnings=raw.warnings)
 
 
 __all__ = ["read", "InputFormat", "detect_format", "normalize", "display_path"]

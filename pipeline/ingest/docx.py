@@ -36,8 +36,23 @@ _RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 _RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 
 
+@dataclass(frozen=True, slots=True)
+class TrackedChange:
+    """One revision Word tracks in a draft: ``kind`` is ins / del (moves count as both)."""
+
+    kind: str
+    text: str
+    author: str
+    date: str
+    paragraph: int  # 0-based index of the body paragraph or table it is in
+
+
 def read_docx(data: bytes, *, source: str = "<bytes>") -> RawText:
     """Read a .docx: one line per paragraph, one ``a | b | c`` line per table row, numbering restored.
+
+    A draft with tracked changes is read as if they were all accepted (insertions kept, deletions left
+    out, a paragraph whose mark was deleted joined to the next); a ``tracked_changes`` warning counts
+    them, and :func:`tracked_changes` lists them.
 
     Raises :class:`~pipeline.errors.ReadError` naming ``source`` for a damaged package, a zip bomb, or
     XML that declares a DTD (which Word never writes; it is how external-entity attacks start).
@@ -47,7 +62,7 @@ def read_docx(data: bytes, *, source: str = "<bytes>") -> RawText:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as exc:
         raise ReadError(f"{source}: not a valid .docx (zip) package ({exc}); re-save it from Word") from None
     with zf:
-        _check_package(zf, source)
+        check_package(zf, source)
         from docx import Document
 
         try:
@@ -56,12 +71,60 @@ def read_docx(data: bytes, *, source: str = "<bytes>") -> RawText:
             raise ReadError(f"{source}: damaged .docx ({type(exc).__name__}: {exc})") from None
         styles = _parse_related(zf, doc.part, _RT_STYLES, source)
         numbering = _Numbering(_parse_related(zf, doc.part, _RT_NUMBERING, source), styles)
-    lines = [_block_text(el, numbering, doc) for el in _blocks(doc.element.body)]
+    lines: list[str] = []
+    joined = False  # the previous paragraph's mark was deleted: this one continues it
+    for el in _blocks(doc.element.body):
+        text = _block_text(el, numbering, doc)
+        if joined and lines:
+            lines[-1] += text
+        else:
+            lines.append(text)
+        joined = el.tag == _P and el.find(f"{_W}pPr/{_W}rPr/{_W}del") is not None
+    changes = _changes(doc.element.body)
+    warnings = ()
+    if changes:
+        ins = sum(c.kind == "ins" for c in changes)
+        warnings = (f"tracked_changes: {ins} insertion(s), {len(changes) - ins} deletion(s) not accepted in the "
+                    "file; the text is read with all of them accepted",)
     return RawText(text="\n".join(lines), format="docx", source=source, encoding=None,
-                   metadata=_core_metadata(doc))
+                   metadata=_core_metadata(doc), warnings=warnings)
 
 
-def _check_package(zf: zipfile.ZipFile, source: str) -> None:
+def tracked_changes(data: bytes, *, source: str = "<bytes>") -> list[TrackedChange]:
+    """The insertions and deletions a draft .docx tracks, in document order (the drafting comparison)."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as exc:
+        raise ReadError(f"{source}: not a valid .docx (zip) package ({exc}); re-save it from Word") from None
+    with zf:
+        check_package(zf, source)
+        from docx import Document
+
+        try:
+            doc = Document(io.BytesIO(data))
+        except Exception as exc:
+            raise ReadError(f"{source}: damaged .docx ({type(exc).__name__}: {exc})") from None
+    return _changes(doc.element.body)
+
+
+_REVISIONS = {_W + "ins": "ins", _W + "del": "del", _W + "moveTo": "ins", _W + "moveFrom": "del"}
+
+
+def _changes(body: Any) -> list[TrackedChange]:
+    out = []
+    for i, block in enumerate(_blocks(body)):
+        for el in block.iter(*_REVISIONS):
+            if el.getparent() is not None and el.getparent().tag == _W + "rPr":
+                continue  # a paragraph mark's revision: no text of its own
+            text = "".join(t.text or "" for t in el.iter(_T, _W + "delText"))
+            if text:
+                out.append(TrackedChange(_REVISIONS[el.tag], text, el.get(_W + "author", ""),
+                                         el.get(_W + "date", ""), i))
+    return out
+
+
+def check_package(zf: zipfile.ZipFile, source: str, writer: str = "Word") -> None:
+    """Refuse zip bombs and XML parts with a DTD in an Office/OFD package (``writer`` never writes one)."""
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
         raise ReadError(f"{source}: {len(infos)} zip members; refusing it as a possible zip bomb")
@@ -77,7 +140,7 @@ def _check_package(zf: zipfile.ZipFile, source: str) -> None:
         # zipfile stops at the declared size (CRC error), so the checks above bound what we inflate.
         if info.filename.endswith((".xml", ".rels")):
             if b"<!DOCTYPE" in _read_member(zf, info, source, 2048):
-                raise ReadError(f"{source}: {info.filename} declares a DTD, which Word never writes; "
+                raise ReadError(f"{source}: {info.filename} declares a DTD, which {writer} never writes; "
                                 "refusing it as a possible XML external-entity attack")
 
 
@@ -140,6 +203,8 @@ def _block_text(el: Any, numbering: _Numbering, doc: Any) -> str:
 
     rows = []
     for row in Table(el, doc._body).rows:
+        if row._tr.find(f"{_W}trPr/{_W}del") is not None:
+            continue  # a row deleted with changes tracked
         cells, last = [], None
         for cell in row.cells:  # a merged cell comes back once per grid column it spans
             if cell._tc is not last:

@@ -16,43 +16,58 @@ _BOMS = [
 
 
 def decode(data: bytes, *, source: str = "<bytes>") -> tuple[str, str]:
-    """Decode ``data`` and return ``(text, encoding)``.
+    """Decode ``data`` and return ``(text, encoding)``; see :func:`decode_reporting`."""
+    text, encoding, _ = decode_reporting(data, source=source)
+    return text, encoding
+
+
+def decode_reporting(data: bytes, *, source: str = "<bytes>") -> tuple[str, str, list[str]]:
+    """Decode ``data`` and return ``(text, encoding, warnings)``.
 
     Chinese government files are often GBK/GB18030 and sometimes UTF-16; the extension says nothing
-    about that, so the encoding is read from the bytes.
+    about that, so the encoding is read from the bytes. A few bad bytes in an otherwise clean UTF-8 or
+    GB18030 file (a cut-and-paste accident, a truncated last character) are replaced with U+FFFD and
+    reported as a ``bad_bytes`` warning instead of rejecting the whole file.
     """
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(enc), enc
+                return data.decode(enc), enc, []
             except UnicodeDecodeError:
                 break
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
     utf16 = _utf16_without_bom(data)
     if utf16:
-        return utf16
+        return (*utf16, [])
     # Most non-UTF-8 Chinese text is GBK; GB18030 is its superset and decodes it exactly.
     try:
         text = data.decode("gb18030")
         if _plausible(text):
-            return text, "gb18030"
+            return text, "gb18030", []
     except UnicodeDecodeError:
         pass
+    # Before guessing another encoding (which turns every character into mojibake), see whether the
+    # file is UTF-8 or GB18030 with a few bad bytes.
+    for enc in ("utf-8", "gb18030"):
+        text = data.decode(enc, "replace")
+        bad = text.count("\ufffd")
+        if bad <= max(3, len(text) // 1000) and _plausible(text.replace("\ufffd", "")):
+            return text, enc, [f"bad_bytes: {bad} undecodable byte sequence(s) replaced with \ufffd, read as {enc}"]
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is not None and best.encoding and _plausible(str(best)):
-        return str(best), best.encoding
+        return str(best), best.encoding, []
     for enc in ("big5", "utf-16"):
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
         if _plausible(text):
-            return text, enc
+            return text, enc, []
     raise EncodingError(
         f"{source}: cannot decode the text: it is not UTF-8, UTF-16 or GB18030/GBK and no other "
         "encoding fits; re-save it as UTF-8, or check that it is really a text file"

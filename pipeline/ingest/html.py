@@ -8,11 +8,11 @@ import warnings
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ..model import RawText
-from .encoding import decode
+from .encoding import decode_reporting
 
 _CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _CJK_CHAR = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
-_DROP_TAGS = ["script", "style", "noscript", "iframe", "form", "button", "nav", "footer", "aside",
+_DROP_TAGS = ["script", "style", "noscript", "iframe", "button", "nav", "footer", "aside",
               "template", "svg", "object", "embed", "select", "textarea", "input"]
 _CHROME = re.compile(
     r"nav|menu|crumb|位置|location|position|share|分享|related|相关|footer|版权|copyright"
@@ -54,7 +54,7 @@ def read_html(data: bytes, *, source: str = "<bytes>") -> RawText:
     发布机构, 文号, ...) goes into ``metadata`` (keys title, index_no, issuer, doc_number, date, category,
     page_title) and is left out of the text. No entity is resolved and nothing is fetched.
     """
-    markup, encoding = _decode(data, source)
+    markup, encoding, problems = _decode(data, source)
     markup = _strip_doctype_subset(markup)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # bs4 warns about XHTML parsed as HTML, which is what we want
@@ -69,6 +69,7 @@ def read_html(data: bytes, *, source: str = "<bytes>") -> RawText:
     body = soup.body or soup
     for tag in body.find_all(_DROP_TAGS):
         tag.decompose()
+    _drop_forms(body)
     for tag in body.find_all(style=re.compile(r"display\s*:\s*none", re.I)):
         tag.decompose()
     for tag in body.find_all("header"):
@@ -78,30 +79,38 @@ def read_html(data: bytes, *, source: str = "<bytes>") -> RawText:
     _drop_chrome(body)
     lines = [ln.strip() for ln in _render(_main_container(body)).replace(_CELL_SEP, " | ").split("\n")]
     text = "\n".join(ln for ln in lines if ln and not _CHROME_LINE.match(ln))
-    return RawText(text=text, format="html", source=source, encoding=encoding, metadata=metadata)
+    return RawText(text=text, format="html", source=source, encoding=encoding, metadata=metadata,
+                   warnings=tuple(problems))
 
 
-def _decode(data: bytes, source: str) -> tuple[str, str]:
+def _decode(data: bytes, source: str) -> tuple[str, str, list[str]]:
     if data.startswith(codecs.BOM_UTF8) or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return decode(data, source=source)
+        return decode_reporting(data, source=source)
     m = _CHARSET.search(data[:4096])
     if m:
         name = (m.group(1) or m.group(2)).decode("ascii").lower()
         try:
             # A page declaring gb2312 routinely uses characters only GBK/GB18030 have.
             enc = "gb18030" if name in _GB else codecs.lookup(name).name
-            return data.decode(enc), enc
-        except (LookupError, UnicodeDecodeError):
-            pass  # unknown or wrong declaration: read the bytes instead
+            text = data.decode(enc, "replace")
+        except LookupError:
+            pass  # unknown declaration: read the bytes instead
+        else:
+            bad = text.count("\ufffd")
+            if not bad:
+                return text, enc, []
+            if bad <= max(3, len(text) // 1000):  # the declaration is right, a few bytes are not
+                return text, enc, [f"bad_bytes: {bad} undecodable byte sequence(s) replaced with \ufffd, read as {enc}"]
+            # a wrong declaration: read the bytes instead
     if b"\x00" not in data:
         # Markup is mostly ASCII, which UTF-16 would interleave with NULs; decode() can mistake
         # even-length ASCII-heavy GBK for UTF-16, so settle the two common cases here.
         for enc in ("utf-8", "gb18030"):
             try:
-                return data.decode(enc), enc
+                return data.decode(enc), enc, []
             except UnicodeDecodeError:
                 continue
-    return decode(data, source=source)
+    return decode_reporting(data, source=source)
 
 
 def _strip_doctype_subset(markup: str) -> str:
@@ -190,6 +199,31 @@ def _drop_chrome(body: Tag) -> None:
             tag.decompose()
 
 
+def _drop_forms(body: Tag) -> None:
+    """Drop search boxes and log-in forms, but keep a form that holds the article: ASP.NET pages wrap
+    the whole body in one ``<form runat="server">``."""
+    total = _cjk(body)
+    for form in body.find_all("form"):
+        if form.decomposed:
+            continue
+        if total and _cjk(form) >= 0.5 * total:
+            form.unwrap()
+        else:
+            form.decompose()
+
+
+def _loose_text(node: Tag) -> int:
+    """CJK characters a node holds outside its block children and links: paragraph text of its own."""
+    n = 0
+    for child in node.children:
+        if isinstance(child, Tag):
+            if child.name not in _BLOCK and child.name not in {"a", "table"}:
+                n += _loose_text(child)
+        elif type(child) is NavigableString and not _CHROME_LINE.match(child.strip() or "|"):
+            n += len(_CJK_CHAR.findall(str(child)))  # "当前位置：" before a breadcrumb is not paragraph text
+    return n
+
+
 def _main_container(body: Tag) -> Tag:
     total = _cjk(body)
     for name in _CONTAINERS:
@@ -198,12 +232,16 @@ def _main_container(body: Tag) -> Tag:
         if best is not None and _cjk(best) >= max(20, 0.3 * total):
             return best
     # No known container: descend while one child holds most of the text that is not link text.
+    # Pages with an unclosed <p><font> or <div> per paragraph nest each paragraph inside the one
+    # before: a node with paragraph text of its own is content, and the text left out on the way
+    # down is bounded against the start, not step by step (which would peel off one paragraph a level).
     node = body
+    start = _text_weight(body)
     while True:
         own = _text_weight(node)
         children = [c for c in node.find_all(True, recursive=False) if c.name not in {"a", "br"}]
         best = max(children, key=_text_weight, default=None)
-        if best is None or own == 0 or _text_weight(best) < 0.8 * own:
+        if best is None or own == 0 or _text_weight(best) < 0.8 * max(own, start) or _loose_text(node) >= 2:
             return node
         table = best if best.name == "table" else best.find_parent("table")
         if table is not None and not _is_layout(table):  # a data table's rows are rendered together
@@ -264,10 +302,41 @@ def _is_layout(table: Tag) -> bool:
     return any(len(c.find_all(["p", "div", "br"])) >= 5 for r in rows for c in r)
 
 
+def _span(cell: Tag, name: str) -> int:
+    try:
+        return max(1, min(int(str(cell.get(name) or "1").strip() or 1), 1000))
+    except ValueError:
+        return 1
+
+
 def _table(table: Tag) -> str:
+    """One line per row, cells on the table's grid: a ``rowspan`` cell's text is repeated in every row it
+    covers (a lead unit merged down over its tasks belongs to each), a ``colspan`` cell takes its columns
+    with the text in the first; a row that is one cell across the table stays a plain line."""
     lines = []
+    below: dict[int, tuple[str, int]] = {}  # column -> (text, rows still covered) from rowspans above
     for row in _rows(table):
-        cells = [" ".join(ln.strip() for ln in _render(c).split("\n") if ln.strip()).replace("|", "｜") for c in row]
-        if any(cells):
-            lines.append(_CELL_SEP.join(cells))
+        grid: list[str] = []
+        col = 0
+        texts = [(" ".join(ln.strip() for ln in _render(c).split("\n") if ln.strip()).replace("|", "｜"), c)
+                 for c in row]
+        for text, cell in texts:
+            while col in below:
+                grid.append(below[col][0])
+                col += 1
+            rows, cols = _span(cell, "rowspan"), _span(cell, "colspan")
+            for k in range(cols):
+                grid.append(text if k == 0 else "")
+                if rows > 1:
+                    below[col + k] = (text if k == 0 else "", rows)
+            col += cols
+        while col in below:
+            grid.append(below[col][0])
+            col += 1
+        below = {c: (t, n - 1) for c, (t, n) in below.items() if n - 1 > 0}
+        # the cells this row placed under a rowspan were counted for this row: keep only the rest
+        while grid and not grid[-1] and len(grid) > 1 and len(row) == 1:
+            grid.pop()
+        if any(grid):
+            lines.append(_CELL_SEP.join(grid))
     return "\n".join(lines)

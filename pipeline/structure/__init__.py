@@ -44,6 +44,7 @@ def parse(raw: RawText | str, *, doc_id: str = "", source: str = "") -> Document
         format=raw.format,
         encoding=raw.encoding,
         metadata=dict(raw.metadata),
+        warnings=list(raw.warnings),  # what the reader could not read
     )
     doc.body_start = body_start(text)
     markers, candidates = find_markers(text, doc.body_start)

@@ -16,7 +16,7 @@ from pipeline.errors import PlanscopeError, ReadError
 from pipeline.ingest import read
 from pipeline.ingest.docx import read_docx
 
-from ..conftest import ANSHAN_TABLE_ROWS
+from ..conftest import ANSHAN_TABLE_ROWS, SEED
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "docx"
@@ -207,3 +207,67 @@ def test_docx_zip_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(docx_reader, "MAX_UNCOMPRESSED", 100_000)
     with pytest.raises(ReadError, match=r"typed.docx.*zip bomb"):
         read_docx(TYPED.read_bytes(), source="typed.docx")
+
+
+# -- drafts with tracked changes ---------------------------------------------------------------------
+
+_WNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+OLD_PARAGRAPH = "（八之一）做好教育系统统战工作。（牵头负责：统战与群工处）"
+
+
+def _draft(path: Path) -> Path:
+    """The seed as a draft whose accepted text is the seed: 98所 changed to 101所 in （九）, an old
+    paragraph deleted before 二、, and （十） inserted whole, all with changes tracked by 市教育局办公室."""
+    import docx
+    from docx.oxml import parse_xml
+
+    def rev(kind: str, text: str) -> str:
+        tag = "w:delText" if kind == "del" else "w:t"
+        return (f'<w:{kind} xmlns:w="{_WNS}" w:id="{abs(hash(text)) % 10000}" w:author="市教育局办公室" '
+                f'w:date="2022-02-10T09:00:00Z"><w:r><{tag} xml:space="preserve">{text}</{tag}></w:r></w:{kind}>')
+
+    doc = docx.Document()
+    for line in (ln.strip() for ln in SEED.read_text(encoding="utf-8").splitlines()):
+        if not line:
+            continue
+        if line.startswith("二、"):
+            p = doc.add_paragraph()
+            p._p.append(parse_xml(rev("del", OLD_PARAGRAPH)))
+            ppr = p._p.get_or_add_pPr()
+            ppr.append(parse_xml(f'<w:rPr xmlns:w="{_WNS}"><w:del w:id="9001" w:author="市教育局办公室" '
+                                 'w:date="2022-02-10T09:00:00Z"/></w:rPr>'))
+        if line.startswith("（九）"):
+            before, after = line.split("101所", 1)
+            p = doc.add_paragraph(before)
+            p._p.append(parse_xml(rev("del", "98所")))
+            p._p.append(parse_xml(rev("ins", "101所")))
+            p.add_run(after)
+        elif line.startswith("（十）"):
+            p = doc.add_paragraph()
+            p._p.append(parse_xml(rev("ins", line)))
+        else:
+            doc.add_paragraph(line)
+    doc.save(path)
+    return path
+
+
+def test_docx_draft_read_with_changes_accepted(tmp_path: Path) -> None:
+    raw = read(_draft(tmp_path / "draft.docx"))
+    assert [ln for ln in raw.text.splitlines() if ln] == [ln for ln in read(SEED).text.splitlines() if ln]
+    assert "98所" not in raw.text and "八之一" not in raw.text
+    assert raw.warnings == ("tracked_changes: 2 insertion(s), 2 deletion(s) not accepted in the file; "
+                            "the text is read with all of them accepted",)
+
+
+def test_docx_draft_change_list(tmp_path: Path) -> None:
+    from pipeline.ingest.docx import tracked_changes
+
+    changes = tracked_changes(_draft(tmp_path / "draft.docx").read_bytes())
+    assert [(c.kind, c.text[:8]) for c in changes] == [
+        ("del", OLD_PARAGRAPH[:8]), ("del", "98所"), ("ins", "101所"), ("ins", "（十）提升教育装")]
+    assert {c.author for c in changes} == {"市教育局办公室"}
+    assert changes[1].paragraph == changes[2].paragraph > changes[0].paragraph
+
+
+def test_docx_without_revisions_has_no_warning() -> None:
+    assert read(DATA / "changzhou_edu_2022_typed.docx").warnings == ()

@@ -175,3 +175,35 @@ def test_html_layout_table_is_not_read_as_rows() -> None:
     )
     lines = _lines(read_html(_page(body)).text)
     assert lines == [f"（{n}）加强党的政治建设，深入理解新时代党的创新理论。" for n in "一二三四五六"]
+
+
+SPAN_TABLE = """<html><head><meta charset="utf-8"><title>任务分工</title></head><body><div class="content">
+<p>立山区政府2023年重点工作任务分解和责任分工方案</p>
+<table border="1">
+<tr><td rowspan="2">序号</td><td rowspan="2">工作任务</td><td colspan="2">责任单位</td><td rowspan="2">完成时限</td></tr>
+<tr><td>牵头单位</td><td>责任单位</td></tr>
+<tr><td colspan="5">一、经济社会发展的主要预期目标</td></tr>
+<tr><td>1</td><td>努力实现地区生产总值增长6.2%左右。</td><td rowspan="2">区发改局</td><td>立山经济开发区</td>
+<td rowspan="3">2023年12月底前</td></tr>
+<tr><td>2</td><td>规模上工业增加值增长5%左右。</td><td>立山经济开发区</td></tr>
+<tr><td>3</td><td>固定资产投资增长15%左右。</td><td>区工信局</td><td></td></tr>
+</table></div></body></html>"""
+
+
+def test_html_rowspan_and_colspan_expanded_onto_the_grid() -> None:
+    from pipeline.extract import extract
+    from pipeline.structure import parse
+
+    raw = read(SPAN_TABLE.encode("utf-8"), name="tasks.html")
+    lines = raw.text.splitlines()
+    assert lines[2:] == [
+        "序号 | 工作任务 | 牵头单位 | 责任单位 | 完成时限",  # the second header row, completed by the rowspans
+        "一、经济社会发展的主要预期目标",  # one cell across the table: a plain heading line
+        "1 | 努力实现地区生产总值增长6.2%左右。 | 区发改局 | 立山经济开发区 | 2023年12月底前",
+        "2 | 规模上工业增加值增长5%左右。 | 区发改局 | 立山经济开发区 | 2023年12月底前",
+        "3 | 固定资产投资增长15%左右。 | 区工信局 |  | 2023年12月底前",
+    ]
+    doc = extract(parse(raw))
+    second = doc.items[2]
+    assert [(d.name, d.role) for d in second.departments] == [("区发改局", "lead"), ("立山经济开发区", "co")]
+    assert [d.date for it in doc.items[1:] for d in it.deadlines] == ["2023-12-31"] * 3

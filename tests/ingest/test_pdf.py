@@ -126,3 +126,35 @@ def test_pdf_without_text_layer_is_reported(tmp_path: Path) -> None:
     problem = r"has no text layer \(scanned images\?\) — run OCR first"
     with pytest.raises(PlanscopeError, match=rf"scanned_plan\.pdf.*{problem}"):
         read(path)
+
+
+# -- layouts: two columns, mirrored margins (re-laid from the committed fixture; no font needed) ------
+
+
+@pytest.mark.parametrize("layout", ["two_column", "mirrored"])
+def test_pdf_layouts_read_in_order(tmp_path: Path, layout: str) -> None:
+    """Two printed pages side by side on one sheet read left column first, each column's page number
+    dropped; odd and even pages with mirrored margins keep their paragraphs (each page its own edge)."""
+    from . import builder
+
+    build = builder("build_layout")
+    raw = read(getattr(build, layout)(tmp_path / f"{layout}.pdf"))
+    assert raw.text == read(build.PRINTED).text
+    assert "— 1 —" not in raw.text
+    assert len(raw.text.splitlines()) == 43
+
+
+def _row(*runs: tuple[float, int]) -> list[dict[str, object]]:
+    """Characters of one line: runs of (x0, number of 16 pt characters)."""
+    return [{"x0": x + 16 * i, "x1": x + 16 * (i + 1), "text": "字", "size": 16.0} for x, n in runs for i in range(n)]
+
+
+def test_pdf_gutter_splits_prose_columns_not_a_two_column_table() -> None:
+    from pipeline.ingest.pdf import _gutter
+
+    # two justified columns of 18 characters, some lines ending short (paragraph ends)
+    prose = [_row((60, 18 if k % 4 else 11), (420, 18 if k % 5 else 9)) for k in range(20)]
+    assert _gutter(prose) == (60 + 18 * 16, 420)
+    # a task table: long task cells on the left, 区发改局-style 4-character units on the right
+    table = [_row((60, 14 + k % 5), (420, 4)) for k in range(20)]
+    assert _gutter(table) is None
