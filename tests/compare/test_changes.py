@@ -54,10 +54,17 @@ def _plan(body: str, year: int, doc_id: str) -> Document:
 def test_changes_draft_reports_every_target_change_and_nothing_else(three: Comparison) -> None:
     first = three.pairs[0]
     got = Counter((t.change.old_item_id, t.change.new_item_id, t.change.unit, t.change.old_value,
-                   t.change.new_value, t.change.change) for t in first.targets)
+                   t.change.new_value, t.change.change) for t in first.targets if t.item_status == "matched")
     expected = Counter((o, n, u, None if a is None else float(a), None if b is None else float(b), c)
                        for o, n, u, a, b, c in EXPECTED["target_changes"])
     assert got == expected
+
+
+def test_changes_targets_of_new_items_are_listed(three: Comparison) -> None:
+    # The draft's two new items each commit to one number: 新建青少年科创实验室15个, 数字化应用标杆校30所.
+    listed = [(t.change.new_item_id, t.new_text, t.change.change) for t in three.pairs[0].targets
+              if t.item_status != "matched"]
+    assert listed == [("4.5", "15个", "added"), ("6.5", "30所", "added")]
 
 
 def test_changes_breakdown_subjects_name_their_total(three: Comparison) -> None:
@@ -176,7 +183,8 @@ def test_cli_compare_writes_contract_tables(tmp_path: Path, n_plans: int) -> Non
         header = raw[3:].split(b"\n", 1)[0].decode("utf-8").strip().split(",")
         assert header[: len(CONTRACT[name])] == CONTRACT[name]
     changes = pd.read_csv(out / "target_changes.csv", encoding="utf-8-sig", dtype={"old_item_id": str})
-    assert len(changes) == len(EXPECTED["target_changes"]) + (n_plans - 2)
+    # + the two targets of the draft's new items (4.5, 6.5); + the variant's one edit with a third plan
+    assert len(changes) == len(EXPECTED["target_changes"]) + 2 + (n_plans - 2)
 
 
 def test_report_escapes_markup_from_the_plan(plans: list[Document]) -> None:
