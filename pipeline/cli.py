@@ -6,6 +6,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -100,34 +101,93 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from .batch import read_plans
+    from .batch import expand_paths, run
     from .compare import DEFAULT_THRESHOLD, compare, comparison_tables
+    from .compare.corpus import SERIES_COLUMNS, compare_corpus
     from .export import parse_formats, write_tables
     from .report import render_comparison
 
     formats = parse_formats(args.format)
-    if len(args.paths) < 2:
-        raise PlanscopeError("compare needs at least two plans: OLD NEW [MORE...], oldest first")
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
     if not 0.0 <= threshold <= 1.0:
         raise PlanscopeError(f"--threshold must be between 0 and 1, not {threshold}")
-    docs = read_plans(args.paths)
-    years = [d.year for d in docs if d.year is not None]
-    if years != sorted(years):
-        print("planscope: warning: the plans' years are not in chronological order "
-              f"({', '.join(str(d.year) for d in docs)}); compare reads them in the order given", file=sys.stderr)
-    cmp = compare(docs, threshold=threshold)
-    tables = comparison_tables(cmp)
-    names = ["alignment", "target_changes"] + (["trajectories"] if len(docs) >= 3 else [])
+    # A folder, a glob or --from-list is a corpus: series by issuer and genre, ordered by year.
+    corpus = bool(args.from_list) or any(Path(p).is_dir() or any(c in p for c in "*?[") for p in args.paths)
+    if not corpus and len(args.paths) < 2:
+        raise PlanscopeError("compare needs at least two plans (OLD NEW [MORE...], oldest first) or a folder")
+    if not expand_paths(args.paths, from_list=args.from_list):
+        raise PlanscopeError("no input files found in " + ", ".join(args.paths or [args.from_list]))
+    results = list(run(args.paths, jobs=args.jobs, from_list=args.from_list))
+    for res in results:
+        if res.document is None:
+            print(f"error: {' '.join(res.error.split())}", file=sys.stderr)
+    options = {"threshold": threshold, "cross_issuer": args.cross_issuer}
     out = Path(args.output)
-    write_tables({n: tables[n] for n in names}, out, formats=formats, headers=args.headers,
-                 workbook="comparison.xlsx")
-    (out / "report.html").write_text(render_comparison(cmp, docs), encoding="utf-8")
+    if corpus:
+        import pandas as pd
+
+        found = compare_corpus(results, **options)
+        comparisons, ids = found.comparisons, found.series_ids
+        series = pd.DataFrame(found.rows, columns=SERIES_COLUMNS)
+        series["year"] = series["year"].astype("Int64")
+    else:
+        docs = [r.document for r in results if r.document is not None]
+        if len(docs) < 2:
+            raise PlanscopeError(f"compare needs at least two readable plans; {len(results) - len(docs)} of "
+                                 f"{len(results)} could not be read")
+        years = [d.year for d in docs if d.year is not None]
+        if years != sorted(years):
+            print("planscope: warning: the plans' years are not in chronological order "
+                  f"({', '.join(str(d.year) for d in docs)}); compare reads them in the order given", file=sys.stderr)
+        comparisons, ids = [compare(docs, **options)], []  # type: ignore[arg-type]
+        series = None
+    for cmp in comparisons:
+        for p in cmp.pairs:
+            if p.same_issuer is False:
+                how = "items aligned anyway" if args.cross_issuer == "align" else \
+                    "items not aligned (--cross-issuer align aligns them)"
+                print(f"planscope: warning: {p.old_doc} and {p.new_doc} come from different issuers; {how}",
+                      file=sys.stderr)
+    tables = _concat([comparison_tables(c) for c in comparisons], ids)
+    names = ["alignment", "target_changes"] + (["trajectories"] if corpus or len(comparisons[0].documents) >= 3 else [])
+    chosen = {n: tables[n] for n in names}
+    if series is not None:
+        chosen["series"] = series
+    write_tables(chosen, out, formats=formats, headers=args.headers, workbook="comparison.xlsx")
+    if corpus:
+        for k, cmp in zip(ids, comparisons):
+            (out / f"report_{k}.html").write_text(render_comparison(cmp, cmp.documents), encoding="utf-8")
+    else:
+        (out / "report.html").write_text(render_comparison(comparisons[0], comparisons[0].documents), encoding="utf-8")
     if not args.quiet:
         status = tables["alignment"]["status"].value_counts()
         counts = ", ".join(f"{status.get(s, 0)} {s}" for s in ("unchanged", "modified", "new", "dropped"))
-        print(f"{counts}; {len(tables['target_changes'])} target change(s) -> {out}/", file=sys.stderr)
-    return 0
+        scope = f"{len(comparisons)} series compared; " if corpus else ""
+        print(f"{scope}{counts}; {len(tables['target_changes'])} target change(s) -> {out}/", file=sys.stderr)
+    errors = sum(r.document is None for r in results)
+    return 1 if errors and args.strict else 0
+
+
+def _concat(all_tables: list[dict[str, Any]], series_ids: list[int]) -> dict[str, Any]:
+    """One table per kind over every comparison; with ``series_ids`` (corpus mode) a ``series`` column last."""
+    import warnings
+
+    import pandas as pd
+
+    from .compare import Comparison, comparison_tables
+
+    empty = comparison_tables(Comparison([], [], []))
+    out = {}
+    for name, columns in empty.items():
+        frames = [t[name].assign(series=k) if series_ids else t[name]
+                  for t, k in zip(all_tables, series_ids or [0] * len(all_tables)) if len(t[name])]
+        if not frames:
+            out[name] = columns.assign(series=pd.Series(dtype="Int64")) if series_ids else columns
+        else:
+            with warnings.catch_warnings():  # all-NaN columns (similarity of new items) are expected
+                warnings.simplefilter("ignore", FutureWarning)
+                out[name] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return out
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -167,7 +227,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--no-misses", action="store_true", help="print only the scores, not each miss")
     ev.set_defaults(func=_eval)
     cm = sub.add_parser("compare", help="compare a plan with the issuer's earlier plans; write tables and report.html")
-    cm.add_argument("paths", nargs="+", metavar="PLAN", help="plan files in chronological order: OLD NEW [MORE...]")
+    cm.add_argument("paths", nargs="*", metavar="PLAN",
+                    help="plan files in chronological order (OLD NEW [MORE...]), or folders/globs of a corpus: "
+                         "plans grouped into series by issuer and genre, ordered by year")
+    cm.add_argument("--from-list", metavar="FILE", help="also read the paths listed in FILE (a corpus)")
+    cm.add_argument("-j", "--jobs", type=int, default=1, help="worker processes for reading the plans (default 1)")
+    cm.add_argument("--cross-issuer", choices=["abstain", "align"], default="abstain",
+                    help="plans of different issuers: list their items as dropped/new (default) or align them")
+    cm.add_argument("--strict", action="store_true", help="exit non-zero when any file could not be read")
     cm.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs)")
     cm.add_argument("--threshold", type=float, default=None,
                     help="minimum similarity (0-1) for two items to count as the same item (default 0.3)")

@@ -10,10 +10,10 @@ import re
 
 from ..model import Document
 
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:自治区|自治州|省|市|区|县|州|盟|旗)")
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:自治区|自治州|省|市|区|县|盟|旗)")
 _PARTS = re.compile(r"[；;、/，,\s]+")
 _PARTY = re.compile(r"^中共|^中国共产党")
-_TITLE_LEAD = re.compile(r"^.*?(?:\d{4}年|：|:)")
+_TITLE_LEAD = re.compile(r"^.*(?:\d{4}年|：|:)")
 
 
 def _elements(doc: Document) -> list[str]:
@@ -23,12 +23,11 @@ def _elements(doc: Document) -> list[str]:
 def places(doc: Document) -> list[str]:
     """The place names of the issuer, outermost first: ``['鞍山', '立山']`` for ``鞍山市立山区人民政府``."""
     out: list[str] = []
-    # No place in the issuer (``市教育局``): the title's (``2019年常州市教育工作要点``), past its year.
-    title = _TITLE_LEAD.sub("", doc.title or "")
-    for element in _elements(doc) or ([title] if title else []):
+    for element in _elements(doc):
         found = _PLACE.findall(element)
-        if found and found not in [out]:
-            out = found if len(found) > len(out) else out
+        out = found if len(found) > len(out) else out
+    if not out:  # no place in the issuer (``市教育局``): the title's (``2019年常州市教育工作要点``), past its year
+        out = _PLACE.findall(_TITLE_LEAD.sub("", doc.title or ""))
     return out
 
 

@@ -5,6 +5,7 @@ Every piece of document text goes through :func:`html.escape`, so markup inside 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -122,6 +123,16 @@ def _doc_name(doc: Document) -> str:
     return f"{escape(title)}（{escape(doc.doc_id)}{'，' + str(doc.year) if doc.year else ''}）"
 
 
+def _chart(draw: Callable[..., str], *args: object) -> str:
+    """A chart, or a visible note when the plotting library cannot draw the plan's text (matplotlib
+    reads ``$...$`` in a label as mathematics and fails on ``$\\frac$``): the report is written anyway."""
+    try:
+        return draw(*args)
+    except Exception as exc:  # noqa: BLE001 - any plotting failure must not cost the report
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f'<p class="note">（图表无法绘制 chart not drawn：{escape(type(exc).__name__)}: {escape(first)}）</p>'
+
+
 def _pair_html(pair: PairComparison, old: Document, new: Document) -> str:
     counts = Counter(a.status for a in pair.alignments)
     summary = "".join(f"<span>{STATUS_LABELS[s]} {s}：<b>{counts.get(s, 0)}</b></span>" for s in STATUS_LABELS)
@@ -141,7 +152,7 @@ def _pair_html(pair: PairComparison, old: Document, new: Document) -> str:
                    for a in pair.alignments)
     from .charts import section_changes_chart
 
-    chart = section_changes_chart(pair, old, new)
+    chart = _chart(section_changes_chart, pair, old, new)
     chart = f'<h3>各章节条目变化</h3><div class="chart">{chart}</div>' if chart else ""
     return (f"<section><h2>{_doc_name(old)} → {_doc_name(new)}</h2><p class=\"summary\">{summary}</p>"
             f"{chart}<h3>目标变化</h3>{targets}<h3>逐条对照</h3>"
@@ -165,7 +176,7 @@ def _trajectories_html(cmp: Comparison, docs: list[Document]) -> str:
         return "<h2>目标走势</h2><p>所跟踪的目标在各年计划中数值未变。</p>"
     from .charts import trajectory_chart
 
-    chart = trajectory_chart(cmp)
+    chart = _chart(trajectory_chart, cmp)
     return (f"<h2>目标走势（数值有变化的目标）</h2><div class=\"chart\">{chart}</div>"
             f"<table><tr><th>指标</th>{header}</tr>{rows}</table>")
 

@@ -208,13 +208,23 @@ def test_report_render_comparison_is_self_contained(three: Comparison, plans: li
     assert "72%以上 <span class=\"arrow\">→</span> 80%以上" in page
 
 
-@pytest.mark.parametrize("bad, message", [("missing.txt", "cannot open"), ("empty.txt", "empty"),
-                                          ("prose.txt", "no numbered items")])
-def test_cli_compare_bad_file_exits_2_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                bad: str, message: str) -> None:
+@pytest.mark.parametrize("bad, message", [("missing.txt", "cannot open"), ("empty.txt", "empty")])
+def test_cli_compare_bad_file_of_two_exits_2_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       bad: str, message: str) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
-    (tmp_path / "prose.txt").write_text("这是一段没有编号的文字。", encoding="utf-8")
     path = tmp_path / bad
     assert main(["compare", str(SEED), str(path), "-o", str(tmp_path / "out")]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and str(path) in err and message in err
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and str(path) in err[0] and message in err[0] and "two readable plans" in err[1]
+
+
+def test_cli_compare_bad_file_among_three_is_reported_and_the_rest_compared(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    out = tmp_path / "out"
+    assert main(["compare", str(SEED), str(bad), str(DRAFT), "-o", str(out), "--quiet"]) == 0
+    assert str(bad) in capsys.readouterr().err
+    rows = pd.read_csv(out / "alignment.csv", encoding="utf-8-sig")
+    assert set(rows["new_doc"]) == {"changzhou_edu_2023_draft"} and len(rows) == len(EXPECTED["alignment"])
+    assert main(["compare", str(SEED), str(bad), str(DRAFT), "-o", str(out), "--quiet", "--strict"]) == 1
