@@ -237,6 +237,57 @@ def _within_sections(o: _Side, n: _Side, old: Document, new: Document, section_p
     return out
 
 
+def _across_granularity(o: _Side, n: _Side, scores: dict[tuple[int, int], float], pairs: dict[int, int],
+                        old_heads: list[int], new_heads: list[int], threshold: float) -> list[tuple[int, int, str]]:
+    """A section on one side whose items all went into one item on the other (a table parsed into rows in
+    one plan and left whole in the other): the section is paired with that item, as a merge or split.
+
+    Score: the section's text blended with the share of its leaves whose best partner is that item.
+    """
+    def best(scored: dict[int, tuple[float, int]], key: int, s: float, other: int) -> None:
+        if s >= CONTEXT_THRESHOLD and s > scored.get(key, (0.0, -1))[0]:
+            scored[key] = (s, other)
+
+    best_of_old: dict[int, tuple[float, int]] = {}
+    best_of_new: dict[int, tuple[float, int]] = {}
+    for (i, j), s in scores.items():
+        best(best_of_old, i, s, j)
+        best(best_of_new, j, s, i)
+    out = []
+    partner_of_new = {j: i for i, j in pairs.items()}
+    for heads, side, best_of, mine, is_old in ((old_heads, o, best_of_old, pairs, True),
+                                                (new_heads, n, best_of_new, partner_of_new, False)):
+        heads_set = set(heads)
+        leaves: dict[int, list[int]] = defaultdict(list)
+        for k, chain in enumerate(side.ancestors):
+            if k not in heads_set:
+                for a in chain:
+                    leaves[a].append(k)
+        for a in heads:
+            if a in mine or not leaves[a]:
+                continue
+            votes: dict[int, int] = defaultdict(int)
+            for leaf in leaves[a]:
+                if leaf in best_of:
+                    votes[best_of[leaf][1]] += 1
+            if not votes:
+                continue
+            target, count = max(votes.items(), key=lambda tc: tc[1])
+            i, j = (a, target) if is_old else (target, a)
+            text = _score(o, n, i, j)
+            blended = max(text, (1 - SECTION_CHILD_WEIGHT) * text + SECTION_CHILD_WEIGHT * count / len(leaves[a]))
+            if blended < threshold:
+                continue
+            scores[i, j] = blended
+            taken = (j in partner_of_new) if is_old else (i in pairs)
+            if not taken:
+                pairs[i] = j
+                partner_of_new[j] = i
+            else:
+                out.append((i, j, "merge" if is_old else "split"))
+    return out
+
+
 def _second_partners(scores: dict[tuple[int, int], float], pairs: dict[int, int],
                      threshold: float, only: set[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
     """Unmatched items whose best partner is already matched but close in score: merges and splits."""
@@ -308,6 +359,7 @@ def align_items(old: Document, new: Document, *, threshold: float = DEFAULT_THRE
         found = dict(_ordered_chain(context, min(threshold, CONTEXT_THRESHOLD)))
         pairs.update({i: j for i, j in found.items() if i not in pairs and j not in set(pairs.values())})
         extra += _second_partners(scores, pairs, min(threshold, CONTEXT_THRESHOLD), only=set(context))
+    extra += _across_granularity(o, n, scores, pairs, old_heads, new_heads, threshold)
     partner_of_new = {j: i for i, j in pairs.items()}
     extra = list(dict.fromkeys((i, j, r) for i, j, r in extra
                                if (i not in pairs if r == "merge" else j not in partner_of_new)))

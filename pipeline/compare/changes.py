@@ -13,6 +13,7 @@ import difflib
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,10 @@ SUBJECT_MIN_OVERLAP = 0.5
 SAME_VALUE_MIN_OVERLAP = 0.25
 # A target that left its item must name nearly the same thing in its new place.
 MOVED_MIN_OVERLAP = 0.8
+_SELF_COUNT = re.compile(r"目标|任务|指标|实事")
+_REPORTED = re.compile(r"同比|预计|累计|已完成|已建成|截至|实际完成")
+_COMMITTED = re.compile(r"力争|确保|达到|不低于|不少于")
+_CLAUSE = re.compile(r"[，。；：,;:]")
 # Subjects that differ in the administrative level they name count different things (省级名师 vs 市级名师).
 _LEVEL = re.compile(r"国家级|国家|省级|省|市级|市|区级|区|县级|县|镇级|校级")
 
@@ -117,27 +122,31 @@ def _match_by(keys_old: list, keys_new: list, match: dict[int, int]) -> None:
             match[j] = waiting[key].pop(0)
 
 
-def pair_quantities(old: list[Quantity], new: list[Quantity]) -> list[tuple[int | None, int | None]]:
+def pair_quantities(old: list[Quantity], new: list[Quantity], *, skip_old: Collection[int] = (),
+                    skip_new: Collection[int] = ()) -> list[tuple[int | None, int | None]]:
     """Pair two items' quantities: same (subject, unit) in order, then same unit by subject overlap.
 
     A quantity whose value, unit and qualifier are all unchanged is paired with its twin before the
     subjects are looked at, so a subject read slightly differently (a line break in a PDF) is no change.
     Returns ``(old_index, new_index)`` pairs in new order, then removed ones as ``(i, None)``; an added
-    quantity is ``(None, j)``.
+    quantity is ``(None, j)``. Indexes in ``skip_old`` / ``skip_new`` (not targets) take no part.
     """
     subj_old = [qualified_subject(old, q) for q in old]
     subj_new = [qualified_subject(new, q) for q in new]
     match: dict[int, int] = {}
-    _match_by([(s, q.unit, q.value, q.value_max) for s, q in zip(subj_old, old)],
-              [(s, q.unit, q.value, q.value_max) for s, q in zip(subj_new, new)], match)
-    _match_by([(s, q.unit) for s, q in zip(subj_old, old)], [(s, q.unit) for s, q in zip(subj_new, new)], match)
+    so, sn = set(skip_old), set(skip_new)
+    _match_by([None if k in so else (s, q.unit, q.value, q.value_max) for k, (s, q) in enumerate(zip(subj_old, old))],
+              [None if k in sn else (s, q.unit, q.value, q.value_max) for k, (s, q) in enumerate(zip(subj_new, new))],
+              match)
+    _match_by([None if k in so else (s, q.unit) for k, (s, q) in enumerate(zip(subj_old, old))],
+              [None if k in sn else (s, q.unit) for k, (s, q) in enumerate(zip(subj_new, new))], match)
     used = set(match.values())
     scored = []
     for j in range(len(new)):
-        if j in match:
+        if j in match or j in sn:
             continue
         for i in range(len(old)):
-            if i in used or old[i].unit != new[j].unit or _levels_differ(subj_old[i], subj_new[j]):
+            if i in used or i in so or old[i].unit != new[j].unit or _levels_differ(subj_old[i], subj_new[j]):
                 continue
             score = subject_overlap(subj_old[i], subj_new[j])
             if _same_value(old[i], new[j]) and score >= SAME_VALUE_MIN_OVERLAP:
@@ -148,9 +157,24 @@ def pair_quantities(old: list[Quantity], new: list[Quantity]) -> list[tuple[int 
         if i not in used and j not in match:
             match[j] = i
             used.add(i)
-    pairs: list[tuple[int | None, int | None]] = [(match.get(j), j) for j in range(len(new))]
-    pairs += [(i, None) for i in range(len(old)) if i not in used]
+    pairs: list[tuple[int | None, int | None]] = [(match.get(j), j) for j in range(len(new)) if j not in sn]
+    pairs += [(i, None) for i in range(len(old)) if i not in used and i not in so]
     return pairs
+
+
+def not_targets(doc: Document, item: Item) -> set[int]:
+    """Indexes of the item's quantities that are no targets: a heading's count of the plan's own tasks or
+    targets (``10项预期目标``), and values reported as reached or estimated (``同比增长78.1%``,
+    ``预计一季度增长20%左右``) in a progress report."""
+    out = set()
+    for k, q in enumerate(item.quantities):
+        if q.unit == "项" and item.heading_start <= q.start < item.heading_end and _SELF_COUNT.search(q.subject):
+            out.add(k)
+            continue
+        clause = _CLAUSE.split(doc.text[max(item.start, q.start - 16) : q.start])[-1]
+        if _REPORTED.search(clause) and not _COMMITTED.search(clause + q.qualifier):
+            out.add(k)
+    return out
 
 
 def classify(old: Quantity | None, new: Quantity | None) -> str:
@@ -230,18 +254,21 @@ def target_details(old: Document, new: Document, alignments: list[ItemAlignment]
     found: list[tuple[_Ref | None, _Ref | None, bool]] = []
     paired_old: set[_Ref] = set()
     paired_new: set[_Ref] = set()
+    skip_old = {it.item_id: not_targets(old, it) for it in old.items}
+    skip_new = {it.item_id: not_targets(new, it) for it in new.items}
     for a in _matched(alignments):
         o_it, n_it = o_items[a.old_item_id], n_items[a.new_item_id]  # type: ignore[index]
-        for i, j in pair_quantities(o_it.quantities, n_it.quantities):
+        for i, j in pair_quantities(o_it.quantities, n_it.quantities, skip_old=skip_old[o_it.item_id],
+                                    skip_new=skip_new[n_it.item_id]):
             if i is None or j is None or (o_it.item_id, i) in paired_old or (n_it.item_id, j) in paired_new:
                 continue  # a merge/split partner shares items: each target pairs once
             paired_old.add((o_it.item_id, i))
             paired_new.add((n_it.item_id, j))
             found.append(((o_it.item_id, i), (n_it.item_id, j), False))
     left_old = [(it.item_id, k) for it in old.items for k in range(len(it.quantities))
-                if (it.item_id, k) not in paired_old]
+                if (it.item_id, k) not in paired_old and k not in skip_old[it.item_id]]
     left_new = [(it.item_id, k) for it in new.items for k in range(len(it.quantities))
-                if (it.item_id, k) not in paired_new]
+                if (it.item_id, k) not in paired_new and k not in skip_new[it.item_id]]
     for oref, nref in _pair_across(old, new, left_old, left_new) if across else ():
         paired_old.add(oref)
         paired_new.add(nref)
