@@ -93,6 +93,11 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    if args.compare is not None:
+        from .compare.evaluate import evaluate_compare, format_compare_report
+
+        print(format_compare_report(evaluate_compare(args.compare, args.root), misses=not args.no_misses))
+        return 0
     from .evaluate import evaluate, format_report
 
     results = evaluate(args.gold, args.corpus)
@@ -225,6 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--gold", default="corpus/gold", help="folder of gold JSON files (default corpus/gold)")
     ev.add_argument("--corpus", default="corpus", help="folder holding the annotated documents (default corpus)")
     ev.add_argument("--no-misses", action="store_true", help="print only the scores, not each miss")
+    ev.add_argument("--compare", nargs="?", const="corpus/gold/compare", metavar="DIR",
+                    help="score compare on the gold alignments in DIR (default corpus/gold/compare) instead")
+    ev.add_argument("--root", default=".", help="folder the plan paths in compare gold files are relative to")
     ev.set_defaults(func=_eval)
     cm = sub.add_parser("compare", help="compare a plan with the issuer's earlier plans; write tables and report.html")
     cm.add_argument("paths", nargs="*", metavar="PLAN",
