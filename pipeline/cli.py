@@ -107,9 +107,9 @@ def _eval(args: argparse.Namespace) -> int:
 
 def _compare(args: argparse.Namespace) -> int:
     from .batch import expand_paths, run
-    from .compare import DEFAULT_THRESHOLD, compare, comparison_tables
+    from .compare import DEFAULT_THRESHOLD, TABLE_COLUMNS, compare, comparison_rows
     from .compare.corpus import SERIES_COLUMNS, compare_corpus
-    from .export import parse_formats, write_tables
+    from .export import parse_formats, write_csv_rows, write_tables
     from .report import render_comparison
 
     formats = parse_formats(args.format)
@@ -126,15 +126,12 @@ def _compare(args: argparse.Namespace) -> int:
     for res in results:
         if res.document is None:
             print(f"error: {' '.join(res.error.split())}", file=sys.stderr)
-    options = {"threshold": threshold, "cross_issuer": args.cross_issuer}
+    options: dict[str, Any] = {"threshold": threshold, "cross_issuer": args.cross_issuer}
     out = Path(args.output)
+    series_rows: list[dict[str, object]] | None = None
     if corpus:
-        import pandas as pd
-
         found = compare_corpus(results, **options)
-        comparisons, ids = found.comparisons, found.series_ids
-        series = pd.DataFrame(found.rows, columns=SERIES_COLUMNS)
-        series["year"] = series["year"].astype("Int64")
+        comparisons, ids, series_rows = found.comparisons, found.series_ids, found.rows
     else:
         docs = [r.document for r in results if r.document is not None]
         if len(docs) < 2:
@@ -144,8 +141,7 @@ def _compare(args: argparse.Namespace) -> int:
         if years != sorted(years):
             print("planscope: warning: the plans' years are not in chronological order "
                   f"({', '.join(str(d.year) for d in docs)}); compare reads them in the order given", file=sys.stderr)
-        comparisons, ids = [compare(docs, **options)], []  # type: ignore[arg-type]
-        series = None
+        comparisons, ids = [compare(docs, **options)], [0]
     for cmp in comparisons:
         for p in cmp.pairs:
             if p.same_issuer is False:
@@ -153,46 +149,39 @@ def _compare(args: argparse.Namespace) -> int:
                     "items not aligned (--cross-issuer align aligns them)"
                 print(f"planscope: warning: {p.old_doc} and {p.new_doc} come from different issuers; {how}",
                       file=sys.stderr)
-    tables = _concat([comparison_tables(c) for c in comparisons], ids)
     names = ["alignment", "target_changes"] + (["trajectories"] if corpus or len(comparisons[0].documents) >= 3 else [])
-    chosen = {n: tables[n] for n in names}
-    if series is not None:
-        chosen["series"] = series
-    write_tables(chosen, out, formats=formats, headers=args.headers, workbook="comparison.xlsx")
+    tables: dict[str, tuple[list[str], list[dict[str, object]]]] = {
+        n: (TABLE_COLUMNS[n] + (["series"] if corpus else []), []) for n in names}
+    for k, cmp in zip(ids, comparisons):
+        for name, rows in comparison_rows(cmp).items():
+            if name in tables:
+                tables[name][1].extend({**r, "series": k} for r in rows) if corpus else tables[name][1].extend(rows)
+    if series_rows is not None:
+        tables["series"] = (SERIES_COLUMNS, series_rows)
+    if formats == ["csv"]:  # the common case needs no pandas
+        write_csv_rows(tables, out, headers=args.headers)
+    else:
+        import pandas as pd
+
+        frames = {n: pd.DataFrame(rows, columns=cols) for n, (cols, rows) in tables.items()}
+        for n in ("trajectories", "series"):
+            if n in frames:
+                frames[n]["year"] = frames[n]["year"].astype("Int64")
+        write_tables(frames, out, formats=formats, headers=args.headers, workbook="comparison.xlsx")
     if corpus:
         for k, cmp in zip(ids, comparisons):
             (out / f"report_{k}.html").write_text(render_comparison(cmp, cmp.documents), encoding="utf-8")
     else:
         (out / "report.html").write_text(render_comparison(comparisons[0], comparisons[0].documents), encoding="utf-8")
     if not args.quiet:
-        status = tables["alignment"]["status"].value_counts()
+        from collections import Counter
+
+        status = Counter(r["status"] for r in tables["alignment"][1])
         counts = ", ".join(f"{status.get(s, 0)} {s}" for s in ("unchanged", "modified", "new", "dropped"))
         scope = f"{len(comparisons)} series compared; " if corpus else ""
-        print(f"{scope}{counts}; {len(tables['target_changes'])} target change(s) -> {out}/", file=sys.stderr)
+        print(f"{scope}{counts}; {len(tables['target_changes'][1])} target change(s) -> {out}/", file=sys.stderr)
     errors = sum(r.document is None for r in results)
     return 1 if errors and args.strict else 0
-
-
-def _concat(all_tables: list[dict[str, Any]], series_ids: list[int]) -> dict[str, Any]:
-    """One table per kind over every comparison; with ``series_ids`` (corpus mode) a ``series`` column last."""
-    import warnings
-
-    import pandas as pd
-
-    from .compare import Comparison, comparison_tables
-
-    empty = comparison_tables(Comparison([], [], []))
-    out = {}
-    for name, columns in empty.items():
-        frames = [t[name].assign(series=k) if series_ids else t[name]
-                  for t, k in zip(all_tables, series_ids or [0] * len(all_tables)) if len(t[name])]
-        if not frames:
-            out[name] = columns.assign(series=pd.Series(dtype="Int64")) if series_ids else columns
-        else:
-            with warnings.catch_warnings():  # all-NaN columns (similarity of new items) are expected
-                warnings.simplefilter("ignore", FutureWarning)
-                out[name] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    return out
 
 
 def build_parser() -> argparse.ArgumentParser:

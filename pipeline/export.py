@@ -298,3 +298,26 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
         if out[col].dtype == object:
             out[col] = out[col].map(neutralise)
     return out
+
+
+def write_csv_rows(tables: dict[str, tuple[list[str], list[dict[str, object]]]], out_dir: str | Path, *,
+                   headers: str = "en") -> list[Path]:
+    """CSV tables from plain rows, cell for cell as :func:`write_tables` writes them, without pandas
+    (importing it costs ~0.3 s, a third of a small ``compare``): NaN and None empty, formulas neutralised."""
+    import csv
+    import math
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (columns, rows) in tables.items():
+        path = out / f"{name}.csv"
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(header_names(columns, headers))
+            for row in rows:
+                writer.writerow(["" if v is None or (isinstance(v, float) and math.isnan(v)) else neutralise(v)
+                                 for v in (row.get(c) for c in columns)])
+        written.append(path)
+    return written
+

@@ -156,10 +156,21 @@ def target_row(t: TargetDetail, labels_old: dict[str, str], labels_new: dict[str
             "new_value_max": t.new_value_max, "pct": pct, "moved": t.moved, "item_status": t.item_status}
 
 
+TABLE_COLUMNS = {"alignment": ALIGNMENT_COLUMNS, "target_changes": TARGET_COLUMNS, "trajectories": TRAJECTORY_COLUMNS}
+
+
 def comparison_tables(cmp: Comparison) -> dict[str, pd.DataFrame]:
     """The comparison as tables: ``alignment``, ``target_changes`` and ``trajectories`` (contract columns first)."""
     import pandas as pd
 
+    rows = comparison_rows(cmp)
+    tables = {name: pd.DataFrame(rows[name], columns=columns) for name, columns in TABLE_COLUMNS.items()}
+    tables["trajectories"]["year"] = tables["trajectories"]["year"].astype("Int64")
+    return tables
+
+
+def comparison_rows(cmp: Comparison) -> dict[str, list[dict[str, object]]]:
+    """The rows of :func:`comparison_tables` as plain dicts (no pandas: the CSV-only command line path)."""
     docs = {d.doc_id: d for d in cmp.documents}
     rows = []
     for pair in cmp.pairs:
@@ -191,11 +202,7 @@ def comparison_tables(cmp: Comparison) -> dict[str, pd.DataFrame]:
             targets.append(target_row(t, labels_old, labels_new))
     tracks = [{"subject": p.subject, "unit": p.unit, "year": p.year, "value": p.value, "doc_id": p.doc_id,
                "item_id": p.item_id, "target_id": p.target_id} for p in cmp.trajectories]
-    tables = {"alignment": pd.DataFrame(rows, columns=ALIGNMENT_COLUMNS),
-              "target_changes": pd.DataFrame(targets, columns=TARGET_COLUMNS),
-              "trajectories": pd.DataFrame(tracks, columns=TRAJECTORY_COLUMNS)}
-    tables["trajectories"]["year"] = tables["trajectories"]["year"].astype("Int64")
-    return tables
+    return {"alignment": rows, "target_changes": targets, "trajectories": tracks}
 
 
 __all__ = [
@@ -207,5 +214,6 @@ __all__ = [
     "TrajectoryPoint",
     "align_items",
     "compare",
+    "comparison_rows",
     "comparison_tables",
 ]

@@ -33,6 +33,7 @@ HEADING_WEIGHT = 0.4
 # Section score: heading text blended with the share of the sections' leaves matched to each other.
 SECTION_CHILD_WEIGHT = 0.5
 TOP_K = 8
+QUERY_TERMS = 32
 # Inside two sections already matched, their leftover items pair in order from this score on: the
 # sections' partnership and the order vouch for a rewording that shares few words.
 CONTEXT_THRESHOLD = 0.12
@@ -111,10 +112,11 @@ def _top_candidates(queries: list[int], query_vecs: list[dict[str, float]], pool
     for p in pool:
         for t, w in pool_vecs[p].items():
             index[t].append((p, w))
-    limit = max(200, len(pool) // 20)
+    limit = max(64, len(pool) // 20)
     for q in queries:
         acc: dict[int, float] = defaultdict(float)
-        for t, w in query_vecs[q].items():
+        # the query's heaviest (rarest) bigrams find its partners; the common ones would only cost time
+        for t, w in heapq.nlargest(QUERY_TERMS, query_vecs[q].items(), key=lambda tw: tw[1]):
             posting = index.get(t)
             if posting and len(posting) <= limit:
                 for p, wp in posting:

@@ -23,8 +23,8 @@ _GENRES = [("政府工作报告", re.compile(r"政府工作报告")), ("工作�
            ("任务分工", re.compile(r"重点工作任务|任务分[解工]|责任分工|分工方案")),
            ("行动方案", re.compile(r"行动方案|实施方案|行动计划")), ("工作计划", re.compile(r"工作计划"))]
 # A signing body in the text when the metadata names no issuer: 重庆市沙坪坝区人民政府 -> 沙坪坝.
-_BODY = re.compile(r"((?:[\u4e00-\u9fff]{2,6}?(?:省|市))?[\u4e00-\u9fff]{2,6}?(?:市|区|县))"
-                   r"(?=人民政府|政府办|教育局|卫生健康委|发展和改革委|委员会)")
+_BODY = re.compile(r"^\s*((?:[\u4e00-\u9fff]{2,6}?(?:省|市))?[\u4e00-\u9fff]{2,6}?(?:市|区|县))"
+                   r"(?=人民政府|政府办|教育局|卫生健康委|发展和改革委|委员会)", re.MULTILINE)
 _NOT_PLACE = re.compile(r"^[全本各我该和及在年与对]")
 
 
@@ -64,8 +64,8 @@ class CorpusComparison:
 def compare_corpus(results: Iterable[DocResult], **options: object) -> CorpusComparison:
     """Group readable plans by (issuer, genre), order each group by year and compare consecutive plans.
 
-    Plans whose issuer cannot be told stay alone (a series of one), as do plans without a year when
-    their series has other plans (their place in it would be a guess). ``options`` go to :func:`compare`.
+    Plans whose issuer or genre (工作要点, 政府工作报告, ...) cannot be told stay alone (a series of one),
+    as do plans without a year when their series has other plans (their place in it would be a guess). ``options`` go to :func:`compare`.
     """
     groups: dict[tuple[str, str], list[Document]] = defaultdict(list)
     errors: list[DocResult] = []
@@ -74,8 +74,9 @@ def compare_corpus(results: Iterable[DocResult], **options: object) -> CorpusCom
             errors.append(res)
             continue
         doc = res.document
-        key = issuer_key(doc)
-        groups[(key or f"?{doc.doc_id}", genre(doc))].append(doc)
+        key, kind = issuer_key(doc), genre(doc)
+        # Without an issuer or a plan genre there is no series to place the document in.
+        groups[(key if key and kind else f"?{doc.doc_id}", kind)].append(doc)
     out = CorpusComparison()
     series_id = 0
     for (key, kind), docs in sorted(groups.items(), key=lambda kv: (kv[0][0].startswith("?"), kv[0])):
