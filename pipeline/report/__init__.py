@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # the compare stack (scikit-learn, scipy) loads only when a c
     from ..compare.changes import DiffOp, ItemChange, TargetDetail
 
 STATUS_LABELS = {"unchanged": "未变", "modified": "修改", "new": "新增", "dropped": "删除"}
-CHANGE_LABELS = {"increased": "提高", "decreased": "降低", "added": "新增", "removed": "删除",
+CHANGE_LABELS = {"increased": "提高", "decreased": "降低", "qualifier": "限定词变化", "added": "新增", "removed": "删除",
                  "unchanged": "未变"}
 
 _CSS = """
@@ -36,7 +36,12 @@ del{background:#fcd5d5;color:#800;text-decoration:line-through}ins{background:#c
 .label{color:#446;font-weight:bold;margin-right:.2em}.note{font-size:.9em;color:#555;margin-top:.3em}
 .arrow{color:#446;font-weight:bold}.empty{color:#999}
 details summary{cursor:pointer}
+.flt label{margin-right:.8em;cursor:pointer}.flt input{margin-right:.2em}
+.num{text-align:right;white-space:nowrap}
 """
+# Filter by change kind without a script: a radio button per kind hides the other kinds' rows.
+_KINDS = ("increased", "decreased", "qualifier", "added", "removed")
+_CSS += "".join(f".flt input.k-{k}:checked~table tr.t:not(.{k}){{display:none}}" for k in _KINDS)
 
 
 class _Side:
@@ -110,6 +115,8 @@ def _row(pair: PairComparison, a: ItemAlignment, sides: tuple[_Side, _Side], tar
     section = (a.new_item_id in new.sections) if a.new_item_id else (a.old_item_id in old.sections)
     collapse = a.status == "unchanged" and not section and not (change and change.moved)
     sim = "" if a.similarity != a.similarity else f"<br><small>{a.similarity:.3f}</small>"
+    if a.relation:  # a second partner: two old items went into one new one (merge), or the reverse
+        sim += f"<br><small>{'合并 merge' if a.relation == 'merge' else '拆分 split'}</small>"
     cls = f"{a.status}{' section' if section else ''}"
     return (f'<tr class="{cls}"><td class="oldc">'
             f'{_cell(old.doc, o, _diff_html(diff, "old") if diff else None, collapse=collapse)}'
@@ -121,6 +128,47 @@ def _row(pair: PairComparison, a: ItemAlignment, sides: tuple[_Side, _Side], tar
 def _doc_name(doc: Document) -> str:
     title = doc.title or doc.doc_id
     return f"{escape(title)}（{escape(doc.doc_id)}{'，' + str(doc.year) if doc.year else ''}）"
+
+
+def _where(side: _Side, item_id: str | None) -> str:
+    """An item as the plan writes it: its label (``（九）``), or its heading's start for an unlabelled one."""
+    item = side.items.get(item_id) if item_id else None
+    if item is None:
+        return "—"
+    return escape(item.label or side.doc.heading(item)[:10] or item.item_id)
+
+
+def _number(value: float | None, digits: int = 10) -> str:
+    return "" if value is None else escape(f"{round(value, digits):g}")
+
+
+def _targets_html(pair: PairComparison, sides: tuple[_Side, _Side]) -> str:
+    """Target changes with labels as written, Δ and % of the old value, and a filter by kind of change."""
+    if not pair.targets:
+        return "<p>没有目标数值变化。</p>"
+    rows = []
+    for t in pair.targets:
+        c = t.change
+        both = c.old_value is not None and c.new_value is not None
+        delta = c.new_value - c.old_value if both else None  # type: ignore[operator]
+        pct = 100 * delta / c.old_value if both and c.old_value and delta is not None else None
+        note = CHANGE_LABELS.get(c.change, escape(c.change))
+        if t.moved:
+            note += "（移至其他条目）"
+        elif t.item_status != "matched":
+            note += "（条目新增）" if t.item_status == "new" else "（条目删除）"
+        rows.append(f'<tr class="t {escape(c.change)}"><td>{_where(sides[0], c.old_item_id)} <span class="arrow">→'
+                    f'</span> {_where(sides[1], c.new_item_id)}</td><td>{escape(c.subject) or "（未识别对象）"}</td>'
+                    f'<td>{escape(c.unit)}</td><td>{_value(t.old_text)} <span class="arrow">→</span> '
+                    f'{_value(t.new_text)}</td><td class="num">{_number(delta)}</td>'
+                    f'<td class="num">{"" if pct is None else f"{pct:+.1f}%"}</td><td>{note}</td></tr>')
+    present = [k for k in _KINDS if any(t.change.change == k for t in pair.targets)]
+    name = escape(f"kind-{pair.old_doc}-{pair.new_doc}")
+    radios = f'<input type="radio" name="{name}" id="{name}-all" checked><label for="{name}-all">全部</label>'
+    radios += "".join(f'<input type="radio" class="k-{k}" name="{name}" id="{name}-{k}">'
+                      f'<label for="{name}-{k}">{CHANGE_LABELS[k]}</label>' for k in present)
+    return (f'<div class="flt">筛选 filter：{radios}<table><tr><th>条目（旧 → 新）</th><th>指标</th><th>单位</th>'
+            f'<th>旧 → 新</th><th>Δ</th><th>%</th><th>变化</th></tr>{"".join(rows)}</table></div>')
 
 
 def _chart(draw: Callable[..., str], *args: object) -> str:
@@ -140,14 +188,8 @@ def _pair_html(pair: PairComparison, old: Document, new: Document) -> str:
     by_pair: dict[tuple[str | None, str | None], list[TargetDetail]] = {}
     for t in pair.targets:
         by_pair.setdefault((t.change.old_item_id, t.change.new_item_id), []).append(t)
-    target_rows = "".join(
-        f"<tr><td>{escape(t.change.old_item_id or '')} → {escape(t.change.new_item_id or '')}</td>"
-        f"<td>{escape(t.change.subject)}</td><td>{escape(t.change.unit)}</td><td>{_value(t.old_text)} "
-        f"<span class=\"arrow\">→</span> {_value(t.new_text)}</td><td>{CHANGE_LABELS.get(t.change.change, '')}</td></tr>"
-        for t in pair.targets)
-    targets = (f"<table><tr><th>条目（旧 → 新）</th><th>指标</th><th>单位</th><th>旧 → 新</th><th>变化</th></tr>"
-               f"{target_rows}</table>" if pair.targets else "<p>没有目标数值变化。</p>")
     sides = (_Side(old), _Side(new))
+    targets = _targets_html(pair, sides)
     rows = "".join(_row(pair, a, sides, by_pair.get((a.old_item_id, a.new_item_id), []))
                    for a in pair.alignments)
     from .charts import section_changes_chart

@@ -196,3 +196,15 @@ def test_import_pipeline_pulls_no_numerics_and_compare_no_jieba() -> None:
             "compare(d); print(sorted(m for m in ('numpy', 'scipy', 'sklearn', 'jieba', 'pandas') if m in sys.modules))")
     got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert got.stdout.strip() == "[]"
+
+
+def test_report_target_table_labels_as_written_delta_percent_and_filter(tmp_path: Path) -> None:
+    from pipeline.report import render_comparison
+
+    docs = [process_file(SEED), process_file(DATA / "compare" / "changzhou_edu_2023_draft.txt")]
+    page = render_comparison(compare(docs), docs)
+    # （九）增加学位资源供给: 新建、改扩建学校101所 -> 120所, Δ 19, +18.8%
+    row = next(r for r in page.split("<tr ") if "101所" in r and "120所" in r)
+    assert "（九）" in row and ">19<" in row and "+18.8%" in row and "2.1" not in row
+    assert 'class="k-increased"' in page and 'class="k-removed"' in page and 'class="k-decreased"' in page
+    assert "<script" not in page
