@@ -34,6 +34,9 @@ HEADING_WEIGHT = 0.4
 SECTION_CHILD_WEIGHT = 0.5
 TOP_K = 8
 QUERY_TERMS = 32
+# A bigram shared by more items than this finds no candidates (it is common in these plans); scoring
+# still counts it. A fixed cap keeps the work per item constant, so time grows linearly.
+POSTING_LIMIT = 128
 # Inside two sections already matched, their leftover items pair in order from this score on: the
 # sections' partnership and the order vouch for a rewording that shares few words.
 CONTEXT_THRESHOLD = 0.12
@@ -112,7 +115,7 @@ def _top_candidates(queries: list[int], query_vecs: list[dict[str, float]], pool
     for p in pool:
         for t, w in pool_vecs[p].items():
             index[t].append((p, w))
-    limit = max(64, len(pool) // 20)
+    limit = POSTING_LIMIT
     for q in queries:
         acc: dict[int, float] = defaultdict(float)
         # the query's heaviest (rarest) bigrams find its partners; the common ones would only cost time
