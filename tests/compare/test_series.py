@@ -208,3 +208,22 @@ def test_report_target_table_labels_as_written_delta_percent_and_filter(tmp_path
     assert "（九）" in row and ">19<" in row and "+18.8%" in row and "2.1" not in row
     assert 'class="k-increased"' in page and 'class="k-removed"' in page and 'class="k-decreased"' in page
     assert "<script" not in page
+
+
+def test_series_shapingba_table_rows_when_they_parse(tmp_path: Path) -> None:
+    # The 2022 targets table laid out with "|" cells, as the 2021 report writes its table: every row is an item.
+    import json
+
+    from pipeline.compare.evaluate import score_pair
+
+    text = (DEV / "31_shapingba_gov_report_tasks_table_2022.txt").read_text(encoding="utf-8")
+    cut = text.index("附件1\n")
+    rows = [line.strip() for line in text[cut:].splitlines() if line.strip()]
+    table = "\n".join(r if r.startswith("附件") or r.endswith("分解表") else r + " |" for r in rows)
+    (tmp_path / "s2022.txt").write_text(text[:cut] + table + "\n", encoding="utf-8")
+    new = process_file(tmp_path / "s2022.txt")
+    assert len([it for it in new.items if it.kind == "row"]) == 11
+    gold = json.loads((CORPUS / "gold" / "compare" / "shapingba_2021_2022.json").read_text(encoding="utf-8"))
+    score = score_pair(gold, process_file(DEV / "36_shapingba_gov_report_progress_2021q1.txt"), new)
+    assert (score.found, score.carry_overs, score.false_pairs, score.unparsed) == (4, 4, [], [])
+    assert (score.targets_found, score.target_changes, score.spurious) == (3, 3, [])
