@@ -34,16 +34,27 @@ def extract(*paths: str | os.PathLike[str], jobs: int = 1, **options: Any) -> di
     return to_tables(run(paths, jobs=jobs, **options))
 
 
-def compare(*paths: str | os.PathLike[str], threshold: float | None = None) -> dict[str, pd.DataFrame]:
-    """Compare plans given oldest first; returns alignment, target_changes and trajectories."""
-    from .batch import read_plans
+def compare(*paths: str | os.PathLike[str], threshold: float | None = None,
+            cross_issuer: str = "abstain") -> dict[str, pd.DataFrame]:
+    """Compare plans given oldest first; returns alignment, target_changes and trajectories.
+
+    A plan without numbered items is compared as a whole; a file that cannot be read raises a
+    PlanscopeError naming it (a comparison with a plan missing would mean something else).
+    """
+    from .batch import run
     from .compare import DEFAULT_THRESHOLD, comparison_tables
     from .compare import compare as compare_documents
+    from .errors import PlanscopeError
 
     if len(paths) < 2:
         raise ValueError("compare needs at least two plans, oldest first")
-    docs = read_plans(paths)
-    return comparison_tables(compare_documents(docs, threshold=DEFAULT_THRESHOLD if threshold is None else threshold))
+    results = list(run(paths))
+    bad = [r for r in results if r.document is None]
+    if bad:
+        raise PlanscopeError("; ".join(" ".join(r.error.split()) for r in bad))
+    docs = [r.document for r in results if r.document is not None]
+    return comparison_tables(compare_documents(docs, threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+                                               cross_issuer=cross_issuer))
 
 
 __all__ = ["extract", "compare", "__version__"]
