@@ -189,7 +189,7 @@ def _pair_html(pair: PairComparison, old: Document, new: Document) -> str:
     for t in pair.targets:
         by_pair.setdefault((t.change.old_item_id, t.change.new_item_id), []).append(t)
     sides = (_Side(old), _Side(new))
-    targets = _targets_html(pair, sides)
+    targets = _targets_html(pair, sides) + _departments_html(pair, sides)
     rows = "".join(_row(pair, a, sides, by_pair.get((a.old_item_id, a.new_item_id), []))
                    for a in pair.alignments)
     from .charts import section_changes_chart
@@ -223,6 +223,74 @@ def _trajectories_html(cmp: Comparison, docs: list[Document]) -> str:
             f"<table><tr><th>指标</th>{header}</tr>{rows}</table>")
 
 
+def _leads(item: Item | None) -> list[str]:
+    from ..extract.departments import canonical
+
+    if item is None:
+        return []
+    return list(dict.fromkeys(canonical(d.name) for d in item.departments if d.role == "lead")) or ["（未注明）"]
+
+
+def _departments_html(pair: PairComparison, sides: tuple[_Side, _Side]) -> str:
+    """Per lead department: items led in the old and the new plan, and what changed among them."""
+    rows: dict[str, Counter[str]] = {}
+    for a in pair.alignments:
+        o = sides[0].items.get(a.old_item_id) if a.old_item_id else None
+        n = sides[1].items.get(a.new_item_id) if a.new_item_id else None
+        if (o and o.item_id in sides[0].sections) or (n and n.item_id in sides[1].sections):
+            continue
+        for dept in _leads(o):
+            rows.setdefault(dept, Counter())["old"] += 1
+        for dept in _leads(n if n is not None else o):
+            rows.setdefault(dept, Counter())[a.status] += 1
+            rows[dept]["new_total"] += n is not None
+    for t in pair.targets:
+        item = sides[1].items.get(t.change.new_item_id or "") or sides[0].items.get(t.change.old_item_id or "")
+        for dept in _leads(item):
+            rows.setdefault(dept, Counter())["targets"] += 1
+    if set(rows) <= {"（未注明）"}:
+        return ""
+    body = "".join(f"<tr><td>{escape(d)}</td><td class=\"num\">{c['old']}</td><td class=\"num\">{c['new_total']}</td>"
+                   f"<td class=\"num\">{c['modified']}</td><td class=\"num\">{c['new']}</td>"
+                   f"<td class=\"num\">{c['dropped']}</td><td class=\"num\">{c['targets']}</td></tr>"
+                   for d, c in sorted(rows.items(), key=lambda dc: (-dc[1]["new_total"] - dc[1]["old"], dc[0])))
+    return ("<h3>按牵头单位</h3><table><tr><th>牵头单位</th><th>旧计划条目</th><th>新计划条目</th><th>修改</th>"
+            f"<th>新增</th><th>删除</th><th>目标变化</th></tr>{body}</table>")
+
+
+def _items_across_years(cmp: Comparison, docs: list[Document]) -> str:
+    """Three plans or more: each item followed through the plans (label and heading as written)."""
+    if len(docs) < 3:
+        return ""
+    by_id = {d.doc_id: d for d in docs}
+    col = {d.doc_id: k for k, d in enumerate(docs)}
+    chains: dict[tuple[int, str], list[str | None]] = {}
+    for pair in cmp.pairs:
+        for a in pair.alignments:
+            if a.relation or a.old_item_id is None or a.new_item_id is None:
+                continue
+            chain = chains.pop((col[a.old_doc], a.old_item_id), None) or [None] * len(docs)
+            if chain[col[a.old_doc]] is None:
+                chain[col[a.old_doc]] = a.old_item_id
+            chain[col[a.new_doc]] = a.new_item_id
+            chains[(col[a.new_doc], a.new_item_id)] = chain
+    sides = [_Side(d) for d in docs]
+    rows = []
+    for chain in chains.values():
+        if sum(x is not None for x in chain) < 3:
+            continue
+        cells = []
+        for k, item_id in enumerate(chain):
+            item = sides[k].items.get(item_id) if item_id else None
+            cells.append("<td>—</td>" if item is None else
+                         f'<td><span class="label">{escape(item.label)}</span>{escape(by_id[docs[k].doc_id].heading(item))}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    if not rows:
+        return ""
+    header = "".join(f"<th>{escape(d.doc_id)}{'（' + str(d.year) + '）' if d.year else ''}</th>" for d in docs)
+    return f"<h2>条目跨年对照</h2><table><tr>{header}</tr>{''.join(rows)}</table>"
+
+
 def render_comparison(cmp: Comparison, docs: list[Document]) -> str:
     """A self-contained HTML page: per pair of plans, summary counts, target changes (旧 → 新) and the
     two plans side by side item by item with word-level changes as ``<del>``/``<ins>``.
@@ -238,7 +306,8 @@ def render_comparison(cmp: Comparison, docs: list[Document]) -> str:
     return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>planscope 对比：{title}</title><style>{_CSS}</style></head><body>"
-            f"<h1>计划对比</h1><ol>{plans}</ol>{pairs}{_trajectories_html(cmp, docs)}</body></html>\n")
+            f"<h1>计划对比</h1><ol>{plans}</ol>{pairs}{_trajectories_html(cmp, docs)}"
+            f"{_items_across_years(cmp, docs)}</body></html>\n")
 
 
 __all__ = ["render_comparison"]

@@ -227,3 +227,20 @@ def test_series_shapingba_table_rows_when_they_parse(tmp_path: Path) -> None:
     score = score_pair(gold, process_file(DEV / "36_shapingba_gov_report_progress_2021q1.txt"), new)
     assert (score.found, score.carry_overs, score.false_pairs, score.unparsed) == (4, 4, [], [])
     assert (score.targets_found, score.target_changes, score.spurious) == (3, 3, [])
+
+
+def test_report_department_view_and_items_across_years() -> None:
+    from pipeline.report import render_comparison
+
+    plans = [process_file(p) for p in (SEED, DATA / "compare" / "changzhou_edu_2023_draft.txt",
+                                       DATA / "compare" / "changzhou_edu_2024_variant.txt")]
+    page = render_comparison(compare(plans), plans)
+    # 政策法规处 leads （十一）（十三）（三十二） in 2022: its row shows 3 items in the old plan
+    view = page[page.index("按牵头单位") : page.index("</table>", page.index("按牵头单位"))]
+    seed_led = sum(1 for it in plans[0].items if it.item_id not in {i.parent_id for i in plans[0].items}
+                   and any(d.role == "lead" and d.name == "政策法规处" for d in it.departments))
+    assert seed_led == 3 and f"<td>政策法规处</td><td class=\"num\">{seed_led}</td>" in view
+    across = page[page.index("条目跨年对照") :]
+    # （二十一）深化教育督导… is （十八） in the 2023 draft and stays in 2024: one row with the three labels
+    row = next(r for r in across.split("<tr>") if "（二十一）" in r)
+    assert row.count('class="label"') == 3 and "（十八）" in row
