@@ -209,9 +209,15 @@ def _pair_across(old: Document, new: Document, left_old: list[_Ref],
                  left_new: list[_Ref]) -> list[tuple[_Ref, _Ref]]:
     """Targets that moved to another item: same unit, subjects overlapping at least MOVED_MIN_OVERLAP."""
     o_items, n_items = _items(old), _items(new)
-    by_unit: dict[str, list[_Ref]] = defaultdict(list)
+    # Blocked by (unit, character): subjects overlapping by 0.8 share characters, so a target meets only
+    # the leftovers that share one of its rarer characters with it, never every leftover of its unit.
+    block: dict[tuple[str, str], list[_Ref]] = defaultdict(list)
+    subjects: dict[_Ref, str] = {}
     for ref in left_old:
-        by_unit[o_items[ref[0]].quantities[ref[1]].unit].append(ref)
+        oqs = o_items[ref[0]].quantities
+        subjects[ref] = qualified_subject(oqs, oqs[ref[1]])
+        for ch in set(subjects[ref]):
+            block[oqs[ref[1]].unit, ch].append(ref)
     scored = []
     for nref in left_new:
         nqs = n_items[nref[0]].quantities
@@ -219,9 +225,11 @@ def _pair_across(old: Document, new: Document, left_old: list[_Ref],
         n_subj = qualified_subject(nqs, nq)
         if not n_subj:
             continue
-        for oref in by_unit.get(nq.unit, ()):
-            oqs = o_items[oref[0]].quantities
-            o_subj = qualified_subject(oqs, oqs[oref[1]])
+        lists = sorted((block.get((nq.unit, ch), []) for ch in set(n_subj)), key=len)
+        # a partner sharing >= 80% of the characters shares one of the subject's rarest half of them
+        seen = {ref for posting in lists[: len(lists) // 2 + 1] for ref in posting}
+        for oref in sorted(seen):
+            o_subj = subjects[oref]
             if not o_subj or _levels_differ(o_subj, n_subj):
                 continue
             score = subject_overlap(o_subj, n_subj)
