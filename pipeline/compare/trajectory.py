@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Document, ItemAlignment
-from .changes import pair_quantities, qualified_subject
+from .changes import not_targets, pair_quantities, qualified_subject
 
 _Node = tuple[int, str, int]  # (plan index, item_id, quantity index within the item)
 
@@ -49,9 +49,9 @@ def trajectories(docs: list[Document], alignments: list[list[ItemAlignment]], *,
         for a in pair:
             if a.old_item_id is None or a.new_item_id is None:
                 continue
-            old_q = items[k][a.old_item_id].quantities
-            new_q = items[k + 1][a.new_item_id].quantities
-            for i, j in pair_quantities(old_q, new_q):
+            old_it, new_it = items[k][a.old_item_id], items[k + 1][a.new_item_id]
+            for i, j in pair_quantities(old_it.quantities, new_it.quantities,
+                                        skip_old=not_targets(docs[k], old_it), skip_new=not_targets(docs[k + 1], new_it)):
                 if i is not None and j is not None:
                     parent[_find(parent, (k, a.old_item_id, i))] = _find(parent, (k + 1, a.new_item_id, j))
     groups: dict[_Node, list[_Node]] = {}
