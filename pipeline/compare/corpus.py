@@ -62,7 +62,8 @@ class CorpusComparison:
 
 
 def compare_corpus(results: Iterable[DocResult], **options: object) -> CorpusComparison:
-    """Group readable plans by (issuer, genre), order each group by year and compare consecutive plans.
+    """Group readable plans by (issuer, genre) and plan title, order each group by year and compare
+    consecutive plans.
 
     Plans whose issuer or genre (工作要点, 政府工作报告, ...) cannot be told stay alone (a series of one),
     as do plans without a year when their series has other plans (their place in it would be a guess). ``options`` go to :func:`compare`.
@@ -77,9 +78,13 @@ def compare_corpus(results: Iterable[DocResult], **options: object) -> CorpusCom
         key, kind = issuer_key(doc), genre(doc)
         # Without an issuer or a plan genre there is no series to place the document in.
         groups[(key if key and kind else f"?{doc.doc_id}", kind)].append(doc)
+    series_groups: dict[tuple[str, str, int], list[Document]] = {}
+    for (key, kind), docs in groups.items():
+        for k, cluster in enumerate(_by_title(docs)):
+            series_groups[(key, kind, k)] = cluster
     out = CorpusComparison()
     series_id = 0
-    for (key, kind), docs in sorted(groups.items(), key=lambda kv: (kv[0][0].startswith("?"), kv[0])):
+    for (key, kind, _), docs in sorted(series_groups.items(), key=lambda kv: (kv[0][0].startswith("?"), kv[0])):
         dated = sorted((d for d in docs if d.year is not None), key=lambda d: (d.year, d.doc_id))
         undated = [d for d in docs if d.year is None] if len(docs) > 1 else []
         runs = [dated] if len(dated) >= 2 else []
@@ -102,6 +107,34 @@ def compare_corpus(results: Iterable[DocResult], **options: object) -> CorpusCom
                          "year": None, "source": res.source, "status": "error", "error": " ".join(res.error.split()),
                          "n_items": None, "compared_with": "", "same_issuer": None})
     return out
+
+
+_TITLE_NOISE = re.compile(r"\d+|[（）()〔〕\-—～~年度月]|关于印发|的通知|通知|关于")
+
+
+def _title_grams(doc: Document) -> set[str]:
+    title = re.sub(r"^.*[：:]", "", doc.title)  # 信息名称：… is page furniture
+    for place in places(doc):
+        title = title.replace(place, "")
+    title = re.sub(r"[^\u4e00-\u9fff]|[省市区县]", "", _TITLE_NOISE.sub("", title))
+    return {title[k : k + 2] for k in range(len(title) - 1)}
+
+
+def _by_title(docs: list[Document]) -> list[list[Document]]:
+    """One issuer's plans of one genre split into series of the same plan: titles (years, places and
+    印发通知 wording aside) sharing at least half their bigrams. A plan without a title joins the first."""
+    def close(a: set[str], b: set[str]) -> bool:
+        return not a or not b or 2 * len(a & b) / (len(a) + len(b)) >= 0.5
+
+    clusters: list[list[tuple[set[str], Document]]] = []
+    for doc in sorted(docs, key=lambda d: (d.year or 0, d.doc_id)):
+        grams = _title_grams(doc)
+        home = next((c for c in clusters if any(close(grams, g) for g, _ in c)), None)
+        if home is None:
+            clusters.append([(grams, doc)])
+        else:
+            home.append((grams, doc))
+    return [[d for _, d in c] for c in clusters]
 
 
 def _row(series: int, key: str, kind: str, position: int, doc: Document, previous: str,

@@ -244,3 +244,21 @@ def test_report_department_view_and_items_across_years() -> None:
     # （二十一）深化教育督导… is （十八） in the 2023 draft and stays in 2024: one row with the three labels
     row = next(r for r in across.split("<tr>") if "（二十一）" in r)
     assert row.count('class="label"') == 3 and "（十八）" in row
+
+
+def test_corpus_series_are_one_plan_over_the_years_not_every_plan_of_an_issuer() -> None:
+    from pipeline.compare.corpus import compare_corpus
+    from pipeline.model import DocResult
+
+    def plan(title: str, year: int, doc_id: str) -> DocResult:
+        doc = _plan(f"{title}\n一、总体要求\n（一）加强组织领导。建立工作专班，每季度调度一次。\n", doc_id)
+        doc.title, doc.issuer, doc.year = title, "金华市教育局", year
+        return DocResult(doc_id, doc_id, "ok", document=doc)
+
+    found = compare_corpus([
+        plan("金华市学前教育发展提升行动方案（2021—2023年）", 2021, "preschool_2021"),
+        plan("金华市职业教育产教融合行动方案", 2022, "vocational_2022"),
+        plan("金华市学前教育发展提升行动方案（2024—2026年）", 2024, "preschool_2024"),
+    ])
+    runs = {tuple(r["doc_id"] for r in found.rows if r["series"] == k) for k in {r["series"] for r in found.rows}}
+    assert runs == {("preschool_2021", "preschool_2024"), ("vocational_2022",)}
