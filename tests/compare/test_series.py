@@ -262,3 +262,14 @@ def test_corpus_series_are_one_plan_over_the_years_not_every_plan_of_an_issuer()
     ])
     runs = {tuple(r["doc_id"] for r in found.rows if r["series"] == k) for k in {r["series"] for r in found.rows}}
     assert runs == {("preschool_2021", "preschool_2024"), ("vocational_2022",)}
+
+
+def test_cli_compare_warns_about_plans_of_different_issuers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "o"
+    args = ["compare", str(SAMPLES / "wuhu_edu_2024.txt"), str(SAMPLES / "changzhou_edu_2024.txt"), "-o", str(out)]
+    assert main([*args, "--quiet"]) == 0
+    assert "come from different issuers" in capsys.readouterr().err
+    rows = pd.read_csv(out / "alignment.csv", encoding="utf-8-sig")
+    assert set(rows["status"]) == {"new", "dropped"}
+    assert main([*args, "--quiet", "--cross-issuer", "align"]) == 0
+    assert "aligned anyway" in capsys.readouterr().err
