@@ -109,7 +109,10 @@ def compare_corpus(results: Iterable[DocResult], **options: object) -> CorpusCom
     return out
 
 
-_TITLE_NOISE = re.compile(r"\d+|[（）()〔〕\-—～~年度月]|关于印发|的通知|通知|关于")
+# Left out of a title before comparing: numbers and dates, 印发通知 wording, and the genre words every plan
+# of the genre shares (工作要点, 实施方案), so that what a plan is about decides.
+_TITLE_NOISE = re.compile(r"\d+|[（）()〔〕\-—～~年度月]|关于印发|的通知|通知|关于|政府工作报告|工作要点|工作计划|"
+                          r"行动方案|实施方案|行动计划|任务分[解工]|责任分工|分工方案|重点工作任务|工作|方案|计划|要点")
 
 
 def _title_grams(doc: Document) -> set[str]:
