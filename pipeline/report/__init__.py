@@ -171,6 +171,53 @@ def _targets_html(pair: PairComparison, sides: tuple[_Side, _Side]) -> str:
             f'<th>旧 → 新</th><th>Δ</th><th>%</th><th>变化</th></tr>{"".join(rows)}</table></div>')
 
 
+_BAR_COLOURS = {"modified": "#f59e0b", "new": "#16a34a", "dropped": "#dc2626"}
+
+
+def _top_section(side: _Side, item_id: str | None) -> str:
+    item = side.items.get(item_id) if item_id else None
+    while item is not None and item.parent_id and item.parent_id in side.items:
+        item = side.items[item.parent_id]
+    return "" if item is None else f"{item.label}{side.doc.heading(item)[:14]}"
+
+
+def _section_bars(pair: PairComparison, old: Document, new: Document) -> str:
+    """Modified / new / dropped items per section (the new plan's sections; dropped: the old plan's) as an
+    inline SVG drawn here: its labels are text the browser sets in its own fonts, so Chinese shows on any
+    machine, and a two-plan comparison loads no plotting library."""
+    sides = (_Side(old), _Side(new))
+    counts: dict[str, Counter[str]] = {}
+    for a in pair.alignments:
+        if a.status == "unchanged" or a.relation:
+            continue
+        section = _top_section(sides[0], a.old_item_id) if a.status == "dropped" else _top_section(sides[1], a.new_item_id)
+        counts.setdefault(section or "（无章节）", Counter())[a.status] += 1
+    if not counts:
+        return ""
+    widest = max(sum(c.values()) for c in counts.values())
+    label_w, bar_w, row_h = 250, 440, 24
+    height = row_h * len(counts) + 40
+    parts = [f'<svg width="{label_w + bar_w + 60}" height="{height}" role="img" aria-label="各章节条目变化" '
+             f'style="font-size:13px">']
+    for k, (section, c) in enumerate(counts.items()):
+        y = 8 + k * row_h
+        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(section)}</text>')
+        x = float(label_w)
+        for status in ("modified", "new", "dropped"):
+            if c[status]:
+                w = bar_w * c[status] / widest
+                parts.append(f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" '
+                             f'fill="{_BAR_COLOURS[status]}"><title>{STATUS_LABELS[status]} {c[status]}</title></rect>')
+                x += w
+        parts.append(f'<text x="{x + 6:.1f}" y="{y + 15}">{sum(c.values())}</text>')
+    y = 8 + len(counts) * row_h + 10
+    for k, status in enumerate(("modified", "new", "dropped")):
+        x = label_w + 90 * k
+        parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{_BAR_COLOURS[status]}"></rect>'
+                     f'<text x="{x + 16}" y="{y + 11}">{STATUS_LABELS[status]}</text>')
+    return "".join(parts) + "</svg>"
+
+
 def _chart(draw: Callable[..., str], *args: object) -> str:
     """A chart, or a visible note when the plotting library cannot draw the plan's text (matplotlib
     reads ``$...$`` in a label as mathematics and fails on ``$\\frac$``): the report is written anyway."""
@@ -192,9 +239,7 @@ def _pair_html(pair: PairComparison, old: Document, new: Document) -> str:
     targets = _targets_html(pair, sides) + _departments_html(pair, sides)
     rows = "".join(_row(pair, a, sides, by_pair.get((a.old_item_id, a.new_item_id), []))
                    for a in pair.alignments)
-    from .charts import section_changes_chart
-
-    chart = _chart(section_changes_chart, pair, old, new)
+    chart = _section_bars(pair, old, new)
     chart = f'<h3>各章节条目变化</h3><div class="chart">{chart}</div>' if chart else ""
     return (f"<section><h2>{_doc_name(old)} → {_doc_name(new)}</h2><p class=\"summary\">{summary}</p>"
             f"{chart}<h3>目标变化</h3>{targets}<h3>逐条对照</h3>"
