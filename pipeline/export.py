@@ -47,6 +47,13 @@ ZH_HEADERS = {
     "old_doc": "旧文件", "new_doc": "新文件", "old_item_id": "旧条目编号", "new_item_id": "新条目编号",
     "old_heading": "旧标题", "new_heading": "新标题", "similarity": "相似度", "old_value": "旧值",
     "new_value": "新值", "change": "变化",
+    # compare's further columns
+    "old_label": "旧序号", "new_label": "新序号", "confidence": "置信度", "relation": "对应关系", "moved": "位置调整",
+    "lead_change": "牵头单位变化", "deadline_change": "时限变化", "instruments_added": "新增文件",
+    "instruments_dropped": "删除文件", "text_changes": "文字变化", "delta": "差值", "old_text": "旧原文",
+    "new_text": "新原文", "old_qualifier": "旧限定词", "new_qualifier": "新限定词", "old_value_max": "旧数值上限",
+    "new_value_max": "新数值上限", "pct": "变化率%", "item_status": "条目状态", "target_id": "目标编号",
+    "series": "系列", "genre": "文种", "position": "系列位次", "compared_with": "对比上一份", "same_issuer": "同一发文机关",
 }
 FORMATS = ("csv", "xlsx", "json", "parquet")
 XLSX_MAX_ROWS = 1_048_575
