@@ -9,8 +9,10 @@ Assignment uses the plans' own order: the best order-preserving chain of pairs (
 increasing subsequence) is accepted at the threshold, an item that moved out of order needs the higher
 ``MOVED_MARGIN`` more, and a pair below is abstained from (its items become ``new`` and ``dropped``).
 Sections (items with children) are aligned after the leaves, helped by how many of their leaves went to
-each other. An old item merged into a new one already matched (or the reverse) is kept as a second pair
-with ``relation`` ``merge`` (``split``).
+each other; inside two matched sections, the leftover items pair in order from the lower
+``CONTEXT_THRESHOLD`` (the section and the order vouch for a heavy rewording). An old item merged into a
+new one already matched (or the reverse) is kept as a second pair with ``relation`` ``merge``
+(``split``), as is a section whose rows all went into one unsplit item on the other side.
 """
 from __future__ import annotations
 
@@ -362,7 +364,8 @@ def align_items(old: Document, new: Document, *, threshold: float = DEFAULT_THRE
         context = _within_sections(o, n, old, new, section_pairs, pairs, min(threshold, CONTEXT_THRESHOLD))
         scores.update(context)
         found = dict(_ordered_chain(context, min(threshold, CONTEXT_THRESHOLD)))
-        pairs.update({i: j for i, j in found.items() if i not in pairs and j not in set(pairs.values())})
+        taken = set(pairs.values())
+        pairs.update({i: j for i, j in found.items() if i not in pairs and j not in taken})
         extra += _second_partners(scores, pairs, min(threshold, CONTEXT_THRESHOLD), only=set(context))
     extra += _across_granularity(o, n, scores, pairs, old_heads, new_heads, threshold)
     partner_of_new = {j: i for i, j in pairs.items()}
