@@ -112,15 +112,20 @@ def compare(docs: list[Document], *, threshold: float = DEFAULT_THRESHOLD,
         raise ValueError(f"plans must have distinct doc_ids, got {ids}")
     docs = [document_level(d) for d in docs]
     pairs = []
+    links: list[list[tuple[tuple[str, int], tuple[str, int]]]] = []  # paired targets of each pair of plans
     for old, new in pairwise(docs):
         same = same_issuer(old, new)
         if same is False and cross_issuer == "abstain":
             aligned = _unaligned(old, new)
         else:
             aligned = align_items(old, new, threshold=threshold)
-        targets = target_details(old, new, aligned, across=same is not False or cross_issuer == "align")
+        details = target_details(old, new, aligned, include_unchanged=True,
+                                 across=same is not False or cross_issuer == "align")
+        links.append([((d.change.old_item_id, d.old_index), (d.change.new_item_id, d.new_index)) for d in details
+                      if d.old_index is not None and d.new_index is not None])
+        targets = [d for d in details if d.change.change != "unchanged"]
         pairs.append(PairComparison(old.doc_id, new.doc_id, aligned, targets, item_changes(old, new, aligned), same))
-    tracks = trajectories(docs, [p.alignments for p in pairs]) if len(docs) >= 3 else []
+    tracks = trajectories(docs, [p.alignments for p in pairs], links=links) if len(docs) >= 3 else []
     return Comparison(list(docs), pairs, tracks)
 
 

@@ -60,6 +60,8 @@ class TargetDetail:
     new_value_max: float | None = None
     moved: bool = False
     item_status: str = "matched"
+    old_index: int | None = None  # the quantity's index within its item (old / new side), for trajectories
+    new_index: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,7 +323,7 @@ def target_details(old: Document, new: Document, alignments: list[ItemAlignment]
             "" if nq is None else new.text[nq.start : nq.end],
             "" if oq is None else oq.qualifier, "" if nq is None else nq.qualifier,
             None if oq is None else oq.value_max, None if nq is None else nq.value_max,
-            moved, status,
+            moved, status, None if oref is None else oref[1], None if nref is None else nref[1],
         ))
     return out
 

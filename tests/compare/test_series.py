@@ -273,3 +273,12 @@ def test_cli_compare_warns_about_plans_of_different_issuers(tmp_path: Path, caps
     assert set(rows["status"]) == {"new", "dropped"}
     assert main([*args, "--quiet", "--cross-issuer", "align"]) == 0
     assert "aligned anyway" in capsys.readouterr().err
+
+
+def test_series_trajectory_follows_a_target_that_moved_to_another_item() -> None:
+    third = MOVED_NEW.replace("2024年工作要点", "2025年工作要点").replace("智慧校园示范校25所左右", "智慧校园示范校30所")
+    plans = [_plan(MOVED_OLD, "m2023"), _plan(MOVED_NEW, "m2024"), _plan(third, "m2025")]
+    series: dict[int, list[tuple[str, str, float]]] = {}
+    for p in compare(plans).trajectories:
+        series.setdefault(p.target_id, []).append((p.doc_id, p.item_id, p.value))
+    assert [("m2023", "1.2", 20.0), ("m2024", "2.1", 25.0), ("m2025", "2.1", 30.0)] in series.values()
