@@ -120,9 +120,16 @@ def _compare(args: argparse.Namespace) -> int:
     corpus = bool(args.from_list) or any(Path(p).is_dir() or any(c in p for c in "*?[") for p in args.paths)
     if not corpus and len(args.paths) < 2:
         raise PlanscopeError("compare needs at least two plans (OLD NEW [MORE...], oldest first) or a folder")
-    if not expand_paths(args.paths, from_list=args.from_list):
+    # The output folder of an earlier `planscope extract` is read back from its tables, not re-extracted.
+    from .compare.tables import is_extract_folder, read_extract
+
+    extracted = [p for p in args.paths if is_extract_folder(p)]
+    plans = [p for p in args.paths if p not in extracted]
+    if not extracted and not expand_paths(plans, from_list=args.from_list):
         raise PlanscopeError("no input files found in " + ", ".join(args.paths or [args.from_list]))
-    results = list(run(args.paths, jobs=args.jobs, from_list=args.from_list))
+    results = [r for folder in extracted for r in read_extract(folder)]
+    if plans or args.from_list:
+        results += list(run(plans, jobs=args.jobs, from_list=args.from_list))
     for res in results:
         if res.document is None:
             print(f"error: {' '.join(res.error.split())}", file=sys.stderr)
@@ -225,8 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=_eval)
     cm = sub.add_parser("compare", help="compare a plan with the issuer's earlier plans; write tables and report.html")
     cm.add_argument("paths", nargs="*", metavar="PLAN",
-                    help="plan files in chronological order (OLD NEW [MORE...]), or folders/globs of a corpus: "
-                         "plans grouped into series by issuer and genre, ordered by year")
+                    help="plan files in chronological order (OLD NEW [MORE...]), or folders/globs of a corpus "
+                         "(or the output folder of an earlier extract): plans grouped into series by issuer, "
+                         "genre and title, ordered by year")
     cm.add_argument("--from-list", metavar="FILE", help="also read the paths listed in FILE (a corpus)")
     cm.add_argument("-j", "--jobs", type=int, default=1, help="worker processes for reading the plans (default 1)")
     cm.add_argument("--cross-issuer", choices=["abstain", "align"], default="abstain",

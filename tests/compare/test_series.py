@@ -282,3 +282,17 @@ def test_series_trajectory_follows_a_target_that_moved_to_another_item() -> None
     for p in compare(plans).trajectories:
         series.setdefault(p.target_id, []).append((p.doc_id, p.item_id, p.value))
     assert [("m2023", "1.2", 20.0), ("m2024", "2.1", 25.0), ("m2025", "2.1", 30.0)] in series.values()
+
+
+def test_cli_compare_reads_the_tables_of_an_earlier_extract(tmp_path: Path) -> None:
+    plans = tmp_path / "plans"
+    for path in (SEED, SAMPLES / "changzhou_edu_2024.txt", DEV / "01_changzhou_edu_2019.txt",
+                 SAMPLES / "wuhu_edu_2024.txt", DEV / "12_wuhu_edu_2025.txt"):
+        _write(plans, path.name, path.read_text(encoding="utf-8"))
+    assert main(["extract", str(plans), "-o", str(tmp_path / "ex"), "--quiet", "--jobs", "1"]) == 0
+    assert main(["compare", str(tmp_path / "ex"), "-o", str(tmp_path / "from_tables"), "--quiet"]) == 0
+    assert main(["compare", str(plans), "-o", str(tmp_path / "from_plans"), "--quiet"]) == 0
+    for name in ("alignment", "target_changes", "trajectories", "series"):
+        assert (tmp_path / "from_tables" / f"{name}.csv").read_bytes() == (tmp_path / "from_plans" / f"{name}.csv").read_bytes()
+    series = pd.read_csv(tmp_path / "from_tables" / "series.csv", encoding="utf-8-sig")
+    assert series["series"].nunique() == 2 and len(series) == 5
