@@ -86,12 +86,16 @@ def compare_corpus(results: Iterable[DocResult], **options: object) -> CorpusCom
     series_id = 0
     for (key, kind, _), docs in sorted(series_groups.items(), key=lambda kv: (kv[0][0].startswith("?"), kv[0])):
         dated = sorted((d for d in docs if d.year is not None), key=lambda d: (d.year, d.doc_id))
-        undated = [d for d in docs if d.year is None] if len(docs) > 1 else []
         runs = [dated] if len(dated) >= 2 else []
-        alone = ([] if runs else dated) + undated + ([d for d in docs if d.year is None] if len(docs) == 1 else [])
+        alone = ([] if runs else dated) + [d for d in docs if d.year is None]
         for run in runs:
             series_id += 1
-            cmp = compare(run, **options)  # type: ignore[arg-type]
+            try:
+                cmp = compare(run, **options)  # type: ignore[arg-type]
+            except ValueError as exc:  # e.g. two inputs with one doc_id: this series fails, the run goes on
+                out.rows += [_row(series_id, key, kind, pos + 1, d, "", None, f"not compared: {exc}")
+                             for pos, d in enumerate(run)]
+                continue
             out.comparisons.append(cmp)
             out.series_ids.append(series_id)
             flags = {p.new_doc: p.same_issuer for p in cmp.pairs}
