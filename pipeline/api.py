@@ -44,8 +44,13 @@ def extract(*paths: PathLike | Iterable[PathLike], jobs: int = 1, **options: Any
     return to_tables(run(_flat(paths), jobs=jobs, **options))
 
 
-def compare(*paths: PathLike | Iterable[PathLike], threshold: float | None = None) -> dict[str, pd.DataFrame]:
-    """Compare plans given oldest first; returns alignment, target_changes and trajectories."""
+def compare(*paths: PathLike | Iterable[PathLike], threshold: float | None = None,
+            cross_issuer: str = "abstain") -> dict[str, pd.DataFrame]:
+    """Compare plans given oldest first; returns alignment, target_changes and trajectories.
+
+    A plan without numbered items is compared as a whole; plans of different issuers are flagged and
+    not aligned unless ``cross_issuer="align"``; a file that cannot be read raises a PlanscopeError naming it.
+    """
     from .batch import read_plans
     from .compare import DEFAULT_THRESHOLD, comparison_tables
     from .compare import compare as compare_documents
@@ -55,7 +60,8 @@ def compare(*paths: PathLike | Iterable[PathLike], threshold: float | None = Non
     if len(files) < 2:
         raise ValueError("compare needs at least two plans, oldest first")
     docs = read_plans(files)
-    tables = comparison_tables(compare_documents(docs, threshold=DEFAULT_THRESHOLD if threshold is None else threshold))
+    tables = comparison_tables(compare_documents(docs, threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+                                                 cross_issuer=cross_issuer))
     return {name: typed(name, df) for name, df in tables.items()}
 
 

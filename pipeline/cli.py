@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -170,6 +171,11 @@ def _report_index(pages: list[tuple[str, str, int, str]]) -> str:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    if args.compare is not None:
+        from .compare.evaluate import evaluate_compare, format_compare_report
+
+        print(format_compare_report(evaluate_compare(args.compare, args.root), misses=not args.no_misses))
+        return 0
     from .evaluate import evaluate, format_report
 
     results = evaluate(args.gold, args.corpus)
@@ -188,38 +194,89 @@ def _audit(args: argparse.Namespace) -> int:
 
 @_locked
 def _compare(args: argparse.Namespace) -> int:
-    from .batch import read_plans
-    from .compare import DEFAULT_THRESHOLD, compare, comparison_tables
-    from .export import atomic, parse_formats, write_tables
+    from .batch import expand_paths, run
+    from .compare import DEFAULT_THRESHOLD, compare, comparison_rows
+    from .compare.corpus import compare_corpus
+    from .export import atomic, parse_formats, write_csv_rows, write_tables
     from .report import render_comparison
 
     formats = parse_formats(args.format)
-    if len(args.paths) < 2:
-        raise PlanscopeError("compare needs at least two plans: OLD NEW [MORE...], oldest first")
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
     if not 0.0 <= threshold <= 1.0:
         raise PlanscopeError(f"--threshold must be between 0 and 1, not {threshold}")
-    docs = read_plans(args.paths)
-    years = [d.year for d in docs if d.year is not None]
-    if years != sorted(years):
-        print("planscope: warning: the plans' years are not in chronological order "
-              f"({', '.join(str(d.year) for d in docs)}); compare reads them in the order given", file=sys.stderr)
-    cmp = compare(docs, threshold=threshold)
-    tables = comparison_tables(cmp)
-    names = ["alignment", "target_changes"] + (["trajectories"] if len(docs) >= 3 else [])
+    # A folder, a glob or --from-list is a corpus: series by issuer and genre, ordered by year.
+    corpus = bool(args.from_list) or any(Path(p).is_dir() or any(c in p for c in "*?[") for p in args.paths)
+    if not corpus and len(args.paths) < 2:
+        raise PlanscopeError("compare needs at least two plans (OLD NEW [MORE...], oldest first) or a folder")
+    # The output folder of an earlier `planscope extract` is read back from its tables, not re-extracted.
+    from .compare.tables import is_extract_folder, read_extract
+
+    extracted = [p for p in args.paths if is_extract_folder(p)]
+    plans = [p for p in args.paths if p not in extracted]
+    if not extracted and not expand_paths(plans, from_list=args.from_list):
+        raise PlanscopeError("no input files found in " + ", ".join(args.paths or [args.from_list]))
+    results = [r for folder in extracted for r in read_extract(folder)]
+    if plans or args.from_list:
+        results += list(run(plans, jobs=args.jobs, from_list=args.from_list))
+    for res in results:
+        if res.document is None:
+            print(f"error: {' '.join(res.error.split())}", file=sys.stderr)
+    options: dict[str, Any] = {"threshold": threshold, "cross_issuer": args.cross_issuer}
     out = Path(args.output)
-    notices: list[str] = []
-    write_tables({n: tables[n] for n in names}, out, formats=formats, headers=args.headers,
-                 workbook="comparison.xlsx", database="comparison.sqlite", notices=notices)
-    with atomic(out / "report.html", encoding="utf-8") as fh:
-        fh.write(render_comparison(cmp, docs))
-    for notice in notices:
-        print(f"planscope: warning: {notice}", file=sys.stderr)
+    series_rows: list[dict[str, object]] | None = None
+    if corpus:
+        found = compare_corpus(results, **options)
+        comparisons, ids, series_rows = found.comparisons, found.series_ids, found.rows
+    else:
+        docs = [r.document for r in results if r.document is not None]
+        if len(docs) < 2:
+            raise PlanscopeError(f"compare needs at least two readable plans; {len(results) - len(docs)} of "
+                                 f"{len(results)} could not be read")
+        years = [d.year for d in docs if d.year is not None]
+        if years != sorted(years):
+            print("planscope: warning: the plans' years are not in chronological order "
+                  f"({', '.join(str(d.year) for d in docs)}); compare reads them in the order given", file=sys.stderr)
+        comparisons, ids = [compare(docs, **options)], [0]
+    for cmp in comparisons:
+        for p in cmp.pairs:
+            if p.same_issuer is False:
+                how = "items aligned anyway" if args.cross_issuer == "align" else \
+                    "items not aligned (--cross-issuer align aligns them)"
+                print(f"planscope: warning: {p.old_doc} and {p.new_doc} come from different issuers; {how}",
+                      file=sys.stderr)
+    names = ["alignment", "target_changes"] + (["trajectories"] if corpus or len(comparisons[0].documents) >= 3 else [])
+    tables: dict[str, list[dict[str, object]]] = {n: [] for n in names}
+    for k, cmp in zip(ids, comparisons):
+        for name, rows in comparison_rows(cmp).items():
+            if name in tables:
+                tables[name].extend({**r, "series": k if corpus else None} for r in rows)
+    if series_rows is not None:
+        tables["series"] = series_rows
+    if formats == ["csv"]:  # the common case needs no pandas
+        write_csv_rows(tables, out, headers=args.headers)
+    else:
+        from .tables import typed
+
+        frames = {n: typed(n, rows) for n, rows in tables.items()}
+        notices: list[str] = []
+        write_tables(frames, out, formats=formats, headers=args.headers, workbook="comparison.xlsx",
+                     database="comparison.sqlite", notices=notices)
+        for notice in notices:
+            print(f"planscope: warning: {notice}", file=sys.stderr)
+    pages = ([(f"report_{k}.html", cmp) for k, cmp in zip(ids, comparisons)] if corpus
+             else [("report.html", comparisons[0])])
+    for name, cmp in pages:
+        with atomic(out / name, encoding="utf-8") as fh:
+            fh.write(render_comparison(cmp, cmp.documents))
     if not args.quiet:
-        status = tables["alignment"]["status"].value_counts()
+        from collections import Counter
+
+        status = Counter(r["status"] for r in tables["alignment"])
         counts = ", ".join(f"{status.get(s, 0)} {s}" for s in ("unchanged", "modified", "new", "dropped"))
-        print(f"{counts}; {len(tables['target_changes'])} target change(s) -> {out}/", file=sys.stderr)
-    return 0
+        scope = f"{len(comparisons)} series compared; " if corpus else ""
+        print(f"{scope}{counts}; {len(tables['target_changes'])} target change(s) -> {out}/", file=sys.stderr)
+    errors = sum(r.document is None for r in results)
+    return 1 if errors and args.strict else 0
 
 
 def _jobs(value: str) -> int:
@@ -283,6 +340,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--gold", default="corpus/gold", help="folder of gold JSON files (default corpus/gold)")
     ev.add_argument("--corpus", default="corpus", help="folder holding the annotated documents (default corpus)")
     ev.add_argument("--no-misses", action="store_true", help="print only the scores, not each miss")
+    ev.add_argument("--compare", nargs="?", const="corpus/gold/compare", metavar="DIR",
+                    help="score compare on the gold alignments in DIR (default corpus/gold/compare) instead")
+    ev.add_argument("--root", default=".", help="folder the plan paths in compare gold files are relative to")
     ev.set_defaults(func=_eval)
     au = command("audit", "count, over a folder, the documents whose reading looks incomplete "
                           "(no items, body outside items, rejected markers, broken font text)")
@@ -291,7 +351,15 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--list", action="store_true", help="also list the documents under each warning")
     au.set_defaults(func=_audit)
     cm = command("compare", "compare a plan with the issuer's earlier plans; write tables and report.html")
-    cm.add_argument("paths", nargs="+", metavar="PLAN", help="plan files in chronological order: OLD NEW [MORE...]")
+    cm.add_argument("paths", nargs="*", metavar="PLAN",
+                    help="plan files in chronological order (OLD NEW [MORE...]), or folders/globs of a corpus "
+                         "(or the output folder of an earlier extract): plans grouped into series by issuer, "
+                         "genre and title, ordered by year")
+    cm.add_argument("--from-list", metavar="FILE", help="also read the paths listed in FILE (a corpus)")
+    cm.add_argument("-j", "--jobs", type=_jobs, default=1, help="worker processes for reading the plans (default 1)")
+    cm.add_argument("--cross-issuer", choices=["abstain", "align"], default="abstain",
+                    help="plans of different issuers: list their items as dropped/new (default) or align them")
+    cm.add_argument("--strict", action="store_true", help="exit 1 when any file could not be read")
     cm.add_argument("-o", "--output", default="outputs/compare",
                     help="output folder (default: outputs/compare, apart from extract's tables)")
     cm.add_argument("--threshold", type=float, default=None,

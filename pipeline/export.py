@@ -625,3 +625,23 @@ def _from_written(name: str, df: pd.DataFrame, *, unquote: bool) -> pd.DataFrame
             if c.type == "string" and c.name in df.columns:
                 df[c.name] = df[c.name].map(unneutralise)
     return typed(name, df)
+
+
+def write_csv_rows(tables: Mapping[str, list[Row]], out_dir: str | Path, *, headers: str = "en") -> list[Path]:
+    """CSV tables (and ``datapackage.json``) from rows of plain Python values, cell for cell as
+    :func:`write_tables` writes them, without pandas (importing it costs ~0.3 s, a third of a small
+    ``compare``). The columns are the declared ones; a column a row lacks is empty."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    sinks: list[_CsvSink] = []
+    try:
+        for name, rows in tables.items():
+            sinks.append(_CsvSink(out, name, headers))
+            sinks[-1].write(rows)
+    except BaseException:
+        _abort(sinks)
+        raise
+    written = _commit(sinks)
+    written.append(write_datapackage(out, list(tables), headers))
+    return written
+

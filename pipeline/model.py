@@ -154,6 +154,8 @@ class ItemAlignment:
     new_item_id: str | None
     status: str  # unchanged / modified / new / dropped
     similarity: float
+    confidence: float = float("nan")  # 0..1, how sure the aligner is of the pair; NaN for new/dropped
+    relation: str = ""  # "" one-to-one; "merge" another old item also went into this new one; "split" the reverse
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,11 +130,14 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("old_heading", "string", "旧标题"), ("new_heading", "string", "新标题"),
         ("status", "string", "对比结果", "unchanged / modified / new / dropped"),
         ("similarity", "number", "相似度"),
-        ("old_label", "string", "旧序号"), ("new_label", "string", "新序号"),
+        ("old_label", "string", "旧序号", "the marker as written, e.g. （九）"), ("new_label", "string", "新序号"),
+        ("confidence", "number", "置信度", "how sure the pairing is, 0-1"),
+        ("relation", "string", "对应关系", "one-to-one, or merge / split when items were joined or divided"),
         ("moved", "boolean", "位置变动"),
         ("lead_change", "string", "牵头单位变化"), ("deadline_change", "string", "时限变化"),
         ("instruments_added", "string", "新增文件"), ("instruments_dropped", "string", "删除文件"),
         ("text_changes", "string", "文字修改"),
+        ("series", "integer", "系列", "corpus mode: the series the pair belongs to (series.csv)"),
     ), description="items of consecutive plans matched by content"),
     Table("target_changes", _cols(
         ("old_doc", "string", "旧文件"), ("new_doc", "string", "新文件"),
@@ -143,16 +146,31 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("old_value", "number", "旧值"), ("new_value", "number", "新值"),
         ("change", "string", "变化"), ("delta", "number", "增减"),
         ("old_text", "string", "旧原文片段"), ("new_text", "string", "新原文片段"),
-    ), description="targets whose value changed between consecutive plans"),
+        ("old_label", "string", "旧序号"), ("new_label", "string", "新序号"),
+        ("old_qualifier", "string", "旧限定词"), ("new_qualifier", "string", "新限定词"),
+        ("old_value_max", "number", "旧数值上限"), ("new_value_max", "number", "新数值上限"),
+        ("pct", "number", "变化率%", "delta as a percentage of the old value"),
+        ("moved", "boolean", "移至他项", "the target moved to another item"),
+        ("item_status", "string", "条目状态", "status of the target's item pair"),
+        ("series", "integer", "系列", "corpus mode: the series the pair belongs to"),
+    ), description="targets that changed value, qualifier or range, moved, or came or went with their item"),
     Table("trajectories", _cols(
         ("subject", "string", "指标对象"), ("unit", "string", "单位"), ("year", "integer", "年份"),
         ("value", "number", "数值"), ("doc_id", "string", "文件"), ("item_id", "string", "条目编号"),
         ("target_id", "integer", "指标序号", "groups the points of one target"),
+        ("series", "integer", "系列", "corpus mode: the series the target belongs to"),
     ), description="one row per tracked target per plan (3+ plans)"),
+    Table("series", _cols(
+        ("series", "integer", "系列"), ("issuer", "string", "发文机关"), ("genre", "string", "文种"),
+        ("position", "integer", "系列位次"), ("doc_id", "string", "文件"), ("year", "integer", "年份"),
+        ("source", "string", "来源路径"), ("status", "string", "状态"), ("error", "string", "错误"),
+        ("n_items", "integer", "条目数"), ("compared_with", "string", "对比上一份"),
+        ("same_issuer", "boolean", "同一发文机关"),
+    ), description="corpus mode: every file, its series and position in it, or its error"),
 ]}
 
 EXTRACT_TABLES = ("documents", "items", "quantities", "deadlines", "departments", "instruments")
-COMPARE_TABLES = ("alignment", "target_changes", "trajectories")
+COMPARE_TABLES = ("alignment", "target_changes", "trajectories", "series")
 COLUMNS: dict[str, list[str]] = {name: t.names for name, t in TABLES.items()}
 
 # --headers zh translates values of these columns too (牵头/配合, 新增/修改/删除, ...)

@@ -5,6 +5,7 @@ Every piece of document text goes through :func:`html.escape`, so markup inside 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:  # the compare stack (scikit-learn, scipy) loads only when a c
     from ..compare.changes import DiffOp, ItemChange, TargetDetail
 
 STATUS_LABELS = {"unchanged": "未变", "modified": "修改", "new": "新增", "dropped": "删除"}
-CHANGE_LABELS = {"increased": "提高", "decreased": "降低", "added": "新增", "removed": "删除",
+CHANGE_LABELS = {"increased": "提高", "decreased": "降低", "qualifier": "限定词变化", "added": "新增", "removed": "删除",
                  "unchanged": "未变"}
 
 _CSS = """
@@ -35,7 +36,12 @@ del{background:#fcd5d5;color:#800;text-decoration:line-through}ins{background:#c
 .label{color:#446;font-weight:bold;margin-right:.2em}.note{font-size:.9em;color:#555;margin-top:.3em}
 .arrow{color:#446;font-weight:bold}.empty{color:#999}
 details summary{cursor:pointer}
+.flt label{margin-right:.8em;cursor:pointer}.flt input{margin-right:.2em}
+.num{text-align:right;white-space:nowrap}
 """
+# Filter by change kind without a script: a radio button per kind hides the other kinds' rows.
+_KINDS = ("increased", "decreased", "qualifier", "added", "removed")
+_CSS += "".join(f".flt input.k-{k}:checked~table tr.t:not(.{k}){{display:none}}" for k in _KINDS)
 
 
 class _Side:
@@ -109,6 +115,8 @@ def _row(pair: PairComparison, a: ItemAlignment, sides: tuple[_Side, _Side], tar
     section = (a.new_item_id in new.sections) if a.new_item_id else (a.old_item_id in old.sections)
     collapse = a.status == "unchanged" and not section and not (change and change.moved)
     sim = "" if a.similarity != a.similarity else f"<br><small>{a.similarity:.3f}</small>"
+    if a.relation:  # a second partner: two old items went into one new one (merge), or the reverse
+        sim += f"<br><small>{'合并 merge' if a.relation == 'merge' else '拆分 split'}</small>"
     cls = f"{a.status}{' section' if section else ''}"
     return (f'<tr class="{cls}"><td class="oldc">'
             f'{_cell(old.doc, o, _diff_html(diff, "old") if diff else None, collapse=collapse)}'
@@ -122,6 +130,104 @@ def _doc_name(doc: Document) -> str:
     return f"{escape(title)}（{escape(doc.doc_id)}{'，' + str(doc.year) if doc.year else ''}）"
 
 
+def _where(side: _Side, item_id: str | None) -> str:
+    """An item as the plan writes it: its label (``（九）``), or its heading's start for an unlabelled one."""
+    item = side.items.get(item_id) if item_id else None
+    if item is None:
+        return "—"
+    return escape(item.label or side.doc.heading(item)[:10] or item.item_id)
+
+
+def _number(value: float | None, digits: int = 10) -> str:
+    return "" if value is None else escape(f"{round(value, digits):g}")
+
+
+def _targets_html(pair: PairComparison, sides: tuple[_Side, _Side]) -> str:
+    """Target changes with labels as written, Δ and % of the old value, and a filter by kind of change."""
+    if not pair.targets:
+        return "<p>没有目标数值变化。</p>"
+    rows = []
+    for t in pair.targets:
+        c = t.change
+        both = c.old_value is not None and c.new_value is not None
+        delta = c.new_value - c.old_value if both else None  # type: ignore[operator]
+        pct = 100 * delta / c.old_value if both and c.old_value and delta is not None else None
+        note = CHANGE_LABELS.get(c.change, escape(c.change))
+        if t.moved:
+            note += "（移至其他条目）"
+        elif t.item_status != "matched":
+            note += "（条目新增）" if t.item_status == "new" else "（条目删除）"
+        rows.append(f'<tr class="t {escape(c.change)}"><td>{_where(sides[0], c.old_item_id)} <span class="arrow">→'
+                    f'</span> {_where(sides[1], c.new_item_id)}</td><td>{escape(c.subject) or "（未识别对象）"}</td>'
+                    f'<td>{escape(c.unit)}</td><td>{_value(t.old_text)} <span class="arrow">→</span> '
+                    f'{_value(t.new_text)}</td><td class="num">{_number(delta)}</td>'
+                    f'<td class="num">{"" if pct is None else f"{pct:+.1f}%"}</td><td>{note}</td></tr>')
+    present = [k for k in _KINDS if any(t.change.change == k for t in pair.targets)]
+    name = escape(f"kind-{pair.old_doc}-{pair.new_doc}")
+    radios = f'<input type="radio" name="{name}" id="{name}-all" checked><label for="{name}-all">全部</label>'
+    radios += "".join(f'<input type="radio" class="k-{k}" name="{name}" id="{name}-{k}">'
+                      f'<label for="{name}-{k}">{CHANGE_LABELS[k]}</label>' for k in present)
+    return (f'<div class="flt">筛选 filter：{radios}<table><tr><th>条目（旧 → 新）</th><th>指标</th><th>单位</th>'
+            f'<th>旧 → 新</th><th>Δ</th><th>%</th><th>变化</th></tr>{"".join(rows)}</table></div>')
+
+
+_BAR_COLOURS = {"modified": "#f59e0b", "new": "#16a34a", "dropped": "#dc2626"}
+
+
+def _top_section(side: _Side, item_id: str | None) -> str:
+    item = side.items.get(item_id) if item_id else None
+    while item is not None and item.parent_id and item.parent_id in side.items:
+        item = side.items[item.parent_id]
+    return "" if item is None else f"{item.label}{side.doc.heading(item)[:14]}"
+
+
+def _section_bars(pair: PairComparison, old: Document, new: Document) -> str:
+    """Modified / new / dropped items per section (the new plan's sections; dropped: the old plan's) as an
+    inline SVG drawn here: its labels are text the browser sets in its own fonts, so Chinese shows on any
+    machine, and a two-plan comparison loads no plotting library."""
+    sides = (_Side(old), _Side(new))
+    counts: dict[str, Counter[str]] = {}
+    for a in pair.alignments:
+        if a.status == "unchanged" or a.relation:
+            continue
+        section = _top_section(sides[0], a.old_item_id) if a.status == "dropped" else _top_section(sides[1], a.new_item_id)
+        counts.setdefault(section or "（无章节）", Counter())[a.status] += 1
+    if not counts:
+        return ""
+    widest = max(sum(c.values()) for c in counts.values())
+    label_w, bar_w, row_h = 250, 440, 24
+    height = row_h * len(counts) + 40
+    parts = [f'<svg width="{label_w + bar_w + 60}" height="{height}" role="img" aria-label="各章节条目变化" '
+             f'style="font-size:13px">']
+    for k, (section, c) in enumerate(counts.items()):
+        y = 8 + k * row_h
+        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(section)}</text>')
+        x = float(label_w)
+        for status in ("modified", "new", "dropped"):
+            if c[status]:
+                w = bar_w * c[status] / widest
+                parts.append(f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" '
+                             f'fill="{_BAR_COLOURS[status]}"><title>{STATUS_LABELS[status]} {c[status]}</title></rect>')
+                x += w
+        parts.append(f'<text x="{x + 6:.1f}" y="{y + 15}">{sum(c.values())}</text>')
+    y = 8 + len(counts) * row_h + 10
+    for k, status in enumerate(("modified", "new", "dropped")):
+        x = label_w + 90 * k
+        parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{_BAR_COLOURS[status]}"></rect>'
+                     f'<text x="{x + 16}" y="{y + 11}">{STATUS_LABELS[status]}</text>')
+    return "".join(parts) + "</svg>"
+
+
+def _chart(draw: Callable[..., str], *args: object) -> str:
+    """A chart, or a visible note when the plotting library cannot draw the plan's text (matplotlib
+    reads ``$...$`` in a label as mathematics and fails on ``$\\frac$``): the report is written anyway."""
+    try:
+        return draw(*args)
+    except Exception as exc:  # noqa: BLE001 - any plotting failure must not cost the report
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f'<p class="note">（图表无法绘制 chart not drawn：{escape(type(exc).__name__)}: {escape(first)}）</p>'
+
+
 def _pair_html(pair: PairComparison, old: Document, new: Document) -> str:
     counts = Counter(a.status for a in pair.alignments)
     summary = "".join(f"<span>{STATUS_LABELS[s]} {s}：<b>{counts.get(s, 0)}</b></span>" for s in STATUS_LABELS)
@@ -129,19 +235,11 @@ def _pair_html(pair: PairComparison, old: Document, new: Document) -> str:
     by_pair: dict[tuple[str | None, str | None], list[TargetDetail]] = {}
     for t in pair.targets:
         by_pair.setdefault((t.change.old_item_id, t.change.new_item_id), []).append(t)
-    target_rows = "".join(
-        f"<tr><td>{escape(t.change.old_item_id or '')} → {escape(t.change.new_item_id or '')}</td>"
-        f"<td>{escape(t.change.subject)}</td><td>{escape(t.change.unit)}</td><td>{_value(t.old_text)} "
-        f"<span class=\"arrow\">→</span> {_value(t.new_text)}</td><td>{CHANGE_LABELS.get(t.change.change, '')}</td></tr>"
-        for t in pair.targets)
-    targets = (f"<table><tr><th>条目（旧 → 新）</th><th>指标</th><th>单位</th><th>旧 → 新</th><th>变化</th></tr>"
-               f"{target_rows}</table>" if pair.targets else "<p>没有目标数值变化。</p>")
     sides = (_Side(old), _Side(new))
+    targets = _targets_html(pair, sides) + _departments_html(pair, sides)
     rows = "".join(_row(pair, a, sides, by_pair.get((a.old_item_id, a.new_item_id), []))
                    for a in pair.alignments)
-    from .charts import section_changes_chart
-
-    chart = section_changes_chart(pair, old, new)
+    chart = _section_bars(pair, old, new)
     chart = f'<h3>各章节条目变化</h3><div class="chart">{chart}</div>' if chart else ""
     return (f"<section><h2>{_doc_name(old)} → {_doc_name(new)}</h2><p class=\"summary\">{summary}</p>"
             f"{chart}<h3>目标变化</h3>{targets}<h3>逐条对照</h3>"
@@ -165,9 +263,77 @@ def _trajectories_html(cmp: Comparison, docs: list[Document]) -> str:
         return "<h2>目标走势</h2><p>所跟踪的目标在各年计划中数值未变。</p>"
     from .charts import trajectory_chart
 
-    chart = trajectory_chart(cmp)
+    chart = _chart(trajectory_chart, cmp)
     return (f"<h2>目标走势（数值有变化的目标）</h2><div class=\"chart\">{chart}</div>"
             f"<table><tr><th>指标</th>{header}</tr>{rows}</table>")
+
+
+def _leads(item: Item | None) -> list[str]:
+    from ..extract.departments import canonical
+
+    if item is None:
+        return []
+    return list(dict.fromkeys(canonical(d.name) for d in item.departments if d.role == "lead")) or ["（未注明）"]
+
+
+def _departments_html(pair: PairComparison, sides: tuple[_Side, _Side]) -> str:
+    """Per lead department: items led in the old and the new plan, and what changed among them."""
+    rows: dict[str, Counter[str]] = {}
+    for a in pair.alignments:
+        o = sides[0].items.get(a.old_item_id) if a.old_item_id else None
+        n = sides[1].items.get(a.new_item_id) if a.new_item_id else None
+        if (o and o.item_id in sides[0].sections) or (n and n.item_id in sides[1].sections):
+            continue
+        for dept in _leads(o):
+            rows.setdefault(dept, Counter())["old"] += 1
+        for dept in _leads(n if n is not None else o):
+            rows.setdefault(dept, Counter())[a.status] += 1
+            rows[dept]["new_total"] += n is not None
+    for t in pair.targets:
+        item = sides[1].items.get(t.change.new_item_id or "") or sides[0].items.get(t.change.old_item_id or "")
+        for dept in _leads(item):
+            rows.setdefault(dept, Counter())["targets"] += 1
+    if set(rows) <= {"（未注明）"}:
+        return ""
+    body = "".join(f"<tr><td>{escape(d)}</td><td class=\"num\">{c['old']}</td><td class=\"num\">{c['new_total']}</td>"
+                   f"<td class=\"num\">{c['modified']}</td><td class=\"num\">{c['new']}</td>"
+                   f"<td class=\"num\">{c['dropped']}</td><td class=\"num\">{c['targets']}</td></tr>"
+                   for d, c in sorted(rows.items(), key=lambda dc: (-dc[1]["new_total"] - dc[1]["old"], dc[0])))
+    return ("<h3>按牵头单位</h3><table><tr><th>牵头单位</th><th>旧计划条目</th><th>新计划条目</th><th>修改</th>"
+            f"<th>新增</th><th>删除</th><th>目标变化</th></tr>{body}</table>")
+
+
+def _items_across_years(cmp: Comparison, docs: list[Document]) -> str:
+    """Three plans or more: each item followed through the plans (label and heading as written)."""
+    if len(docs) < 3:
+        return ""
+    by_id = {d.doc_id: d for d in docs}
+    col = {d.doc_id: k for k, d in enumerate(docs)}
+    chains: dict[tuple[int, str], list[str | None]] = {}
+    for pair in cmp.pairs:
+        for a in pair.alignments:
+            if a.relation or a.old_item_id is None or a.new_item_id is None:
+                continue
+            chain = chains.pop((col[a.old_doc], a.old_item_id), None) or [None] * len(docs)
+            if chain[col[a.old_doc]] is None:
+                chain[col[a.old_doc]] = a.old_item_id
+            chain[col[a.new_doc]] = a.new_item_id
+            chains[(col[a.new_doc], a.new_item_id)] = chain
+    sides = [_Side(d) for d in docs]
+    rows = []
+    for chain in chains.values():
+        if sum(x is not None for x in chain) < 3:
+            continue
+        cells = []
+        for k, item_id in enumerate(chain):
+            item = sides[k].items.get(item_id) if item_id else None
+            cells.append("<td>—</td>" if item is None else
+                         f'<td><span class="label">{escape(item.label)}</span>{escape(by_id[docs[k].doc_id].heading(item))}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    if not rows:
+        return ""
+    header = "".join(f"<th>{escape(d.doc_id)}{'（' + str(d.year) + '）' if d.year else ''}</th>" for d in docs)
+    return f"<h2>条目跨年对照</h2><table><tr>{header}</tr>{''.join(rows)}</table>"
 
 
 def render_comparison(cmp: Comparison, docs: list[Document]) -> str:
@@ -185,7 +351,8 @@ def render_comparison(cmp: Comparison, docs: list[Document]) -> str:
     return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>planscope 对比：{title}</title><style>{_CSS}</style></head><body>"
-            f"<h1>计划对比</h1><ol>{plans}</ol>{pairs}{_trajectories_html(cmp, docs)}</body></html>\n")
+            f"<h1>计划对比</h1><ol>{plans}</ol>{pairs}{_trajectories_html(cmp, docs)}"
+            f"{_items_across_years(cmp, docs)}</body></html>\n")
 
 
 __all__ = ["render_comparison"]

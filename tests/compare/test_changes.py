@@ -54,10 +54,17 @@ def _plan(body: str, year: int, doc_id: str) -> Document:
 def test_changes_draft_reports_every_target_change_and_nothing_else(three: Comparison) -> None:
     first = three.pairs[0]
     got = Counter((t.change.old_item_id, t.change.new_item_id, t.change.unit, t.change.old_value,
-                   t.change.new_value, t.change.change) for t in first.targets)
+                   t.change.new_value, t.change.change) for t in first.targets if t.item_status == "matched")
     expected = Counter((o, n, u, None if a is None else float(a), None if b is None else float(b), c)
                        for o, n, u, a, b, c in EXPECTED["target_changes"])
     assert got == expected
+
+
+def test_changes_targets_of_new_items_are_listed(three: Comparison) -> None:
+    # The draft's two new items each commit to one number: 新建青少年科创实验室15个, 数字化应用标杆校30所.
+    listed = [(t.change.new_item_id, t.new_text, t.change.change) for t in three.pairs[0].targets
+              if t.item_status != "matched"]
+    assert listed == [("4.5", "15个", "added"), ("6.5", "30所", "added")]
 
 
 def test_changes_breakdown_subjects_name_their_total(three: Comparison) -> None:
@@ -176,7 +183,8 @@ def test_cli_compare_writes_contract_tables(tmp_path: Path, n_plans: int) -> Non
         header = raw[3:].split(b"\n", 1)[0].decode("utf-8").strip().split(",")
         assert header[: len(CONTRACT[name])] == CONTRACT[name]
     changes = pd.read_csv(out / "target_changes.csv", encoding="utf-8-sig", dtype={"old_item_id": str})
-    assert len(changes) == len(EXPECTED["target_changes"]) + (n_plans - 2)
+    # + the two targets of the draft's new items (4.5, 6.5); + the variant's one edit with a third plan
+    assert len(changes) == len(EXPECTED["target_changes"]) + 2 + (n_plans - 2)
 
 
 def test_report_escapes_markup_from_the_plan(plans: list[Document]) -> None:
@@ -200,13 +208,25 @@ def test_report_render_comparison_is_self_contained(three: Comparison, plans: li
     assert "72%以上 <span class=\"arrow\">→</span> 80%以上" in page
 
 
-@pytest.mark.parametrize("bad, message", [("missing.txt", "cannot open"), ("empty.txt", "empty"),
-                                          ("prose.txt", "no numbered items")])
-def test_cli_compare_bad_file_exits_2_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                bad: str, message: str) -> None:
+@pytest.mark.parametrize("bad, message, lines", [("missing.txt", "no such file or folder", 1), ("empty.txt", "empty", 2)])
+def test_cli_compare_bad_file_of_two_exits_2_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       bad: str, message: str, lines: int) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
-    (tmp_path / "prose.txt").write_text("这是一段没有编号的文字。", encoding="utf-8")
     path = tmp_path / bad
     assert main(["compare", str(SEED), str(path), "-o", str(tmp_path / "out")]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and str(path) in err and message in err
+    err = capsys.readouterr().err.strip().splitlines()
+    # a path that does not exist is refused before anything is read; an unreadable one after reading
+    assert len(err) == lines and str(path) in err[0] and message in err[0]
+    assert lines == 1 or "two readable plans" in err[1]
+
+
+def test_cli_compare_bad_file_among_three_is_reported_and_the_rest_compared(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    out = tmp_path / "out"
+    assert main(["compare", str(SEED), str(bad), str(DRAFT), "-o", str(out), "--quiet"]) == 0
+    assert str(bad) in capsys.readouterr().err
+    rows = pd.read_csv(out / "alignment.csv", encoding="utf-8-sig")
+    assert set(rows["new_doc"]) == {"changzhou_edu_2023_draft"} and len(rows) == len(EXPECTED["alignment"])
+    assert main(["compare", str(SEED), str(bad), str(DRAFT), "-o", str(out), "--quiet", "--strict"]) == 1
