@@ -121,9 +121,16 @@ _CLAUSE = re.compile(r"[^，,；;。并]+")
 _NOT_AFTER = re.compile(r"以来|来|起(?!草|步|航|飞|诉)|开始|至今")
 _NOT_AFTER_YEAR = re.compile(r"是|为|版|度(?!内|底|末)")
 # 2023年重点工作任务分解方案, 2024年常州教育工作要点: a year that names a plan rather than schedules work.
+# The same for a year that names a section or a table column (四、2026年部分工作任务, 2022年预期目标,
+# 2025年工作回顾) or an event the item uses (以2023年全国科普日活动为载体): the phrase after it is a noun
+# phrase that ends the line, cell or clause, with no verb scheduling work in between.
 _TITLE_AFTER = re.compile(
-    r"(?:(?!完成|制定|出台|印发|编制|修订|启动|实现|建成|开展|推进|研制)[^，。；：！？,;:\n\d]){0,16}?"
-    r"(?:要点|方案|计划|清单|报告|规划|意见|办法|细则|分解表|任务表|台账|一览表)"
+    r"(?:(?!完成|制定|出台|印发|编制|修订|启动|实现|建成|开展|推进|研制|实施|落实|做好|抓好|举办|召开|组织|新建|新增"
+    r"|力争|确保|争取|全面|基本|达到|形成|建立|打造|创建)[^，。；：！？,;:\n\d|]){0,16}?"
+    r"(?:要点|方案|计划|清单|报告|规划|意见|办法|细则|分解表|任务表|台账|一览表"
+    r"|(?:工作|主要|预期|发展|年度)?(?:任务|目标(?:值)?|指标)(?=[\s|，。；、,;）)]|$|完成|进展)"
+    r"|工作回顾|回顾|总体要求|政策取向|(?:重点|主要)工作(?=[\s|，。；、,;）)]|$)"
+    r"|(?:日|周|月)?活动(?=[\s|，。；、,;）)]|$|为|中)|宣传[日周月]|科普日|纪念日|大会|会议|论坛|博览会|运动会|大赛|竞赛|评选)"
 )
 _PUBLISHED_AFTER = re.compile(r"[ ]?(?:印发|发布|公布|施行|颁布|出台)的")
 _PAST_BEFORE = re.compile(r"(?:去年|上年|前年|往年|当年|同年)$")
@@ -139,7 +146,21 @@ _FIVE_YEAR_END = {"十一": 2010, "十二": 2015, "十三": 2020, "十四": 2025
 _CN_DIGITS = "一二三四1234"
 
 
-def find_deadlines(text: str, *, year: int | None, offset: int = 0) -> list[Deadline]:
+# A progress report (一季度进展情况报告) reports on periods, it does not set them: 一季度进展, 1-5月完成, 今年以来.
+_PROGRESS_REPORT = re.compile(
+    r"(?:进展|推进|完成|落实|执行|进度)情况(?:的)?(?:报告|汇总|通报|表)|进展报告|进度报告|情况报告如下|汇报如下")
+# In a progress report only a limit the report sets for what is left counts (拟于4月中旬, 年底前, 6月底).
+_REPORT_LIMIT_BEFORE = re.compile(r"(?:于|在|将|拟|计划|力争|确保|争取)$")
+# An indicator's formula cell (本年度新增数/上年度总数×100%) names the period its data covers.
+_FORMULA = re.compile(r"[×÷]|[*/]\s*100")
+
+
+def is_progress_report(text: str, title: str = "") -> bool:
+    """Whether a document reports progress on a plan (its periods are reporting periods, not deadlines)."""
+    return bool(_PROGRESS_REPORT.search(title) or _PROGRESS_REPORT.search(text, 0, 800))
+
+
+def find_deadlines(text: str, *, year: int | None, offset: int = 0, report: bool = False) -> list[Deadline]:
     """Find the deadlines in one item's text (or one table cell) and resolve them.
 
     ``year`` is the plan's year, used for relative phrases (``年底前``, ``6月底前``, ``上半年``); with
@@ -154,8 +175,26 @@ def find_deadlines(text: str, *, year: int | None, offset: int = 0) -> list[Dead
         iso, granularity, recurring = _resolve(text[start:end], year)
         if year is not None and iso is not None and int(iso[:4]) < year:
             continue  # a period that ended before the plan's year is history (2022年，… in a 2023 report)
+        if report and not recurring and granularity != "ongoing" and not _report_limit(text, start, end):
+            continue
+        if text.startswith(("本年", "今年", "当年"), start) and _in_formula(text, start, end):
+            continue
         out.append(Deadline(start + offset, end + offset, iso, granularity, recurring))
     return out
+
+
+def _report_limit(text: str, start: int, end: int) -> bool:
+    """In a progress report: a limit set for the remaining work, not the period reported on."""
+    span = text[start:end]
+    if span.startswith(("截至", "截止")):
+        return False  # 截至3月底，已完成…
+    return span.endswith(("前", "底", "末")) or bool(_REPORT_LIMIT_BEFORE.search(text, max(0, start - 2), start))
+
+
+def _in_formula(text: str, start: int, end: int) -> bool:
+    line_start = max(text.rfind(ch, 0, start) for ch in "\n|\t") + 1
+    line_end = min((i for i in (text.find(ch, end) for ch in "\n|\t") if i >= 0), default=len(text))
+    return bool(_FORMULA.search(text, line_start, line_end))
 
 
 # -- find ---------------------------------------------------------------------------------------
@@ -298,6 +337,8 @@ def _resolve(span: str, year: int | None) -> tuple[str | None, str, bool]:
         return None, "ongoing", False
     if s.startswith(("每", "按", "分")):
         return None, "recurring", True
+    if s.startswith(("暑期", "暑假")):  # the summer holiday ends with August; 寒假 follows the lunar calendar
+        return (None if s.endswith("前") else _iso(year, 8, 31)), ("day" if s.endswith("前") else "month"), False
     if s.startswith(_VACATION_WORDS):
         return None, ("day" if s.endswith("前") else "month"), False
     holiday = re.fullmatch(r"(.+?)(?:之前|以前|前夕|前)", s)
