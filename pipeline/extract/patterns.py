@@ -9,6 +9,7 @@ UNITS = sorted(
     所 个 人 名 家 项 次 岁 件 场 支 条 篇 门 套 台 间 张 册 本 部 座 户 床 辆 班 园 种 类 批 期
     课时 学时 小时 分钟 个工作日 工作日 个月 天 倍 吨 万吨 斤 千瓦 兆瓦 千瓦时 标箱 公斤 节 轮 位 对 组 栋 幢 棵 株 盏 道
     处 宗 头 只 艘 块 分 元/人 元/年 元/月 元/亩 场次 批次 架次
+    例 剂次 剂 份 标准箱 标箱 千伏安 千伏 人次/年 户次 车次 航次 班次
     微克/立方米 毫克/升 人/万人 床/千人 /10万 /万 /千""".split(),
     key=len,
     reverse=True,
@@ -16,11 +17,11 @@ UNITS = sorted(
 # A per-something suffix after any unit (5万立方米/日, 80元/人·月, 2床/千人) is part of the unit.
 UNIT_PER = re.compile(r"/(?:人·年|人·月|日|天|年|月|周|小时|人|户|亩|吨|床|车|次|平方米|千人|万人)")
 # A measure word that begins a longer word is not a unit there (3分之, 两位数, 5天然气, 20分局).
-UNIT_NOT_BEFORE = {"分": "之钟别局院校类级区期批步段项会所中行", "位": "数", "天": "然", "只": "要有是能",
+UNIT_NOT_BEFORE = {"分": "之钟别局院校类级区期批步段项会所中行", "份": "额", "例": "如", "剂": "量型", "位": "数", "天": "然", "只": "要有是能",
                    "头": "部", "米": "粮", "部": "门署委", "人": "民", "家": "庭", "场": "所景馆地", "园": "区林艺",
                    "处": "室理置", "道": "路", "组": "织团建", "种": "植养", "本": "科级地土市区县年月"}
 # Multipliers folded into the value: 3.3万个 -> 33000 个; 1.2亿元 -> 120000000 元.
-MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "千": 1_000}
+MULTIPLIERS = {"万亿": 1_000_000_000_000, "万": 10_000, "亿": 100_000_000, "千": 1_000}
 UNIT_MULTIPLIERS = {"万元": ("元", 10_000), "亿元": ("元", 100_000_000), "万人次": ("人次", 10_000),
                     "万平方米": ("平方米", 10_000), "万亩": ("亩", 10_000), "万吨": ("吨", 10_000)}
 # Measures of a person or a thing's age (65岁以上老年人, 超过20年的老旧小区): followed by a noun they say who
@@ -37,7 +38,12 @@ THRESHOLD_QUALIFIERS = ("以上", "以下", "超过")
 THRESHOLD_LEAD = ("超", "过")  # 产值超10亿元企业3家
 # A physical measure straight before a noun and another number is a size, not a target (400米跑道2个,
 # 10万吨级泊位3个, 10万千瓦光伏电站2座), with or without 以上.
-MEASURE_UNITS = ("米", "千米", "公里", "平方米", "平方公里", "立方米", "吨", "千瓦", "兆瓦", "千瓦时", "亩", "公顷")
+MEASURE_UNITS = ("米", "千米", "公里", "平方米", "平方公里", "立方米", "吨", "千瓦", "兆瓦", "千瓦时", "亩", "公顷",
+                 "千伏", "千伏安")
+# A voltage class before a noun names the kind of line or station (220千伏输变电工程), never a target.
+CLASS_UNITS = ("千伏", "千伏安")
+# What a purpose clause after an amount starts with (安排专项债券4万亿元支持重大项目): not what is counted.
+PURPOSE_VERBS = ("支持", "用于", "带动", "撬动", "保障", "推动", "支撑")
 # 落实民营经济30条, 贯彻…政策33条: a policy package named by its number of articles, not a count.
 POLICY_PACKAGE_UNITS = ("条",)
 POLICY_PACKAGE_VERBS = ("落实", "贯彻", "兑现", "执行", "用好", "抓好", "宣传", "解读")
@@ -77,7 +83,8 @@ SUBJECT_TAIL_STRIP = tuple(sorted(
     ("稳定在", "达到", "达", "降至", "降到", "控制在", "提高到", "提升至", "提高至", "保持在", "不低于", "不少于",
      "超过", "为", "至", "在", "下降至", "下降到", "降低至", "降低到", "减少至", "减少到", "压缩至", "压缩到",
      "压减至", "压减到", "缩短至", "缩短到", "增加到", "增加至", "增至", "上升至", "上升到", "提升到", "突破",
-     "低于", "高于", "不高于", "不超过", "保持", "稳定", "分别", "大约", "至少", "完成", "实现", "超", "从", "由"),
+     "低于", "高于", "不高于", "不超过", "保持", "稳定", "分别", "大约", "至少", "完成", "实现", "超", "从", "由",
+     "按", "拟", "将", "首次", "预计", "均"),
     key=len, reverse=True))
 # A comparison base inside a subject (规上工业增加值比上年增长6.5%) is not part of what is measured.
 SUBJECT_COMPARISON = re.compile(r"(?:比|较)(?:上年|去年|上一年|上年度|\d{4}年)(?:同期)?|同比")
@@ -90,8 +97,8 @@ NUMBER = re.compile(
     rf"(?P<fden>[{_CN_DIGIT}十百千]+)分之(?P<fnum>[{CN_NUM}]+)"
     rf"|(?P<anum>\d{{1,2}})/(?P<aden>\d{{1,2}})(?![\d/.万千亿])"
     rf"|(?P<ra>\d+(?:\.\d+)?)[:：](?P<rb>\d+(?:\.\d+)?)(?![\d:：])"
-    rf"|(?P<lo>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[一二两三四五六七八九十][{CN_NUM}]*|[百千](?=[万亿]))(?P<lomul>[万亿千](?![米瓦克]))?(?P<lopct>%)?"
-    rf"(?:\s*[-—–~～至到]\s*(?P<hi>\d+(?:\.\d+)?|[一二两三四五六七八九十][{CN_NUM}]*)(?P<himul>[万亿千](?![米瓦克]))?)?"
+    rf"|(?P<lo>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[一二两三四五六七八九十][{CN_NUM}]*|[百千](?=[万亿]))(?P<lomul>万亿|[万亿千](?![米瓦克伏]))?(?P<lopct>%)?"
+    rf"(?:\s*[-—–~～至到]\s*(?P<hi>\d+(?:\.\d+)?|[一二两三四五六七八九十][{CN_NUM}]*)(?P<himul>万亿|[万亿千](?![米瓦克伏]))?)?"
 )
 # A Chinese numeral as a count is well formed (二十, 一百零五, 两千); 十四五, 二五 are names and years.
 CN_WELL_FORMED = re.compile(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
 
 from ..model import Quantity
 from ..numerals import cn_to_int, to_number
@@ -27,6 +28,7 @@ _BREAKDOWN = re.compile(r"\s*其中")
 # Subjects are looked for this many characters around the number (real ones are under 20): a clause
 # that never ends (text without punctuation) would otherwise give every number the whole clause.
 _MAX_SUBJECT = 100
+_BARE_VERBS = frozenset(P.COUNT_VERBS) | frozenset(P.SUBJECT_LEAD_STRIP)
 
 
 def _masked(text: str) -> list[tuple[int, int]]:
@@ -87,15 +89,70 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
         value, vmax, unit, qual, qs, qe = q
         prev_end = found[-1].end - offset if found else 0
         subject = _subject(text, s, qe, max(clause_start, prev_end))
-        if subject in P.COUNT_VERBS and found and found[-1].unit == unit and base_subject:
-            subject += base_subject  # 安排重大项目100项，新开工29项 -> 新开工重大项目
+        if (subject in P.COUNT_VERBS and found and found[-1].unit == unit and base_subject
+                and not any(ch in text[prev_end:s] for ch in "。；！？\n")):
+            subject += base_subject  # 安排重大项目100项，新开工29项 -> 新开工重大项目 (same sentence only)
         else:
             base_subject = subject
         found.append(Quantity(start=qs + offset, end=qe + offset, value=value, unit=unit, value_max=vmax,
                               qualifier=qual, subject=subject, part_of=breakdown_of))
         if breakdown_of is None:
             last_total = len(found) - 1
+    if "分别" in text:
+        found = _distribute(text, found, offset)
     return found
+
+
+_JOIN = re.compile(r"\s*[、和及与]\s*(?:每(?:人|户|年|月|天|日)){0,3}$")
+
+
+def _distribute(text: str, found: list[Quantity], offset: int) -> list[Quantity]:
+    """Give each target of a 分别 list its own subject: 城乡居民人均可支配收入分别增长8%、8.5% -> 城镇居民
+    人均可支配收入增长 and 农村居民人均可支配收入增长; 接待游客5000万人次、旅游收入600亿元，分别增长15%、18% ->
+    游客增长, 旅游收入增长."""
+    out = list(found)
+    i = 0
+    while i < len(out):
+        s = out[i].start - offset
+        clause = max(text.rfind(ch, 0, s) for ch in "，。；！？\n|：") + 1
+        lead = text[clause:s]
+        k = lead.find("分别")
+        if k < 0:
+            i += 1
+            continue
+        group = [i]
+        while group[-1] + 1 < len(out) and _JOIN.fullmatch(
+                text, out[group[-1]].end - offset, out[group[-1] + 1].start - offset):
+            group.append(group[-1] + 1)
+        head, verb = lead[:k].strip(), _strip_tails(P.RATE_PREFIX.sub("", lead[k + 2 :]))
+        names = _parts(head, len(group)) if head else [q.subject for q in out[max(0, i - len(group)) : i]]
+        if len(group) > 1 and len(names) == len(group) and all(names):
+            for j, name in zip(group, names):
+                out[j] = replace(out[j], subject=name + verb)
+        i = group[-1] + 1
+    return out
+
+
+def _parts(head: str, n: int) -> list[str]:
+    """城乡居民收入 -> 城镇居民收入, 农村居民收入; 城镇、农村居民收入 -> both whole; A和B -> A, B."""
+    if head.startswith("城乡") and n == 2:
+        return ["城镇" + head[2:], "农村" + head[2:]]
+    pieces = [p for p in re.split(r"[、和及与]", head) if p]
+    if len(pieces) != n:
+        return []
+    last = pieces[-1]
+    # 城镇、农村居民人均可支配收入: the short modifiers share the last piece's noun
+    return [p + last[len(p) :] if len(p) <= 2 and len(last) > len(p) + 1 else p for p in pieces[:-1]] + [last]
+
+
+def _strip_tails(verb: str) -> str:
+    changed = True
+    while changed and verb:
+        changed = False
+        for tail in P.SUBJECT_TAIL_STRIP:
+            if verb.endswith(tail):
+                verb, changed = verb[: -len(tail)], True
+    return verb
 
 
 _Resolved = tuple[float, float | None, str, str, int, int]
@@ -161,6 +218,8 @@ def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_
     after = P.ATTRIBUTE_TAIL.match(text, e).end()  # type: ignore[union-attr]
     if unit in P.ATTRIBUTE_UNITS and _CJK.match(text, after) and text[after] not in P.CONJUNCTIONS:
         return None  # 65岁以上老年人, 超过20年的老旧小区: who or what is meant, not a target
+    if unit in P.CLASS_UNITS and _CJK.match(text, e):
+        return None  # 220千伏输变电工程
     if unit in P.DURATION_UNITS and _CJK.match(text, e) and not text.startswith((*P.QUALIFIERS_AFTER, "内", "及", "和", "或"), e):
         return None  # 24小时自助图书馆, 1小时通勤圈
     if lo[0] in "百千" and not (unit in P.MONEY_UNITS and m.group("lomul")):
@@ -272,9 +331,10 @@ def _resolve_ratio(text: str, m: re.Match[str], aspiring: bool) -> _Resolved | N
 def _subject(text: str, num_start: int, q_end: int, clause_start: int) -> str:
     """What is counted: the noun phrase after the quantity, else the one before it."""
     after = _phrase_after(text, q_end)
-    if after:
+    if after and after not in _BARE_VERBS and not after.startswith(P.PURPOSE_VERBS):
         return after
-    return _phrase_before(text, num_start, max(clause_start, num_start - _MAX_SUBJECT))
+    # 赤字率拟按4%左右安排, 安排国债2500亿元支持…: a bare verb after the number is not what is counted
+    return _phrase_before(text, num_start, max(clause_start, num_start - _MAX_SUBJECT)) or after
 
 
 def _phrase_after(text: str, pos: int) -> str:
