@@ -22,14 +22,21 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 
-def extract(*paths: str | os.PathLike[str], jobs: int = 1, **options: Any) -> dict[str, pd.DataFrame]:
+def extract(*paths: str | os.PathLike[str], jobs: int = 1, aliases: str | os.PathLike[str] | None = None,
+            **options: Any) -> dict[str, pd.DataFrame]:
     """Extract plans (files or folders) and return the output tables as DataFrames.
 
     Keys: documents, items, quantities, deadlines, departments, instruments — the same tables
-    ``planscope extract`` writes. ``options`` go to :func:`pipeline.batch.run` (max_bytes, timeout, …).
+    ``planscope extract`` writes. ``aliases`` is a file of extra department aliases (variant<TAB>canonical,
+    as ``--aliases``). ``options`` go to :func:`pipeline.batch.run` (max_bytes, timeout, …).
     """
     from .batch import run
     from .export import to_tables
+
+    if aliases is not None:
+        from .resources import use_aliases
+
+        use_aliases(aliases)
 
     return to_tables(run(paths, jobs=jobs, **options))
 

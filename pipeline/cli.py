@@ -18,6 +18,10 @@ def _extract(args: argparse.Namespace) -> int:
     from .resume import ResultStore
 
     formats = parse_formats(args.format)
+    if args.aliases:
+        from .resources import use_aliases
+
+        use_aliases(args.aliases)
     if not args.paths and not args.from_list:
         raise PlanscopeError("give plan files or folders, or --from-list FILE")
     total = len(expand_paths(args.paths, from_list=args.from_list))
@@ -154,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="comma list of csv,xlsx,json,parquet (default csv; CSVs are always written)")
     ex.add_argument("--headers", choices=["en", "zh"], default="en",
                     help="column names in English (default, the documented contract) or Chinese")
+    ex.add_argument("--aliases", metavar="FILE",
+                    help="extra department aliases, one variant<TAB>canonical per line (fills the canonical column)")
     ex.set_defaults(func=_extract)
     rp = sub.add_parser("report", help="write one HTML page per plan with every extracted span highlighted")
     rp.add_argument("paths", nargs="+", help="plan files or folders")

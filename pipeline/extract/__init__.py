@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..model import Document
 from .deadlines import find_deadlines, is_progress_report
-from .departments import declares_first_listed_lead, find_departments
+from .departments import declares_first_listed_lead, find_departments, lead_marker, lift_section_annotations
 from .instruments import find_instruments
 from .quantities import find_quantities
 
@@ -12,6 +12,7 @@ def extract(doc: Document) -> Document:
     """Fill every item of ``doc`` with its quantities, deadlines, departments and instruments."""
     first_leads = declares_first_listed_lead(doc.text)
     report = is_progress_report(doc.text, doc.title)
+    mark = lead_marker(doc.text)
     for it in doc.items:
         # Table rows start at their 序号 cell; other items skip their marker so 1. is not a number.
         start = it.start if it.cells else it.start + len(it.label)
@@ -19,8 +20,9 @@ def extract(doc: Document) -> Document:
         it.quantities = find_quantities(text, offset=start)
         it.deadlines = find_deadlines(text, year=doc.year, offset=start, report=report)
         it.departments = find_departments(text, offset=start, cells=it.cells, full_text=doc.text,
-                                          first_listed_leads=first_leads)
+                                          first_listed_leads=first_leads, lead_mark=mark)
         it.instruments = find_instruments(text, offset=start)
+    lift_section_annotations(doc)
     return doc
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Department
+from ..model import Department, Document, Item
 from ..resources import load_aliases
 
 LEAD, CO = "lead", "co"
@@ -30,7 +30,7 @@ _SUFFIXES = (
     "处", "室", "科", "局", "委", "办", "中心", "院", "会", "部", "厅", "所", "站", "队", "组", "馆", "校",
     "公司", "集团", "团", "政府", "府", "街道", "区", "镇", "乡", "县", "市", "省", "州", "旗", "村", "社区",
     "开发区", "管委会", "办公室", "委员会", "党委", "工委", "联", "协", "社", "行", "署", "台", "园", "大学",
-    "学院", "司", "关", "庭", "办事处", "法院", "检察院", "监狱", "分局",
+    "学院", "司", "关", "庭", "办事处", "法院", "检察院", "监狱", "分局", "中央",
 )
 _BARE = {
     "部门", "单位", "学校", "政府", "街道", "企业", "处室", "科室", "机关", "乡镇", "社区", "园区", "中心",
@@ -50,7 +50,7 @@ _GENERIC_START = ("各", "相关", "有关", "其他", "其它", "所属", "属�
 _GENERIC_END = ("部门", "单位", "专班", "企业", "机构", "方面")
 # 市财政局等, 市住建局等相关职能部门, 市发展改革委等12个部门 (but not the 等 of 市中等职业学校)
 _ETC = re.compile(r"等(?:[^、，,；;（）()等]{0,12}?(?:部门|单位|机构|方面))?$")
-_STRIP = " \t\u3000\n：:，,、；;。.！？"
+_STRIP = " \t\u3000\n：:，,、；;。.！？★☆※▲△●◆＃＊"  # legend signs (★区发改局) are not part of a name
 _LEADING_CONJ = re.compile(r"以及")  # ，以及市编办 (never 和/与: 和平区教育局)
 _OPEN, _CLOSE = "（(", "）)"
 
@@ -63,7 +63,7 @@ _LABEL = re.compile(
 )
 # The role a unit takes in a clause (市教育局牵头落实, 市财政局等按职责分工负责, 市人社局配合实施).
 _ROLE_VERB = (
-    r"(?:共同)?牵头(?:负责|落实|实施|推进|组织实施|组织)?"
+    r"(?:共同)?牵头(?:负责|落实|实施|推进|组织实施|组织)?|主办|主责"
     r"|(?:配合|协办|参与|协助|协同)(?:落实|实施|推进|做好)?"
     r"|(?:按职责分工|按职责|分别|共同|具体|分工)?负责(?:落实|实施)?|按职责分工落实"
 )
@@ -95,6 +95,7 @@ def find_departments(
     cells: dict[str, tuple[int, int]] | None = None,
     full_text: str | None = None,
     first_listed_leads: bool = False,
+    lead_mark: str = "",
 ) -> list[Department]:
     """Departments an item names, with role ``lead`` or ``co``, in order of appearance.
 
@@ -103,20 +104,27 @@ def find_departments(
     item's table cells in document coordinates (read from ``full_text``, or from ``text`` when it is
     not given). 责任…/负责 lists are ``co`` when the item also names a lead, else ``lead``; with
     ``first_listed_leads`` (the plan says 首位单位为牵头单位) only their first unit leads. Generic
-    phrases (各街道, 相关部门, 全区经济运行各专班) are dropped; names are kept as written.
+    phrases (各街道, 相关部门, 全区经济运行各专班) are dropped; names are kept as written. ``lead_mark``
+    is the sign a table's legend gives its leads (★, see :func:`lead_marker`): the marked unit of a list
+    leads and the others co-operate. A name wrapped over a line break spans the break and is named
+    without it.
     """
-    masked = _mask_titles(text)
+    joined, pos = _join_wrapped(text)
+    masked = _mask_titles(joined)
     found = _labelled(masked) + _role_clauses(masked)
     if first_listed_leads:
         found += _bare_trailing_list(masked)
     named: list[tuple[str, int, int, str]] = []  # name, start, end (document coordinates), role
     for listed in found:
-        named += _names(text, masked, listed.start, listed.end, listed.role, offset, first_listed_leads)
+        for name, s, e, role in _names(joined, masked, listed.start, listed.end, listed.role, 0, first_listed_leads,
+                                       lead_mark):
+            # back to the text as written: a name wrapped over a line break spans the break
+            named.append((name, offset + (pos[s] if pos else s), offset + (pos[e - 1] + 1 if pos else e), role))
     if cells:
         source, base = (full_text, 0) if full_text is not None else (text, offset)
         for column, role in _column_roles(cells).items():
             cs, ce = cells[column]
-            named += _names(source, source, cs - base, ce - base, role, base, first_listed_leads)
+            named += _names(source, source, cs - base, ce - base, role, base, first_listed_leads, lead_mark)
     named.sort(key=lambda n: n[1])
     has_lead = any(role == LEAD for *_, role in named)
     out: list[Department] = []
@@ -143,6 +151,43 @@ def canonical(name: str) -> str:
 
 
 # -- finding lists ------------------------------------------------------------------------------
+
+_BREAK = re.compile(r"[ \t\u3000]*\n\s*")
+_WRAP_CLOSES = re.compile(r"[^（）()【】\n]{0,80}(?:\n\s*[^（）()【】\n]{0,80}){0,2}[）)]")
+
+
+def _join_wrapped(text: str) -> tuple[str, list[int] | None]:
+    """The text with line breaks that wrap a list removed, and the original index of every kept character.
+
+    A break inside a bracket that closes within the next lines (（教育部、国家\n\n卫生健康委按职责分工负责）,
+    （体育总\n局牵头负责）) or right after a list's 、 (责任单位：组干科、\n计财科) wraps a list: PDF pages and
+    narrow columns break lines anywhere. ``None`` when nothing was joined.
+    """
+    if "\n" not in text:
+        return text, None
+    cuts = []
+    depth, last = 0, 0
+    for m in _BREAK.finditer(text):
+        line = text[last : m.start()]
+        depth = max(0, depth + sum(line.count(c) for c in _OPEN) - sum(line.count(c) for c in _CLOSE))
+        last = m.end()
+        before = text[m.start() - 1] if m.start() else ""
+        if (depth and _WRAP_CLOSES.match(text, m.end())) or (before == "、" and m.end() < len(text)
+                                                             and not _LABEL.match(text, m.end())):
+            cuts.append((m.start(), m.end()))
+        else:
+            depth = 0  # as _bracket_groups: a bracket left open at a paragraph end is not a group
+    if not cuts:
+        return text, None
+    parts, pos, prev = [], [], 0
+    for cs, ce in cuts:
+        parts.append(text[prev:cs])
+        pos.extend(range(prev, cs))
+        prev = ce
+    parts.append(text[prev:])
+    pos.extend(range(prev, len(text)))
+    return "".join(parts), pos
+
 
 
 def _mask_titles(text: str) -> str:
@@ -267,7 +312,7 @@ def _role_clauses(text: str) -> list[_Listed]:
             if not m:
                 continue
             verb = m.group("verb")
-            role = LEAD if "牵头" in verb else CO if verb.startswith(("配合", "协办", "参与", "协助", "协同")) else _AMBIGUOUS
+            role = LEAD if "牵头" in verb or verb in ("主办", "主责") else CO if verb.startswith(("配合", "协办", "参与", "协助", "协同")) else _AMBIGUOUS
             ls, le = s + m.start("list"), s + m.end("list")
             pieces = _split(text, ls, le, keep_generic=True)
             if not pieces or not all(_is_generic(text[a:b]) or _looks_like_department(text[a:b]) for a, b, _ in pieces):
@@ -313,20 +358,43 @@ def _column_roles(cells: dict[str, tuple[int, int]]) -> dict[str, str]:
 
 
 def _names(text: str, masked: str, start: int, end: int, role: str, offset: int,
-           first_listed_leads: bool) -> list[tuple[str, int, int, str]]:
+           first_listed_leads: bool, lead_mark: str = "") -> list[tuple[str, int, int, str]]:
     """(name, document start, document end, role) for the list ``text[start:end]``.
 
     Under the first-listed convention the first unit of an ambiguous list is its lead even when it is
     a generic phrase (which is then dropped, so nobody leads among the named units).
     """
     out = []
-    for i, (s, e, marked) in enumerate(_split(masked, start, end, keep_generic=True)):
+    pieces = _split(masked, start, end, keep_generic=True)
+    marks = [bool(lead_mark) and _marked(text, s, lead_mark) for s, _, _ in pieces]
+    for i, (s, e, marked) in enumerate(pieces):
         name = text[s:e]
         if _is_generic(masked[s:e]):
             continue
-        own = marked or (_FIRST if role == _AMBIGUOUS and first_listed_leads and i == 0 else role)
+        if any(marks) and role != CO:
+            own = LEAD if marks[i] else CO  # the legend's sign, not the column, tells the lead
+        else:
+            own = marked or (_FIRST if role == _AMBIGUOUS and first_listed_leads and i == 0 else role)
         out.append((name, s + offset, e + offset, own))
     return out
+
+
+def _marked(text: str, s: int, mark: str) -> bool:
+    i = s - 1
+    while i >= 0 and text[i] in " \u3000":
+        i -= 1
+    return i >= 0 and text[i] == mark
+
+
+# A table legend naming the sign of the lead unit: 标★的为牵头单位, ★为牵头单位, 带“※”者为牵头部门.
+_LEGEND = re.compile(r"(?:标注?|标有|带有?|加|注)?[“\"]?([★☆※▲△●◆#＃*＊])[”\"]?号?(?:的|者)?(?:单位|部门)?(?:为|是|表示)牵头")
+_MARKS = "★☆※▲△●◆＃＊"
+
+
+def lead_marker(text: str) -> str:
+    """The sign a plan's legend says marks the lead unit (``★`` in 标★的为牵头单位), else ""."""
+    m = _LEGEND.search(text)
+    return m.group(1) if m else ""
 
 
 # -- splitting lists into names -----------------------------------------------------------------
@@ -356,15 +424,39 @@ def _split(text: str, start: int, end: int, *,
         if depth:
             continue
         cut = i - 1 if ch == "及" and i - 1 > piece and text[i - 1] == "以" else i  # 以及
-        if ch in "，,；;/／\n" or (ch in "、和及与 " and _complete(text[piece:cut].strip(_STRIP))):
+        if ch in "，,；;/／\n" or (ch in "、和及与 " and _complete(_without_etc(text[piece:cut].strip(_STRIP)))):
             s, e = _trim(text, piece, cut)
             s, e, mark = _strip_notes(text, s, e)
             if e > s:
-                spans.append((s, e, mark))
+                spans += [(a, b, mark) for a, b in _unglue(text, s, e)]
             piece = i + 1
     if keep_generic:
         return spans
     return [(s, e, mark) for s, e, mark in spans if not _is_generic(text[s:e])]
+
+
+def _without_etc(piece: str) -> str:
+    """体育总局等 -> 体育总局: a list closed by 等 before a generic tail (…等和各省级人民政府)."""
+    etc = _ETC.search(piece)
+    return piece[: etc.start()] if etc and etc.start() > 0 else piece
+
+
+# Names glued without a separator in a table cell (区市场监管局区司法局): an organ's ending followed by a
+# region or organ prefix starts the next name.
+_GLUED = re.compile(r"(?<=[局委办厅处科室院部所站队组馆校会署])(?=(?:区|市|县|省|镇|乡|国家|自治区)"
+                    r"[\u4e00-\u9fff]{1,12}?(?:局|委|办|厅|处|科|室|院|部|所|站|队|中心|政府|公司|集团|会|署))")
+
+
+def _unglue(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Split a piece at glued names where every part is itself a department (3+ characters)."""
+    cuts = [m.start() for m in _GLUED.finditer(text, s, e)]
+    if not cuts:
+        return [(s, e)]
+    bounds = [s, *cuts, e]
+    parts = list(zip(bounds, bounds[1:]))
+    if all(b - a >= 3 and _looks_like_department(text[a:b]) for a, b in parts):
+        return parts
+    return [(s, e)]
 
 
 def _strip_notes(text: str, s: int, e: int) -> tuple[int, int, str | None]:
@@ -384,7 +476,7 @@ def _strip_notes(text: str, s: int, e: int) -> tuple[int, int, str | None]:
                 and _looks_like_department(text[s : verb.start()].strip(_STRIP))):
             word = verb.group()
             if mark is None:
-                mark = LEAD if "牵头" in word else CO if word.startswith(("配合", "协办", "参与", "协助", "协同")) else None
+                mark = LEAD if "牵头" in word or word in ("主办", "主责") else CO if word.startswith(("配合", "协办", "参与", "协助", "协同")) else None
             s, e = _trim(text, s, verb.start())
             continue
         break
@@ -426,3 +518,47 @@ def _is_generic(name: str) -> bool:
     core = _core(name)
     return (len(core) < 2 or "各" in core or "以上" in core or core in _BARE or core.startswith(_GENERIC_START)
             or core.endswith(_GENERIC_END) or "\x00" in core)
+
+
+# -- a section's annotation after its last sub-item ------------------------------------------------
+
+_ANNOTATION_LINE = re.compile(r"[（(][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)][。；;]?|(?:【|\[)?[\u4e00-\u9fff]{2,8}(?:】|\])?\s*[：:].*")
+
+
+def lift_section_annotations(doc: Document) -> None:
+    """Move a section's department paragraph from its last sub-item to the section.
+
+    Plans often close a section with one paragraph naming who does the whole section (（市科技局、市科协牵头，
+    市委宣传部…参与）) after its last sub-item, whose text span then holds it. It is the section's when it is a
+    paragraph of its own and no earlier sibling closes with such a paragraph (in plans that annotate every
+    sub-item on a line of its own, the last one's belongs to it). The section must have none of its own.
+    """
+    by_parent: dict[str | None, list[Item]] = {}
+    for it in doc.items:
+        by_parent.setdefault(it.parent_id, []).append(it)
+    parents = {it.item_id: it for it in doc.items}
+    for parent_id, children in by_parent.items():
+        parent = parents.get(parent_id) if parent_id is not None else None
+        if parent is None or parent.departments or len(children) < 2:
+            continue
+        last = children[-1]
+        if not last.departments or any(_closing_annotation(doc.text, c) for c in children[:-1]):
+            continue
+        para = _closing_annotation(doc.text, last)
+        if para is not None:
+            parent.departments = [d for d in last.departments if d.start >= para]
+            last.departments = [d for d in last.departments if d.start < para]
+
+
+def _closing_annotation(text: str, item: Item) -> int | None:
+    """Start of the paragraph closing ``item`` when that paragraph is a department annotation alone."""
+    body = text[item.start : item.end].rstrip()
+    nl = body.rfind("\n")
+    if nl < 0 or item.cells:
+        return None
+    para = body[nl + 1 :].strip()
+    if not para or not _ANNOTATION_LINE.fullmatch(para):
+        return None
+    start = item.start + nl + 1 + (len(body[nl + 1 :]) - len(body[nl + 1 :].lstrip()))
+    return start if find_departments(para) else None
+
