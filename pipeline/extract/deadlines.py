@@ -260,7 +260,10 @@ def _is_deadline(text: str, m: re.Match[str]) -> bool:
 
 
 def _masked(text: str) -> list[tuple[int, int]]:
-    """Spans inside 《titles》 and 〔document numbers〕; an unclosed 《 runs to the end of its line."""
+    """Spans inside 《titles》 and 〔document numbers〕; an unclosed 《 runs to the end of its line.
+
+    A title wrapped over a line break (《关于…\n…的意见》) is masked whole when it closes within 80 characters.
+    """
     spans = []
     i = 0
     while i < len(text):
@@ -269,7 +272,8 @@ def _masked(text: str) -> list[tuple[int, int]]:
             i += 1
             continue
         depth, j = 0, i
-        while j < len(text) and text[j] != "\n":
+        wrapped = text[i] == "《" and text.find("》", i, i + 82) > text.find("\n", i, i + 82) >= 0
+        while j < len(text) and (text[j] != "\n" or wrapped):
             if text[j] == text[i]:
                 depth += 1
             elif text[j] == close:
