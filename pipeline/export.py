@@ -17,7 +17,7 @@ COLUMNS: dict[str, list[str]] = {
     "items": ["doc_id", "item_id", "parent_id", "level", "label", "heading", "text", "lead_departments",
               "co_departments", "start", "end"],
     "quantities": ["doc_id", "item_id", "text", "value", "value_max", "unit", "qualifier", "subject",
-                   "start", "end", "part_of"],
+                   "start", "end", "part_of", "aspirational"],
     "deadlines": ["doc_id", "item_id", "text", "date", "granularity", "start", "end", "recurring"],
     "departments": ["doc_id", "item_id", "department", "role", "start", "end", "canonical"],
     "instruments": ["doc_id", "item_id", "title", "action", "start", "end", "issued"],
@@ -42,7 +42,7 @@ ZH_HEADERS = {
     "item_id": "条目编号", "parent_id": "上级条目", "level": "层级", "label": "序号", "heading": "标题",
     "text": "原文", "lead_departments": "牵头单位", "co_departments": "配合单位", "start": "起始位置",
     "end": "结束位置", "value": "数值", "value_max": "数值上限", "unit": "单位", "qualifier": "限定词",
-    "subject": "指标对象", "part_of": "所属总数", "date": "日期", "granularity": "精度", "recurring": "周期性",
+    "subject": "指标对象", "part_of": "所属总数", "aspirational": "力争", "date": "日期", "granularity": "精度", "recurring": "周期性",
     "department": "部门", "role": "角色", "canonical": "规范名称", "action": "动作", "issued": "拟出台",
     "old_doc": "旧文件", "new_doc": "新文件", "old_item_id": "旧条目编号", "new_item_id": "新条目编号",
     "old_heading": "旧标题", "new_heading": "新标题", "similarity": "相似度", "old_value": "旧值",
@@ -85,7 +85,8 @@ def document_rows(doc: Document) -> dict[str, list[dict[str, object]]]:
             rows["quantities"].append({**base, "text": t[q.start:q.end], "value": q.value,
                                        "value_max": q.value_max, "unit": q.unit, "qualifier": q.qualifier,
                                        "subject": q.subject, "start": q.start, "end": q.end,
-                                       "part_of": _part_of(it.quantities, q, doc.text)})
+                                       "part_of": _part_of(it.quantities, q, doc.text),
+                                       "aspirational": q.aspirational})
         for d in it.deadlines:
             rows["deadlines"].append({**base, "text": t[d.start:d.end], "date": d.date or "",
                                       "granularity": d.granularity, "recurring": d.recurring,

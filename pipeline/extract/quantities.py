@@ -9,6 +9,8 @@ A measure that picks out what is counted is not a target either: an age or a siz
 (65岁以上老年人, 400米跑道) and a threshold before another count (10亿元以上重大项目20个). Fractions and
 ratios are pure numbers (三分之一 -> 0.333, 1/3 -> 0.333, 生师比17:1 -> 17; 百分之八十 -> 80 %, 千分之五 -> 5 ‰);
 a rate per population keeps its base in the unit (孕产妇死亡率10/10万 -> 10 "/10万"); 100余场 reads as 100 以上.
+A target after 力争 in its sentence is ``aspirational`` whatever its qualifier (力争达到72%以上: 以上, aspirational),
+so binding and aspirational targets can be told apart; ``qualifier`` is 力争 only when nothing else is written.
 """
 from __future__ import annotations
 
@@ -95,7 +97,7 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
         else:
             base_subject = subject
         found.append(Quantity(start=qs + offset, end=qe + offset, value=value, unit=unit, value_max=vmax,
-                              qualifier=qual, subject=subject, part_of=breakdown_of))
+                              qualifier=qual, subject=subject, part_of=breakdown_of, aspirational=aspiring))
         if breakdown_of is None:
             last_total = len(found) - 1
     if "分别" in text:
@@ -388,3 +390,12 @@ def _phrase_before(text: str, num_start: int, clause_start: int) -> str:
             if phrase.endswith(tail) and len(phrase) > len(tail):
                 phrase, changed = phrase[: -len(tail)], True
     return "" if phrase in P.SUBJECT_TAIL_STRIP else phrase
+
+
+def readable_value(value: float) -> str:
+    """A value in base units as a reader writes it: 10000000000 -> 100亿, 12670000 -> 1267万, 6.2 -> 6.2."""
+    for size, word in ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")):
+        if abs(value) >= size:
+            return f"{round(value / size, 4):f}".rstrip("0").rstrip(".") + word
+    return f"{round(value, 4):f}".rstrip("0").rstrip(".")
+
