@@ -85,6 +85,9 @@ _PATTERNS: list[re.Pattern[str]] = [
     re.compile(rf"{_PREFIX}(?<![\d.])(?:19|20)\d{{2}}[ ]?年?{_CONN}(?:19|20)\d{{2}}[ ]?年(?:底|末)?{_SUFFIX}"),
     re.compile(rf"{_PREFIX}(?:{_YEAR})?(?:{_MONTH}|(?<![\d.])(?:1[0-2]|0?[1-9])){_CONN}(?:{_YEAR})?{_MONTH}"
                rf"(?:份)?(?:底|末)?{_SUFFIX}"),
+    # day or month to a later day, month or year end: 2020年1月1日至12月31日, 2020年9月至2020年底, 3月15日至4月15日
+    re.compile(rf"{_PREFIX}(?:{_YEAR})?{_MONTH}(?:{_DAY})?起?{_CONN}"
+               rf"(?:(?:{_YEAR})?{_MONTH}(?:份)?(?:{_DAY}|底|末)?|{_YEAR}(?:底|末)){_SUFFIX}"),
     # dotted dates of table cells: 2023.12, 2023.6-2023.12
     re.compile(rf"{_PREFIX}{_DOTTED}(?:{_CONN}{_DOTTED})?{_SUFFIX}{_DOTTED_END}"),
     # an explicit year with an optional part of it
@@ -140,6 +143,7 @@ _ATTRIBUTIVE_AFTER = re.compile(
     r"(?:的)?(?:全[市区县省国])?(?:经济|GDP|运行|形势|数据|统计|指标|工作总结|总结|考核结果|考评结果|完成情况|进展情况"
     r"|情况|报表|成绩|增速|增幅|增长率)"
 )
+_AMOUNT_AFTER = re.compile(r"的?[\u4e00-\u9fff]{0,6}?(?:额度|缴费|预算|资金|工资|收入|支出|金额|基数|数据|人数|总数|数量|标准)")
 _OPEN = {"《": "》", "〔": "〕", "［": "］", "[": "]"}
 
 _FIVE_YEAR_END = {"十一": 2010, "十二": 2015, "十三": 2020, "十四": 2025, "十五": 2030, "十六": 2035}
@@ -242,6 +246,8 @@ def _is_deadline(text: str, m: re.Match[str]) -> bool:
         return False
     if re.fullmatch(_YEAR, span) and _TITLE_AFTER.match(text, m.end()):
         return False
+    if span in ("本年度", "本年", "今年", "当年") and (_TITLE_AFTER.match(text, m.end()) or _AMOUNT_AFTER.match(text, m.end())):
+        return False  # 本年度缴费额度, 今年工作要点: the year qualifies an amount or a plan
     if _PAST_BEFORE.search(text[max(0, m.start() - 2) : m.start()]):
         return False
     if not bounded and _resolve(span, None)[1] in ("day", "month", "quarter", "half") \
@@ -252,7 +258,8 @@ def _is_deadline(text: str, m: re.Match[str]) -> bool:
     if not has_bounds and before not in ("于", "在") and not _whole_cell(text, m.start(), m.end()):
         # A full date standing alone (2023年3月28日, 2023.3.28) is a signature or publication date —
         # unless it fills a cell of a task table — and a dated document cited as 2021年7月印发的 is history.
-        if re.search(rf"{_YEAR}.*[日号]$", span) or re.fullmatch(_DOTTED_DAY, span):
+        ranged = re.search(r"(?<=.)(?:—|–|-|－|~|～|〜|至|到)", span)  # 2023年3月1日至6月30日 is a period
+        if not ranged and (re.search(rf"{_YEAR}.*[日号]$", span) or re.fullmatch(_DOTTED_DAY, span)):
             return False
         if re.match(_YEAR, span) and _PUBLISHED_AFTER.match(text, m.end()):
             return False
