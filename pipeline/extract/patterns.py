@@ -6,7 +6,7 @@ import re
 # Units and measure words, longest first so 万元 wins over 元 and 个百分点 over 个.
 UNITS = sorted(
     """个百分点 百分点 万人次 人次 家次 平方公里 平方米 万平方米 立方米 公里 千米 米 公顷 万亩 亩 万元 亿元 元 美元 % ‰
-    所 个 人 名 家 项 次 岁 件 场 支 条 篇 门 套 台 间 张 册 本 部 座 户 床 辆 班 园 种 类 批 期
+    所 个 人 名 家 项 次 周岁 岁 件 场 支 条 篇 门 套 台 间 张 册 本 部 座 户 床 辆 班 园 种 类 批 期
     课时 学时 小时 分钟 个工作日 工作日 个月 天 倍 吨 万吨 斤 千瓦 兆瓦 千瓦时 标箱 公斤 节 轮 位 对 组 栋 幢 棵 株 盏 道
     处 宗 头 只 艘 块 分 元/人 元/年 元/月 元/亩 场次 批次 架次
     例 剂次 剂 份 标准箱 标箱 千伏安 千伏 人次/年 户次 车次 航次 班次
@@ -18,7 +18,7 @@ UNITS = sorted(
 UNIT_PER = re.compile(r"/(?:人·年|人·月|日|天|年|月|周|小时|人|户|亩|吨|床|车|次|平方米|千人|万人)")
 # A measure word that begins a longer word is not a unit there (3分之, 两位数, 5天然气, 20分局).
 UNIT_NOT_BEFORE = {"分": "之钟别局院校类级区期批步段项会所中行", "份": "额", "例": "如", "剂": "量型", "位": "数", "天": "然", "只": "要有是能",
-                   "头": "部", "米": "粮", "部": "门署委", "人": "民", "家": "庭", "场": "所景馆地", "园": "区林艺",
+                   "头": "部", "米": "粮", "部": "门署委分", "人": "民", "家": "庭", "场": "所景馆地", "园": "区林艺",
                    "处": "室理置", "道": "路", "组": "织团建", "种": "植养", "本": "科级地土市区县年月"}
 # Multipliers folded into the value: 3.3万个 -> 33000 个; 1.2亿元 -> 120000000 元.
 MULTIPLIERS = {"万亿": 1_000_000_000_000, "万": 10_000, "亿": 100_000_000, "千": 1_000}
@@ -26,7 +26,7 @@ UNIT_MULTIPLIERS = {"万元": ("元", 10_000), "亿元": ("元", 100_000_000), "
                     "万平方米": ("平方米", 10_000), "万亩": ("亩", 10_000), "万吨": ("吨", 10_000)}
 # Measures of a person or a thing's age (65岁以上老年人, 超过20年的老旧小区): followed by a noun they say who
 # or what is meant, not a target (人均预期寿命达到80岁).
-ATTRIBUTE_UNITS = ("岁", "年")
+ATTRIBUTE_UNITS = ("岁", "周岁", "年")
 CONJUNCTIONS = "和及与或并且而"  # what may follow a target without making it a modifier (达到80岁和…)
 ATTRIBUTE_TAIL = re.compile(r"(?:及|或)?(?:以上|以下|以内|左右)?(?:的)?")
 # Durations: straight before a noun they name a service or a place (24小时自助图书馆, 1小时通勤圈), not a target
@@ -44,6 +44,8 @@ MEASURE_UNITS = ("米", "千米", "公里", "平方米", "平方公里", "立方
 CLASS_UNITS = ("千伏", "千伏安")
 # What a purpose clause after an amount starts with (安排专项债券4万亿元支持重大项目): not what is counted.
 PURPOSE_VERBS = ("支持", "用于", "带动", "撬动", "保障", "推动", "支撑")
+# Verbs of a change whose subject was named with its starting value (占比由10%提高至15%): the same subject.
+CHANGE_VERBS = ("提高", "提升", "降低", "下降", "增加", "减少", "缩短", "扩大", "增长", "压减", "压缩")
 # 落实民营经济30条, 贯彻…政策33条: a policy package named by its number of articles, not a count.
 POLICY_PACKAGE_UNITS = ("条",)
 POLICY_PACKAGE_VERBS = ("落实", "贯彻", "兑现", "执行", "用好", "抓好", "宣传", "解读")
@@ -54,7 +56,7 @@ APPROX_QUALIFIER = "以上"
 MONEY_UNITS = ("元", "美元")
 
 QUALIFIERS_AFTER = ("以上", "以下", "左右", "以内", "上下")
-QUALIFIERS_BEFORE = ("不少于", "不低于", "不超过", "不高于", "超过", "达到", "降至", "降到", "控制在",
+QUALIFIERS_BEFORE = ("不得低于", "不得少于", "不得超过", "不得高于", "不少于", "不低于", "不超过", "不高于", "超过", "达到", "降至", "降到", "控制在",
                      "提高到", "提升至", "提高至", "约")
 # Words that end in a qualifier without being one (节约10%, 签约3个).
 QUALIFIER_LOOKALIKES = ("节约", "签约", "预约", "制约", "合约", "公约", "邀约", "条约", "履约", "集约", "违约", "特约",
@@ -77,14 +79,14 @@ SUBJECT_LEAD_STRIP = ("建成", "完成", "举办", "开展", "全年计划", "�
                       "打造", "组建", "遴选", "评选", "选树", "认定", "推动", "努力实现", "实现", "力争",
                       "累计", "全市", "全区", "共", "安排", "支持", "重点支持", "完成", "达到",
                       "新建", "实施", "接待", "招聘", "组织", "筹集", "筹建", "开通", "引进", "推出", "争取",
-                      "确保", "开工建设", "培训", "发放", "抽检", "抽查", "走访", "检查")
+                      "确保", "开工建设", "培训", "发放", "抽检", "抽查", "走访", "检查", "将", "并处", "处")
 # Tails stripped from a subject that precedes its number; longest first (下降至 before 降至).
 SUBJECT_TAIL_STRIP = tuple(sorted(
     ("稳定在", "达到", "达", "降至", "降到", "控制在", "提高到", "提升至", "提高至", "保持在", "不低于", "不少于",
      "超过", "为", "至", "在", "下降至", "下降到", "降低至", "降低到", "减少至", "减少到", "压缩至", "压缩到",
      "压减至", "压减到", "缩短至", "缩短到", "增加到", "增加至", "增至", "上升至", "上升到", "提升到", "突破",
      "低于", "高于", "不高于", "不超过", "保持", "稳定", "分别", "大约", "至少", "完成", "实现", "超", "从", "由",
-     "按", "拟", "将", "首次", "预计", "均"),
+     "按", "拟", "将", "首次", "预计", "均", "不得低于", "不得少于", "不得超过", "不得高于"),
     key=len, reverse=True))
 # A comparison base inside a subject (规上工业增加值比上年增长6.5%) is not part of what is measured.
 SUBJECT_COMPARISON = re.compile(r"(?:比|较)(?:上年|去年|上一年|上年度|\d{4}年)(?:同期)?|同比")

@@ -90,7 +90,18 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
             continue
         value, vmax, unit, qual, qs, qe = q
         prev_end = found[-1].end - offset if found else 0
+        if (found and qual == "以下" and found[-1].qualifier == "以上" and found[-1].unit == unit
+                and found[-1].value_max is None and vmax is None and prev_end == qs and value > found[-1].value):
+            # 处2000元以上1万元以下的罚款: one range, 以上 the low end and 以下 the high end
+            low = found.pop()
+            after = _phrase_after(text, qe + text.startswith("的", qe))  # …以下的罚款
+            subject = after or _subject(text, low.start - offset, qe,
+                                        max(clause_start, found[-1].end - offset if found else 0))
+            found.append(replace(low, end=qe + offset, value_max=value, qualifier="", subject=subject))
+            continue
         subject = _subject(text, s, qe, max(clause_start, prev_end))
+        if subject in P.CHANGE_VERBS and found and not any(ch in text[prev_end:s] for ch in P.CLAUSE_BREAK):
+            subject = found[-1].subject  # 占比由10%提高至15%: the change has the subject of its start
         if (subject in P.COUNT_VERBS and found and found[-1].unit == unit and base_subject
                 and not any(ch in text[prev_end:s] for ch in "。；！？\n")):
             subject += base_subject  # 安排重大项目100项，新开工29项 -> 新开工重大项目 (same sentence only)
@@ -127,7 +138,12 @@ def _distribute(text: str, found: list[Quantity], offset: int) -> list[Quantity]
                 text, out[group[-1]].end - offset, out[group[-1] + 1].start - offset):
             group.append(group[-1] + 1)
         head, verb = lead[:k].strip(), _strip_tails(P.RATE_PREFIX.sub("", lead[k + 2 :]))
-        names = _parts(head, len(group)) if head else [q.subject for q in out[max(0, i - len(group)) : i]]
+        if head:
+            names = _parts(head, len(group))
+        else:  # 接待游客5000万人次、旅游收入600亿元，分别增长15%、18%: the targets just named, same sentence
+            before = out[i - len(group) : i] if i >= len(group) else []
+            sentence = max(text.rfind(ch, 0, s) for ch in "。；！？\n") + 1
+            names = [q.subject for q in before] if before and before[0].start - offset >= sentence else []
         if len(group) > 1 and len(names) == len(group) and all(names):
             for j, name in zip(group, names):
                 out[j] = replace(out[j], subject=name + verb)
@@ -353,7 +369,7 @@ def _phrase_after(text: str, pos: int) -> str:
             return ""  # 从75%提高到80%: what follows leads in the next number, it is not counted
         end += 1
     phrase = text[pos:end]
-    if not phrase or phrase[0] in "的（(以左上下、和及与或" or phrase.startswith(("，", "。")):
+    if not phrase or phrase[0] in "的（(以左上下、和及与或内”’」》）)" or phrase.startswith(("，", "。")):
         return ""
     for tail in ("建设", "实施", "清单", "制度", "工作", "的"):
         if phrase.endswith(tail) and len(phrase) > len(tail) + 1:
