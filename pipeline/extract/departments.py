@@ -45,7 +45,11 @@ _GENERIC_START = ("各", "相关", "有关", "其他", "其它", "所属", "属�
                   "县（市、区）", "县(市、区)", "市（县、区）", "市(县、区)", "县（区）", "县(区)", "区（县）",
                   "区(县)", "县（市）", "县(市)", "市（州）", "市(州)", "县市区", "县区", "区县", "市县", "市州",
                   "乡镇（街道）", "乡镇(街道)", "镇（街道）", "镇(街道)", "街道（镇）", "街道(镇)", "镇街", "街镇",
-                  "市属", "区属", "县属", "省属", "驻市", "驻区", "驻县", "驻地")
+                  "市属", "区属", "县属", "省属", "驻市", "驻区", "驻县", "驻地",
+                  # collectives of one level: 省级人民政府, 省直管县（市）政府
+                  "省级", "市级", "县级", "乡级", "省直管", "地方")
+# Remarks inside a list that are no unit (（责任单位：省科技厅、省工信厅，排名第1为牵头单位，下同）)
+_REMARKS = {"下同", "同上", "地方", "属地"}
 # 区直部门, 市级有关单位, 驻市金融机构: real names end in 局/委/处/…
 _GENERIC_END = ("部门", "单位", "专班", "企业", "机构", "方面")
 # 市财政局等, 市住建局等相关职能部门, 市发展改革委等12个部门 (but not the 等 of 市中等职业学校)
@@ -65,11 +69,11 @@ _LABEL = re.compile(
 _ROLE_VERB = (
     r"(?:共同)?牵头(?:负责|落实|实施|推进|组织实施|组织)?|主办|主责"
     r"|(?:配合|协办|参与|协助|协同)(?:落实|实施|推进|做好)?"
-    r"|(?:按职责分工|按职责|分别|共同|具体|分工)?负责(?:落实|实施)?|按职责分工落实"
+    r"|(?:按照?职责分工|按照?职责|分别|共同|具体|分工)?负责(?:落实|实施)?|按照?职责分工落实"
 )
 _ROLE_CLAUSE = re.compile(rf"^(?:由)?(?P<list>.+?)(?P<verb>{_ROLE_VERB})$")
 _FIRST_LISTED = re.compile(
-    r"(?:首位|排在?第一位|排名第一|排序第一|列第一位|列在?首位|第一个)的?(?:单位|部门)?(?:者)?(?:为|是|负责)牵头"
+    r"(?:首位|排在?第[一1]位|排名第[一1](?:位)?|排序第[一1]|列第[一1]位|列在?首位|第[一1]个)的?(?:单位|部门)?(?:者)?(?:为|是|负责)牵头"
 )
 _LIST_STOP = "\n。！？|【"
 # Notes after a name in a list: a role (市教育局（牵头）, 市财政局（配合）) or a remark about people or duties
@@ -516,8 +520,9 @@ def _complete(piece: str) -> bool:
 
 def _is_generic(name: str) -> bool:
     core = _core(name)
-    return (len(core) < 2 or "各" in core or "以上" in core or core in _BARE or core.startswith(_GENERIC_START)
-            or core.endswith(_GENERIC_END) or "\x00" in core)
+    return (len(core) < 2 or "各" in core or "以上" in core or "有关" in core or "相关" in core or core in _BARE
+            or core in _REMARKS or core.startswith(_GENERIC_START) or core.endswith(_GENERIC_END)
+            or "\x00" in core or "牵头" in core)
 
 
 # -- a section's annotation after its last sub-item ------------------------------------------------
