@@ -113,6 +113,14 @@ _PATTERNS: list[re.Pattern[str]] = [
     re.compile(_LUNAR_NEW_YEAR),
     re.compile(_VACATION),
 ]
+# A cheap pre-check per pattern: each group of characters must meet the text at least once, or the pattern
+# cannot match and its scan is skipped (most items have no range, holiday or dotted date).
+_CONNECTORS = "—–-－~～〜至到"
+_NEEDS: list[tuple[str, ...]] = [
+    ("年", _CONNECTORS), ("月", _CONNECTORS), ("月", _CONNECTORS), (".．/",), ("年",), ("年",), ("年",), ("年",),
+    ("年",), ("季半",), ("月",), ("五",), ("每",), ("按分",), ("长",), ("前",), ("前",), ("暑寒",),
+]
+assert len(_NEEDS) == len(_PATTERNS)
 
 # A table cell (or a line of a flattened table) holding only one of these is an ongoing deadline; inside a
 # cell of a task table (between | or tabs) it may also close a clause (2023年底前完成，持续推进).
@@ -209,7 +217,8 @@ def _find(text: str) -> list[tuple[int, int]]:
     masked = _masked(text)
     candidates: set[tuple[int, int, bool]] = {
         (m.start(), m.end(), _is_deadline(text, m))
-        for pattern in _PATTERNS
+        for pattern, needs in zip(_PATTERNS, _NEEDS)
+        if all(any(c in text for c in group) for group in needs)
         for m in _finditer(pattern, text)
         if m.end() > m.start() and not _in_masked(m.start(), m.end(), masked)
     }
