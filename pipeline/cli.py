@@ -103,6 +103,15 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from .batch import run
+    from .structure.audit import format_summary, summarize
+
+    summary = summarize(run(args.paths, jobs=args.jobs))
+    print(format_summary(summary, list_documents=args.list))
+    return 0
+
+
 def _compare(args: argparse.Namespace) -> int:
     from .batch import read_plans
     from .compare import DEFAULT_THRESHOLD, compare, comparison_tables
@@ -172,6 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--corpus", default="corpus", help="folder holding the annotated documents (default corpus)")
     ev.add_argument("--no-misses", action="store_true", help="print only the scores, not each miss")
     ev.set_defaults(func=_eval)
+    au = sub.add_parser("audit", help="count, over a folder, the documents whose reading looks incomplete "
+                                      "(no items, body outside items, rejected markers, broken font text)")
+    au.add_argument("paths", nargs="+", help="plan files or folders")
+    au.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
+    au.add_argument("--list", action="store_true", help="also list the documents under each warning")
+    au.set_defaults(func=_audit)
     cm = sub.add_parser("compare", help="compare a plan with the issuer's earlier plans; write tables and report.html")
     cm.add_argument("paths", nargs="+", metavar="PLAN", help="plan files in chronological order: OLD NEW [MORE...]")
     cm.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs)")

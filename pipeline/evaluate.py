@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
@@ -44,14 +46,27 @@ class Score:
         self.spurious.extend((p - both).elements())
 
 
+def _norm(text: str | None) -> str:
+    """Compared form of gold and output text: NFKC (ASCII (一) equals （一）), no whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def _label(label: str) -> str:
+    return _norm(label).replace("．", ".").rstrip(".、")
+
+
+def _heading(text: str | None) -> str:
+    return _norm(text).rstrip("。.;；:：,，")
+
+
 def _paths(doc: Document) -> dict[str, tuple[str, ...]]:
     by_id = {it.item_id: it for it in doc.items}
     out: dict[str, tuple[str, ...]] = {}
     for it in doc.items:
-        path = [it.label]
+        path = [_label(it.label)]
         parent = it.parent_id
         while parent:
-            path.append(by_id[parent].label)
+            path.append(_label(by_id[parent].label))
             parent = by_id[parent].parent_id
         out[it.item_id] = tuple(reversed(path))
     return out
@@ -65,12 +80,12 @@ def predicted_keys(doc: Document) -> dict[str, list[Hashable]]:
     """The comparable keys of everything the pipeline found in ``doc``, per field."""
     paths = _paths(doc)
     keys: dict[str, list[Hashable]] = {f: [] for f in FIELDS}
-    keys["title"] = [doc.title] if doc.title else []
+    keys["title"] = [_norm(doc.title)] if doc.title else []
     keys["year"] = [doc.year] if doc.year else []
-    keys["issuer"] = [name for name in doc.issuer.split("；") if name]
+    keys["issuer"] = [_norm(name) for name in doc.issuer.split("；") if name]
     for it in doc.items:
         p = paths[it.item_id]
-        keys["items"].append((p, doc.heading(it)))
+        keys["items"].append((p, _heading(doc.heading(it))))
         for d in it.departments:
             keys["departments"].append((p, d.name, d.role))
             if d.role == "lead":
@@ -87,15 +102,15 @@ def predicted_keys(doc: Document) -> dict[str, list[Hashable]]:
 
 
 def gold_keys(gold: dict[str, object]) -> dict[str, list[Hashable]]:
-    """The same keys read from a gold JSON file."""
+    """The same keys read from a gold JSON file (corpus/gold's nested format)."""
     keys: dict[str, list[Hashable]] = {f: [] for f in FIELDS}
-    keys["title"] = [gold["title"]] if gold.get("title") else []
+    keys["title"] = [_norm(gold["title"])] if gold.get("title") else []  # type: ignore[arg-type]
     keys["year"] = [gold["year"]] if gold.get("year") else []
     issuer = gold.get("issuer") or []
-    keys["issuer"] = list(issuer) if isinstance(issuer, list) else [issuer]
+    keys["issuer"] = [_norm(i) for i in (issuer if isinstance(issuer, list) else [issuer])]
     for it in gold["items"]:  # type: ignore[attr-defined]
-        p = tuple(it["path"])
-        keys["items"].append((p, it["heading"]))
+        p = tuple(_label(x) for x in it["path"])
+        keys["items"].append((p, _heading(it["heading"])))
         for name in it.get("lead", []):
             keys["departments"].append((p, name, "lead"))
             keys["lead_departments"].append((p, name))
@@ -112,6 +127,88 @@ def gold_keys(gold: dict[str, object]) -> dict[str, list[Hashable]]:
     return keys
 
 
+def is_guide_format(gold: dict[str, object]) -> bool:
+    """The flat format of the real-plan gold (``doc``, ``issuers``, item paths ``一、/1.``; see
+    corpus/gold/README.md), as opposed to corpus/gold's nested one."""
+    return "doc" in gold and "doc_id" not in gold
+
+
+def guide_keys(gold: dict[str, object], doc: Document) -> tuple[dict[str, list[Hashable]], dict[str, list[Hashable]]]:
+    """Gold and predicted keys for a gold file in the flat format.
+
+    Its conventions: quantities and deadlines list their item by path (``""`` outside any item); an
+    ``optional`` entry is neither required nor held against the tool; the fields of a last item cut off
+    by the excerpt (``partial_last``) are not scored, nor its heading; deadlines compare by end date
+    (or text, for a date-less one); instruments are the titles the plan promises to issue.
+    """
+    g: dict[str, list[Hashable]] = {f: [] for f in FIELDS}
+    g["title"] = [_norm(gold["title"])] if gold.get("title") else []  # type: ignore[arg-type]
+    g["year"] = [gold["year"]] if gold.get("year") else []
+    g["issuer"] = [_norm(i) for i in gold.get("issuers") or []]  # type: ignore[union-attr]
+    items = list(gold.get("items") or [])  # type: ignore[call-overload]
+
+    def path(text: str) -> tuple[str, ...]:
+        return tuple(_label(x) for x in text.split("/")) if text else ()
+
+    partial = path(items[-1]["path"]) if gold.get("partial_last") and items else None
+    for it in items:
+        p = path(it["path"])
+        g["items"].append((p, None if p == partial else _heading(it["heading"])))
+        if p == partial:
+            continue
+        for name in it.get("lead", []):
+            g["departments"].append((p, _norm(name), "lead"))
+            g["lead_departments"].append((p, _norm(name)))
+        for name in it.get("co", []):
+            g["departments"].append((p, _norm(name), "co"))
+    optional: dict[str, Counter[Hashable]] = {"quantities": Counter(), "deadlines": Counter()}
+    for q in gold.get("quantities") or []:  # type: ignore[attr-defined]
+        key = (path(q["item"]), _num(q["value"]), _norm(q.get("unit")))
+        if key[0] != partial or partial is None:
+            (optional["quantities"].update([key]) if q.get("optional") else g["quantities"].append(key))
+    for d in gold.get("deadlines") or []:  # type: ignore[attr-defined]
+        key = (path(d["item"]), d.get("date") or _norm(d["text"]))
+        if key[0] != partial or partial is None:
+            (optional["deadlines"].update([key]) if d.get("optional") else g["deadlines"].append(key))
+    g["instruments"] = [_norm(t) for t in gold.get("instruments_issued") or []]  # type: ignore[union-attr]
+
+    paths = _paths(doc)
+    p_keys: dict[str, list[Hashable]] = {f: [] for f in FIELDS}
+    p_keys["title"] = [_norm(doc.title)] if doc.title else []
+    p_keys["year"] = [doc.year] if doc.year else []
+    p_keys["issuer"] = [_norm(name) for name in doc.issuer.split("；") if name]
+    loose_q = list(getattr(doc, "quantities", []) or [])
+    loose_d = list(getattr(doc, "deadlines", []) or [])
+    spans: list[tuple[tuple[str, ...], list, list]] = [((), loose_q, loose_d)]  # type: ignore[type-arg]
+    for it in doc.items:
+        p = paths[it.item_id]
+        p_keys["items"].append((p, None if p == partial else _heading(doc.heading(it))))
+        if p == partial:
+            continue
+        spans.append((p, it.quantities, it.deadlines))
+        for dep in it.departments:
+            p_keys["departments"].append((p, _norm(dep.name), dep.role))
+            if dep.role == "lead":
+                p_keys["lead_departments"].append((p, _norm(dep.name)))
+        p_keys["instruments"].extend(_norm(ins.title) for ins in it.instruments if ins.issued)
+    for p, quantities, deadlines in spans:
+        for q in quantities:
+            key = (p, _num(q.value), _norm(q.unit))
+            if optional["quantities"][key] > 0 and p_keys["quantities"].count(key) >= g["quantities"].count(key):
+                optional["quantities"][key] -= 1
+                continue
+            p_keys["quantities"].append(key)
+        for dl in deadlines:
+            key = (p, dl.date or _norm(doc.span(dl.start, dl.end)))
+            if optional["deadlines"][key] > 0:
+                optional["deadlines"][key] -= 1
+                continue
+            p_keys["deadlines"].append(key)
+    for f in ("quantity_subjects", "instrument_actions"):
+        g[f], p_keys[f] = [], []  # the flat format does not annotate these
+    return g, p_keys
+
+
 def evaluate(gold_dir: str | Path, corpus_dir: str | Path) -> dict[str, dict[str, Score]]:
     """Run the pipeline over every corpus document that has gold and score it.
 
@@ -125,11 +222,11 @@ def evaluate(gold_dir: str | Path, corpus_dir: str | Path) -> dict[str, dict[str
     total = {f: Score() for f in FIELDS}
     for gf in gold_files:
         gold = json.loads(gf.read_text(encoding="utf-8"))
-        doc_id = gold.get("doc_id", gf.stem)
+        doc_id = gold.get("doc_id") or gold.get("doc") or gf.stem
         if doc_id not in corpus:
             raise FileNotFoundError(f"{gf}: no document named {doc_id}.* in {corpus_dir}")
         doc = process_file(corpus[doc_id], doc_id=doc_id)
-        g, p = gold_keys(gold), predicted_keys(doc)
+        g, p = guide_keys(gold, doc) if is_guide_format(gold) else (gold_keys(gold), predicted_keys(doc))
         scores = {f: Score() for f in FIELDS}
         for f in FIELDS:
             scores[f].add(g[f], p[f])

@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pandas costs ~0.3 s to import; the streaming CSV path does 
 
 COLUMNS: dict[str, list[str]] = {
     "documents": ["doc_id", "source", "format", "title", "issuer", "year", "n_items", "status", "error",
-                  "encoding", "doc_number"],
+                  "encoding", "doc_number", "warnings"],
     "items": ["doc_id", "item_id", "parent_id", "level", "label", "heading", "text", "lead_departments",
               "co_departments", "start", "end"],
     "quantities": ["doc_id", "item_id", "text", "value", "value_max", "unit", "qualifier", "subject",
@@ -38,7 +38,7 @@ def neutralise(value: object) -> object:
 # --headers zh: column names for readers who do not work in English.
 ZH_HEADERS = {
     "doc_id": "文件", "source": "来源路径", "format": "格式", "title": "标题", "issuer": "发文机关", "year": "年份",
-    "n_items": "条目数", "status": "状态", "error": "错误", "encoding": "编码", "doc_number": "文号",
+    "n_items": "条目数", "status": "状态", "error": "错误", "encoding": "编码", "doc_number": "文号", "warnings": "警告",
     "item_id": "条目编号", "parent_id": "上级条目", "level": "层级", "label": "序号", "heading": "标题",
     "text": "原文", "lead_departments": "牵头单位", "co_departments": "配合单位", "start": "起始位置",
     "end": "结束位置", "value": "数值", "value_max": "数值上限", "unit": "单位", "qualifier": "限定词",
@@ -97,6 +97,16 @@ def document_rows(doc: Document) -> dict[str, list[dict[str, object]]]:
         for ins in it.instruments:
             rows["instruments"].append({**base, "title": ins.title, "action": ins.action,
                                         "issued": ins.issued, "start": ins.start, "end": ins.end})
+    loose = {"doc_id": doc.doc_id, "item_id": ""}  # stated outside any item (a report's target paragraph)
+    for q in doc.quantities:
+        rows["quantities"].append({**loose, "text": t[q.start:q.end], "value": q.value, "value_max": q.value_max,
+                                   "unit": q.unit, "qualifier": q.qualifier, "subject": q.subject,
+                                   "start": q.start, "end": q.end, "part_of": _part_of(doc.quantities, q, t),
+                                   "aspirational": q.aspirational})
+    for d in doc.deadlines:
+        rows["deadlines"].append({**loose, "text": t[d.start:d.end], "date": d.date or "",
+                                  "granularity": d.granularity, "recurring": d.recurring,
+                                  "start": d.start, "end": d.end})
     return rows
 
 
@@ -117,6 +127,7 @@ def document_row(result: DocResult, fmt: str = "") -> dict[str, object]:
         "year": doc.year if doc else None, "n_items": len(doc.items) if doc else 0,
         "status": result.status, "error": result.error,
         "encoding": (doc.encoding or "") if doc else "", "doc_number": doc.doc_number if doc else "",
+        "warnings": ";".join(doc.warnings) if doc else "",
     }
 
 

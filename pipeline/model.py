@@ -95,6 +95,10 @@ class Document:
     preamble: tuple[int, int] | None = None  # span of the text before the first item of the plan body
     body_start: int = 0  # where the plan proper starts (after any cover letter)
     items: list[Item] = field(default_factory=list)
+    # Targets and deadlines stated outside any item: a government report's 主要预期目标 paragraph before the
+    # numbered tasks, or a page with no numbered items at all (exported with an empty item_id).
+    quantities: list[Quantity] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
     # What a stage could not read or suspects it read wrong ("no_items_but_markers", "body_outside_items",
     # "ocr_pages:3,4", ...): a short code, then ": " and details. Exported in documents.csv so that no
     # document comes out ``ok`` without saying what is missing.
@@ -167,7 +171,8 @@ def document_from_dict(data: dict[str, Any]) -> Document:
             departments=[Department(**d) for d in it.get("departments", [])],
             instruments=[Instrument(**i) for i in it.get("instruments", [])],
         ))
-    fields = {k: v for k, v in data.items() if k != "items"}
+    fields = {k: v for k, v in data.items() if k not in ("items", "quantities", "deadlines")}
     if fields.get("preamble") is not None:
         fields["preamble"] = tuple(fields["preamble"])
-    return Document(**fields, items=items)
+    return Document(**fields, items=items, quantities=[Quantity(**q) for q in data.get("quantities", [])],
+                    deadlines=[Deadline(**d) for d in data.get("deadlines", [])])

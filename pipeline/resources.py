@@ -89,3 +89,17 @@ def load_jieba() -> Any:
         with user_dict.open("rb") as fh:  # given a path, jieba leaves the file open
             jieba.load_userdict(fh)
     return jieba
+
+
+@lru_cache(maxsize=1)
+def load_tw_phrases() -> list[tuple[str, str]]:
+    """``models/tw_phrases.tsv`` as ``(taiwan, mainland)`` pairs, longest first (so 光碟机 wins over 光碟)."""
+    path = MODELS / "tw_phrases.tsv"
+    if not path.is_file():
+        return []
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2 and not line.startswith("#"):
+            pairs.append((parts[0], parts[1]))
+    return sorted(pairs, key=lambda p: -len(p[0]))

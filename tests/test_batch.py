@@ -16,7 +16,7 @@ from .conftest import CORPUS, DATA, assert_same_tables, read_tables
 @pytest.fixture()
 def folder(tmp_path: Path) -> Path:
     src = tmp_path / "plans"
-    shutil.copytree(CORPUS, src, ignore=shutil.ignore_patterns("gold", "*.md"))
+    shutil.copytree(CORPUS, src, ignore=shutil.ignore_patterns("gold", "dev", "*.md"))  # batching, not the corpus
     shutil.copy(DATA / "docx" / "task_table.docx", src / "task_table.docx")
     shutil.copy(DATA / "html" / "changzhou_edu_2022_gbk.html", src / "gbk_page.html")
     (src / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")

@@ -45,7 +45,7 @@ def test_cli_extract_tables_follow_contract(extracted: Path, name: str) -> None:
 
 def test_cli_extract_one_row_per_document(extracted: Path) -> None:
     docs = _table(extracted, "documents")
-    assert len(docs) == 7 and set(docs["status"]) == {"ok"}
+    assert len(docs) == 7 + 12 and set(docs["status"]) == {"ok"}  # seed, samples, corpus/dev
     seed = docs[docs["doc_id"] == "changzhou_edu_2022"].iloc[0]
     assert (seed["title"], int(seed["year"]), int(seed["n_items"])) == ("2022年工作要点", 2022, 39)
 

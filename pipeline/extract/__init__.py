@@ -23,6 +23,14 @@ def extract(doc: Document) -> Document:
                                           first_listed_leads=first_leads, lead_mark=mark)
         it.instruments = find_instruments(text, offset=start)
     lift_section_annotations(doc)
+    if doc.preamble:  # targets before the numbered tasks, or in a text without any
+        start, end = doc.preamble
+        doc.quantities = find_quantities(doc.text[start:end], offset=start)
+        if not doc.items:
+            # A preamble names the plan's own year (2023年是…) and the page's dates: only a page without
+            # items has its deadlines there, and the plan year alone is still none of them.
+            found = find_deadlines(doc.text[start:end], year=doc.year, offset=start, report=report)
+            doc.deadlines = [d for d in found if not (d.granularity == "year" and d.date == f"{doc.year}-12-31")]
     return doc
 
 

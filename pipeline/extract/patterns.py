@@ -112,6 +112,9 @@ RATIO_AFTER = re.compile(r"^(?:的)?(?:比例|配比|配套)")
 QUOTED = re.compile(r"“[^“”]{0,20}”|\"[^\"]{0,20}\"|‘[^‘’]{0,20}’|「[^「」]{0,20}」")
 TITLED = re.compile(r"《[^《》]*》")
 DOC_NUMBER = re.compile(r"〔\d{4}〕\d+号|\[\d{4}\]\d+号")
+# An attachment list (附件：1.经济社会发展10项预期目标任务进展情况表⏎2.…) names documents: numbers in those
+# titles are no targets. The list runs over the lines that go on numbering after 附件：.
+ATTACHMENT_LIST = re.compile(r"(?m)^[ \t]*附件[:：][^\n]*(?:\n[ \t]*\d{1,2}[.．、][^\n]*)*")
 # What may not follow a number that is a quantity: dates, ordinal series, anniversaries, congress numbers.
 NOT_AFTER = re.compile(r"^(?:年|月|日|号|周年|(?:分钟|小时)(?:[\u4e00-\u9fff]{0,4})圈|届|次全会|次党代会|次代表大会|大(?!于)|中全会|点|时|期间|:|：\d|/\d|\.\d|-\d{2}-)")
 NOT_BEFORE = ("第", "〔", "No.", "NO.", "号", "建团", "建党", "建校", "建国", "每", "/", "×", "*", "＊")

@@ -31,11 +31,13 @@ _BREAKDOWN = re.compile(r"\s*其中")
 # that never ends (text without punctuation) would otherwise give every number the whole clause.
 _MAX_SUBJECT = 100
 _BARE_VERBS = frozenset(P.COUNT_VERBS) | frozenset(P.SUBJECT_LEAD_STRIP)
+_ISSUE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年\s*$")
 
 
 def _masked(text: str) -> list[tuple[int, int]]:
     """Spans where numbers are names, titles or document numbers, never quantities: sorted and merged."""
-    spans = sorted((m.start(), m.end()) for pat in (P.QUOTED, P.TITLED, P.DOC_NUMBER) for m in pat.finditer(text))
+    pats = (P.QUOTED, P.TITLED, P.DOC_NUMBER, P.ATTACHMENT_LIST) if "附件" in text else (P.QUOTED, P.TITLED, P.DOC_NUMBER)
+    spans = sorted((m.start(), m.end()) for pat in pats for m in pat.finditer(text))
     merged: list[tuple[int, int]] = []
     for s, e in spans:
         if merged and s <= merged[-1][1]:
@@ -231,8 +233,10 @@ def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_
     unit += per  # 5万立方米/日, 1.2万元/人
     if unit == "批" and (chinese or before.endswith(("首", "第"))):
         return None
-    if unit in ("期", "批", "轮", "届") and (before.endswith("第") or chinese and unit == "期"):
-        return None  # 第六批, 二期工程: ordinals and phases
+    if unit in ("期", "批", "轮", "届") and (before.rstrip().endswith("第") or chinese and unit == "期"):
+        return None  # 第六批, 二期工程, 第 1 期: ordinals and phases
+    if unit == "期" and _ISSUE_YEAR.search(text, max(0, s - 8), s):
+        return None  # 2023年1期: a journal's issue
     after = P.ATTRIBUTE_TAIL.match(text, e).end()  # type: ignore[union-attr]
     if unit in P.ATTRIBUTE_UNITS and _CJK.match(text, after) and text[after] not in P.CONJUNCTIONS:
         return None  # 65岁以上老年人, 超过20年的老旧小区: who or what is meant, not a target

@@ -60,6 +60,58 @@ def strip_html_residue(text: str) -> str:
     return text
 
 
+# A structural marker as it starts a paragraph (一、 （一） 1. （1） ① 第一章/条/部分): what a lost paragraph
+# break is most often followed by. The structure stage decides which of them are items.
+_MARKER_AHEAD = re.compile(
+    r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,3}[.．、](?![\d%])|[（(]\d{1,3}[）)]"
+    r"|[①-⑳⑴-⒇⒈-⒛㈠-㈩]|第[一二三四五六七八九十百零〇\d]{1,4}[章节条部分篇])"
+)
+_SENTENCE_CLOSE = "。！？；：”’」』）)"
+# Parts of a cover letter that start their own line: the attachment heading and the signature's date.
+_LETTER_PART_AHEAD = re.compile(r"附件\s*(?:[：:]|\d{1,2}(?:-\d{1,2})?[\s\u3000]|\d{1,2}$)"
+                                r"|\d{4}年\d{1,2}月\d{1,2}日(?=[\s\u3000]|$)")
+# A run of blanks inside a line that holds an ideographic space or a no-break space: in crawled and copied
+# text this is where a paragraph break (and its two-character U+3000 indent) used to be.
+_INDENT_RUN = re.compile("[ \u3000\u00a0]*[\u3000\u00a0][ \u3000\u00a0]*|[ ]{2,}")
+
+
+def restore_paragraph_breaks(text: str) -> str:
+    """Turn paragraph breaks that became blank runs back into line breaks.
+
+    Crawls and web copies join paragraphs with their indent (``…制定本方案。　　一、总体要求　　（一）…``).
+    A run becomes a line break when a structural marker comes right after it, or when it is an indent
+    (two or more ideographic/no-break spaces) after a sentence end or a heading; letter-spaced words
+    (``总　　则``, ``序　号``) stay as they are. A run of plain spaces needs the marker, since PDF text is
+    full of them.
+    """
+    if "\u3000" not in text and "\u00a0" not in text and "  " not in text:
+        return text
+
+    def fix(m: re.Match[str]) -> str:
+        run, s, e = m.group(0), m.start(), m.end()
+        if s == 0 or e == len(text) or text[s - 1] == "\n" or text[e] == "\n":
+            return run
+        if _MARKER_AHEAD.match(text, e) or _LETTER_PART_AHEAD.match(text, e) or (len(run) >= 2 and ("\u3000" in run or "\u00a0" in run)
+                                            and _ends_paragraph(text, s)):
+            return "\n"
+        return run
+
+    return _INDENT_RUN.sub(fix, text)
+
+
+def _ends_paragraph(text: str, s: int) -> bool:
+    """Whether an indent run at ``s`` closes a paragraph or a heading: it follows a sentence end, or a
+    short heading that starts with a marker or 附件N (``一、总体要求　　坚持…``). A run between names on one line
+    (``中共常州市委教育工委　　常州市教育局``) or inside a letter-spaced word (``总　　则``) is no break."""
+    if text[s - 1] in _SENTENCE_CLOSE:
+        return True
+    k = s
+    while k > 0 and k > s - 40 and not text[k - 1].isspace() and text[k - 1] not in _SENTENCE_CLOSE:
+        k -= 1
+    return ((k == 0 or text[k - 1].isspace() or text[k - 1] in _SENTENCE_CLOSE)
+            and bool(_MARKER_AHEAD.match(text, k) or text.startswith("附件", k)))
+
+
 def unify_characters(text: str) -> str:
     """Kangxi radicals and compatibility ideographs -> ordinary characters; full-width ASCII -> ASCII."""
     return text.translate(_char_table())
@@ -130,7 +182,16 @@ def to_simplified(text: str) -> str:
     traditional = sum(1 for ch in sample if ch in _TRADITIONAL_ONLY)
     if cjk < 4 or traditional < max(3, cjk * 0.01):
         return text
-    return _t2s().convert(text)
+    text = _t2s().convert(text)
+    # Character conversion leaves Taiwan vocabulary (最佳化, 网际网路); the phrase table gives the mainland
+    # words, but only phrases that are no ordinary mainland word (a mainland plan in traditional
+    # characters keeps its 效能), see models/build_tw_phrases.py.
+    from ..resources import load_tw_phrases
+
+    for taiwan, mainland in load_tw_phrases():
+        if taiwan in text:
+            text = text.replace(taiwan, mainland)
+    return text
 
 
 @lru_cache(maxsize=1)
@@ -138,6 +199,18 @@ def _t2s():  # type: ignore[no-untyped-def]
     from opencc import OpenCC
 
     return OpenCC("t2s")
+
+
+_TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ"
+# Pinyin glossed after a character in a copy made for readers (发（fā）展, 意识形态（tài）): always with a tone mark.
+_PINYIN_RUBY = re.compile(f"(?<=[{_CJK}])（[a-zü{_TONE_MARKS}]{{0,6}}[{_TONE_MARKS}][a-zü{_TONE_MARKS}]{{0,6}}）")
+
+
+def strip_pinyin_ruby(text: str) -> str:
+    """Remove pinyin glosses in brackets after characters (``發（fā）展`` -> ``發展``)."""
+    if not any(ch in _TONE_MARKS for ch in text):
+        return text
+    return _PINYIN_RUBY.sub("", text)
 
 
 def tidy_whitespace(text: str) -> str:
@@ -158,14 +231,75 @@ def tidy_whitespace(text: str) -> str:
     return "\n".join(out)
 
 
+_OPEN_CLOSE = {"（": "）", "《": "》", "“": "”", "【": "】"}
+_LINE_MARKER = re.compile(_MARKER_AHEAD.pattern + r"|附件|序号|\d{1,3}\s*\|")
+
+
+def join_wrapped_lines(text: str) -> str:
+    """Join the lines of a hard-wrapped text (a copy of a PDF page) back into paragraphs.
+
+    A document counts as wrapped when many of its lines are about as long as the longest usual line
+    (the wrap width) and most of those end inside a sentence. There, a line is joined to the next non-blank line when it is full-width
+    or leaves a bracket open, or breaks a number (``小学1`` / ``.2万个``), and the next line does not start
+    a marker. Other documents are returned unchanged: their lines are paragraphs. A break inside a number
+    (``小学1`` / ``.2万个``) is joined in wrapped documents only; elsewhere it cannot be told from a line
+    that ends with a number.
+    """
+    lines = text.split("\n")
+    lengths = sorted(len(ln) for ln in lines if len(ln) >= 10 and "|" not in ln)
+    if len(lengths) < 4:
+        return text
+    width = lengths[int(len(lengths) * 0.9) - 1]
+    if width < 25:  # short lines are table cells or target lists, not a page's wrap width
+        return text
+    # Wrapped lines are about as long as each other; paragraphs and table cells are not.
+    full = [ln for ln in lines if 0.85 * width <= len(ln) <= 1.1 * width and "|" not in ln]
+    open_ended = [ln for ln in full if ln[-1] not in _SENTENCE_CLOSE]
+    if len(full) < 0.4 * len(lengths) or len(open_ended) < max(3, 0.5 * len(full)):
+        return text
+    out: list[str] = []
+    pending, blank = "", False
+    for ln in lines:
+        if pending and not ln:
+            blank = True  # blank lines between the wrapped lines of one paragraph go if the lines join
+            continue
+        if pending and _joins(pending, ln, width):
+            pending, blank = pending + ln, False
+            continue
+        if pending:
+            out.extend([pending, ""] if blank else [pending])
+            pending, blank = "", False
+        if ln:
+            pending = ln
+        else:
+            out.append(ln)
+    if pending:
+        out.append(pending)
+    return "\n".join(out)
+
+
+def _joins(line: str, nxt: str, width: int) -> bool:
+    """Whether a wrapped ``line`` runs on into ``nxt``: not before a marker, never from a line with a
+    column gap (a running header) or a table row; inside an open bracket, across a broken number, or
+    from a full-width line that does not end a sentence."""
+    if _LINE_MARKER.match(nxt) or "|" in line or "  " in line or line[-1] in _SENTENCE_CLOSE:
+        return False
+    depth = sum(line.count(o) - line.count(c) for o, c in _OPEN_CLOSE.items())
+    broken_number = line[-1].isdigit() and nxt[0] in ".．%万亿"
+    return depth > 0 or broken_number or len(line) >= 0.85 * width
+
+
 STEPS: list[Callable[[str], str]] = [
     fix_surrogates,
     repair_mojibake,
     strip_html_residue,
+    restore_paragraph_breaks,
     unify_characters,
     full_width_punctuation,
+    strip_pinyin_ruby,
     to_simplified,
     tidy_whitespace,
+    join_wrapped_lines,
 ]
 
 

@@ -1,0 +1,109 @@
+"""Text -> hierarchy of numbered items, plus document metadata (title, issuer, year, number).
+
+One module per job: :mod:`.cover` (cover letter, attachment list, signature, web footer),
+:mod:`.markers` (marker kinds and which candidates are believed), :mod:`.tables` (flattened task tables
+read back into rows with named cells), :mod:`.items` (the tree and headings), :mod:`.metadata` and
+:mod:`.audit` (warnings for what looks unread).
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from pathlib import Path
+
+from ..model import Document, RawText
+from ..numerals import CN_NUMERAL_CHARS
+from .audit import audit
+from .cover import attachment_list_lines, body_start
+from .items import build_items
+from .markers import CUT, SKIP, Marker, contents_lines, continuous, inline_markers, match_marker, value_of
+from .metadata import read_metadata
+from .tables import cell_rows, pipe_rows
+from .text import lines
+
+# 附件1 alone on its line (its title on the next), or 附件1：title / 附件1 title on one short line
+_ATTACHMENT = re.compile(r"附件\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,2})(?:[：:]\s*|\s+|$)(?=.{0,60}$)")
+
+
+def parse(raw: RawText | str, *, doc_id: str = "", source: str = "") -> Document:
+    """Split a plan's normalised text into its numbered items and read its metadata.
+
+    >>> doc = parse("2022年工作要点\\n一、加强党建\\n（一）加强政治建设。内容。")
+    >>> [(it.item_id, it.label) for it in doc.items]
+    [('1', '一、'), ('1.1', '（一）')]
+    """
+    if isinstance(raw, str):
+        raw = RawText(text=raw, format="txt", source=source)
+    text = raw.text
+    doc = Document(
+        doc_id=doc_id or Path(raw.source or source or "document").stem,
+        text=text,
+        source=raw.source or source,
+        format=raw.format,
+        encoding=raw.encoding,
+        metadata=dict(raw.metadata),
+    )
+    doc.body_start = body_start(text)
+    markers, candidates = find_markers(text, doc.body_start)
+    doc.items = build_items(text, markers)
+    first = doc.items[0].start if doc.items else len(text)
+    if first > doc.body_start:
+        doc.preamble = (doc.body_start, first)
+    read_metadata(doc)
+    doc.warnings.extend(audit(doc, candidates))
+    return doc
+
+
+def find_markers(text: str, start: int) -> tuple[list[Marker], int]:
+    """The accepted markers of the text from ``start`` (with table headers as ``cut`` markers), and the
+    number of candidates considered.
+
+    Line starts are where markers normally stand; where line breaks were lost (a crawl's one-line body,
+    a chapter run on after a signature) they stand inside lines after sentence ends instead. Both kinds
+    of candidate go into one sequence in document order, and the sequence decides (``continuous``):
+    a marker is believed when its count goes on, whatever line it is on.
+    """
+    spans = lines(text, start)
+    skip = contents_lines(text, spans) | attachment_list_lines(text, spans)
+    rows = cell_rows(text, spans)
+    piped = pipe_rows(text, spans, skip | set(rows))
+    candidates: list[Marker] = []
+    for idx, (s, e) in enumerate(spans):
+        if idx in rows:
+            if rows[idx].kind != SKIP:
+                candidates.append(rows[idx])
+            continue
+        if idx in piped:
+            candidates.extend(piped[idx])
+            continue
+        if idx in skip:
+            continue
+        line = text[s:e]
+        att = _ATTACHMENT.match(line)
+        if att:
+            label = re.sub(r"[：:\s]+$", "", att.group(0))
+            candidates.append(Marker("attachment", value_of(att.group("n")), s, s + att.end(), label, rank=-1))
+            continue
+        m = match_marker(text, s)
+        if m and m.label_end < e:  # a bare marker with nothing after it is not an item
+            m.listed = idx > 0 and text[spans[idx - 1][0] : spans[idx - 1][1]].rstrip().endswith(("：", ":"))
+            candidates.append(m)
+    structural = [m for m in candidates if m.kind != CUT]
+    # inline candidates outside table and skipped lines and outside the labels already found there
+    # (（二）（二） written twice is one marker)
+    claimed = sorted([(s, e) for i, (s, e) in enumerate(spans) if i in rows or i in piped or i in skip]
+                     + [(m.start, max(m.label_end, m.start + 1)) for m in candidates])
+    inline = [m for m in inline_markers(text, start) if not _inside(m.start, claimed)]
+    merged = sorted(structural + inline, key=lambda m: m.start)
+    kept = continuous(merged, resync=True)
+    cuts = [m for m in candidates if m.kind == CUT]
+    return sorted(kept + cuts, key=lambda m: m.start), len(merged)
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` falls in one of the sorted, non-overlapping ``spans``."""
+    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+__all__ = ["CN_NUMERAL_CHARS", "parse", "find_markers"]

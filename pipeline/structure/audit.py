@@ -1,0 +1,70 @@
+"""Warnings for a document that looks partly unread, so that no plan comes out ``ok`` with nothing in it
+unnoticed. Each warning is a short code, then ``: `` and details (see ``Document.warnings``)."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from ..model import DocResult, Document
+
+WARNING_CODES = {
+    "no_items": "no numbered items found although the text has numbered markers",
+    "body_outside_items": "most of the body text lies outside any item",
+    "rejected_markers": "many candidate markers were rejected as out of sequence",
+    "broken_font_text": "the text looks like broken font extraction ((cid:N), replacement characters)",
+}
+_BROKEN = re.compile(r"（cid：\d+）|\(cid:\d+\)|\ufffd|[\ue000-\uf8ff]")
+
+
+def audit(doc: Document, candidates: int) -> list[str]:
+    """Warnings for ``doc`` after parsing; ``candidates`` is how many markers were considered."""
+    out = []
+    body = len(doc.text) - doc.body_start
+    covered = sum(it.end - it.start for it in doc.items)  # item spans never overlap
+    if not doc.items and candidates >= 2:
+        out.append(f"no_items: {candidates} candidate markers, none in sequence")
+    elif doc.items and body >= 1000 and covered < 0.5 * body:
+        out.append(f"body_outside_items: {100 - round(100 * covered / body)}% of {body} characters")
+    rejected = candidates - len(doc.items)
+    if rejected >= 5 and rejected > 0.3 * candidates:
+        out.append(f"rejected_markers: {rejected} of {candidates}")
+    broken = len(_BROKEN.findall(doc.text))
+    if broken >= 5:
+        out.append(f"broken_font_text: {broken} unreadable glyphs")
+    return out
+
+
+def summarize(results: Iterable[DocResult]) -> dict[str, object]:
+    """Counts over a batch: documents, errors, documents without items, and documents per warning code,
+    with the documents that carry each code (``planscope audit``)."""
+    counts: Counter[str] = Counter()
+    by_code: dict[str, list[str]] = {}
+    for res in results:
+        counts["documents"] += 1
+        if res.status != "ok" or res.document is None:
+            counts["errors"] += 1
+            by_code.setdefault("error", []).append(f"{res.source}: {res.error}")
+            continue
+        doc = res.document
+        counts["items"] += len(doc.items)
+        if not doc.items:
+            counts["no items at all"] += 1
+        if not doc.warnings:
+            counts["without warnings"] += 1
+        for warning in doc.warnings:
+            code = warning.split(":", 1)[0]
+            counts[code] += 1
+            by_code.setdefault(code, []).append(f"{res.source}: {warning}")
+    return {"counts": dict(counts), "documents": by_code}
+
+
+def format_summary(summary: dict[str, object], *, list_documents: bool = False) -> str:
+    counts: dict[str, int] = summary["counts"]  # type: ignore[assignment]
+    lines = [f"{name:24} {counts.get(name, 0):6}" for name in
+             ("documents", "errors", "items", "no items at all", "without warnings", *WARNING_CODES)]
+    if list_documents:
+        for code, docs in summary["documents"].items():  # type: ignore[attr-defined]
+            lines.append(f"\n{code} — {WARNING_CODES.get(code, 'could not be read')}:")
+            lines.extend(f"  {d}" for d in docs)
+    return "\n".join(lines)

@@ -1,0 +1,96 @@
+"""Accepted markers -> the tree of items, with each item's span and heading."""
+from __future__ import annotations
+
+import re
+
+from ..model import Item
+from .cover import footer_start, signature_start
+from .markers import CUT, SKIP, Marker
+from .text import SENTENCE_END
+
+_DEPT_TAIL = re.compile(r"（[^（）]{0,6}(牵头|负责|责任)[^（）]*）$")
+_TABLE_KINDS = ("row", "row_group")
+# The standard section names of a plan. In a text whose line breaks were lost, the section's first
+# paragraph runs on right after them (一、总体要求以习近平新时代…): the heading is the name alone.
+_SECTION_NAME = re.compile(r"(?:总体要求|指导思想|基本原则|工作目标|主要目标|发展目标|总体目标|目标任务|重点任务|主要任务|工作任务"
+                           r"|保障措施|工作要求|组织实施|实施步骤|工作措施|组织保障|工作原则|适用范围)(?=[\u4e00-\u9fff“（]{8})")
+
+
+def build_items(text: str, markers: list[Marker]) -> list[Item]:
+    """Nest markers by rank: a marker's parent is the nearest open item of a higher rank. An item's span
+    runs from its marker to the next marker (or table header); the last one stops before a signature
+    or a web page's footer."""
+    markers = [m for m in markers if m.kind != SKIP]
+    items: list[Item] = []
+    stack: list[tuple[float, Item]] = []  # (rank, item)
+    counters: dict[str | None, int] = {}
+    for idx, m in enumerate(markers):
+        if m.kind == CUT:
+            continue
+        end = markers[idx + 1].start if idx + 1 < len(markers) else len(text)
+        closing = idx + 1 == len(markers) or markers[idx + 1].kind == "attachment"
+        if closing and m.kind not in _TABLE_KINDS:
+            end = signature_start(text, m.start, end)
+        if idx + 1 == len(markers):
+            end = footer_start(text, m.start, end)
+        while end > m.start and text[end - 1] in " \n":
+            end -= 1
+        rank = m.rank
+        while stack and stack[-1][0] >= rank:
+            stack.pop()
+        parent = stack[-1][1] if stack else None
+        parent_id = parent.item_id if parent else None
+        counters[parent_id] = counters.get(parent_id, 0) + 1
+        item_id = f"{parent_id}.{counters[parent_id]}" if parent_id else str(counters[parent_id])
+        hs, he = heading_span(text, m, end)
+        item = Item(
+            item_id=item_id,
+            parent_id=parent_id,
+            level=len(stack) + 1,
+            label=m.label,
+            kind=m.kind,
+            start=m.start,
+            end=end,
+            heading_start=hs,
+            heading_end=he,
+            cells=m.cells,
+        )
+        items.append(item)
+        stack.append((rank, item))
+    return items
+
+
+def heading_span(text: str, m: Marker, end: int) -> tuple[int, int]:
+    """The heading: the task cell of a table row, else the text after the marker up to the first
+    sentence end or line end (an attachment's heading is the title on the line after 附件N)."""
+    if m.heading:
+        s, limit = m.heading
+    elif m.cells:
+        s, limit = next(iter(m.cells.values()))
+    else:
+        s = m.label_end
+        skip = " \n" if m.kind == "attachment" else " "
+        while s < end and text[s] in skip:
+            s += 1
+        limit = end
+        nl = text.find("\n", s, end)
+        if nl != -1:
+            limit = nl
+    # The item's end was trimmed of trailing blanks, which may reach back over the label's own padding.
+    s = min(s, end)
+    limit = min(max(limit, s), end)
+    e = s
+    while e < limit and text[e] not in SENTENCE_END:
+        e += 1
+    heading = text[s:e]
+    if m.kind not in _TABLE_KINDS:
+        name = _SECTION_NAME.match(heading)
+        if name:
+            e = s + name.end()
+            heading = text[s:e]
+    tail = _DEPT_TAIL.search(heading)
+    if tail and tail.start() > 0:
+        e = s + tail.start()
+    while e > s and text[e - 1] in " ：:；|":
+        e -= 1
+    return s, e

@@ -1,0 +1,244 @@
+"""Numbering markers: their kinds and ranks, where they are looked for, and which of them are believed.
+
+A marker's kind has a rank (第一部分 > 第一章 > 第一节 > 第一条 > 一、 > （一） > 1. > （1） > 1） > ①, GB/T
+9704 for the middle). Candidates come from line starts or, in a document whose line breaks were lost,
+from inside lines after a sentence end; the whole document's sequence of candidates then decides which
+are items (:func:`continuous`): a marker must continue its kind's count, restart it under a new parent,
+or open the count mid-way on a page or excerpt that starts at （四）.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..numerals import CN_NUMERAL_CHARS, cn_to_int
+from .text import squeeze
+
+_CN = "一二三四五六七八九十百零〇两"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_PAREN_DIGITS = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"  # U+2474…, one character each
+_DIGIT_STOPS = "⒈⒉⒊⒋⒌⒍⒎⒏⒐⒑⒒⒓⒔⒕⒖⒗⒘⒙⒚⒛"  # U+2488…
+_PAREN_IDEOGRAPHS = "㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"  # U+3220…
+_SINGLE_CHAR = {"circled": _CIRCLED, "paren_digit": _PAREN_DIGITS, "digit_stop": _DIGIT_STOPS,
+                "paren_ideograph": _PAREN_IDEOGRAPHS}
+
+# (kind, rank, pattern). Each pattern matches a marker at the position it is tried; group "n" is the
+# number. Order matters only for kinds that could both match at the same place. Kinds of equal rank are
+# alternative spellings of one level (⑴ for （1）, ㈠ for （一）).
+MARKERS: list[tuple[str, int, re.Pattern[str]]] = [
+    ("part", 0, re.compile(rf"第(?P<n>[{_CN}]+|\d+)(?:部分|篇)")),
+    ("chapter", 1, re.compile(rf"第(?P<n>[{_CN}]+|\d+)章")),
+    ("section", 2, re.compile(rf"第(?P<n>[{_CN}]+|\d+)节")),
+    ("article", 3, re.compile(rf"第(?P<n>[{_CN}]+|\d+)条")),  # 办法/细则: articles are the items
+    ("cn_dun", 4, re.compile(rf"(?P<n>[{_CN}]{{1,3}})(?:、|[.．](?!\d))(?![{_CN}]{{1,3}}、)")),
+    ("paren_cn", 5, re.compile(rf"（(?P<n>[{_CN}]{{1,3}})）")),
+    ("paren_ideograph", 5, re.compile(rf"(?P<n>[{_PAREN_IDEOGRAPHS}])")),
+    # 1. 1． 1、 — and 2.6月底前 / 3.2024年…: an item whose text starts with a date is not the decimal 2.6
+    ("arabic", 6, re.compile(r"(?P<n>\d{1,3})(?:[.．](?![\d%])|、|[.．](?=\d{1,4}(?:年|月|日)))")),
+    ("digit_stop", 6, re.compile(rf"(?P<n>[{_DIGIT_STOPS}])")),
+    ("paren_arabic", 7, re.compile(r"（(?P<n>\d{1,3})）")),
+    ("paren_digit", 7, re.compile(rf"(?P<n>[{_PAREN_DIGITS}])")),
+    ("arabic_paren", 8, re.compile(r"(?P<n>\d{1,3})）")),
+    ("circled", 9, re.compile(rf"(?P<n>[{_CIRCLED}])")),
+]
+RANK: dict[str, float] = {kind: rank for kind, rank, _ in MARKERS}
+RANK["attachment"] = -1
+RANK["row_group"] = 9.5  # a table row numbered 一, 二 that groups the rows below it
+RANK["row"] = 10
+# Below （一）, issuers order the Arabic forms (1. （1） 1） ⑴ ①) differently; the document decides (see
+# continuous). The levels above are fixed.
+_FLEXIBLE = 6
+# Bare markers (一、 1.) also occur inside sentences, so inline they need a sentence end before them;
+# these are distinctive enough to be believed after any character.
+_DISTINCT = ("（", *_PAREN_DIGITS, *_DIGIT_STOPS, *_PAREN_IDEOGRAPHS)
+_MARKER_START = re.compile(rf"[第（\d{CN_NUMERAL_CHARS}{_PAREN_DIGITS}{_DIGIT_STOPS}{_PAREN_IDEOGRAPHS}]")
+# What may stand before an inline bare marker (spaces between are allowed): a sentence or clause end,
+# a closing bracket or quote, a colon that introduces the list.
+_INLINE_LEFT = "。；！？）：”」\n"
+_TOC_PAGE = re.compile(r"(?:[.…·．_—-]{2,}\s*\d{0,3}|\s+\d{1,3})$")
+_TOC_ENTRY = re.compile(r"(?:…{2,}|[.·．_—-]{3,})\s*\d{1,3}$")
+
+
+@dataclass(slots=True)
+class Marker:
+    kind: str
+    value: int
+    start: int  # where the marker begins
+    label_end: int  # where the marker text ends (the heading starts here)
+    label: str
+    cells: dict[str, tuple[int, int]] = field(default_factory=dict)
+    rank: float = 0  # level in the document's hierarchy; lower is higher (settled by continuous)
+    heading: tuple[int, int] | None = None  # a table row's task cell, even when empty
+    listed: bool = False  # opens a list that a colon introduces (…下列行为：（一）…): may restart its count
+
+
+# A span that ends the item before it without being an item (a table's header line); "skip" lines were
+# consumed by a table row already.
+CUT = "cut"
+SKIP = "skip"
+
+
+def match_marker(text: str, pos: int) -> Marker | None:
+    for kind, rank, pattern in MARKERS:
+        m = pattern.match(text, pos)
+        if not m:
+            continue
+        raw_n = m.group("n")
+        if kind in _SINGLE_CHAR:
+            value = _SINGLE_CHAR[kind].index(raw_n) + 1
+        elif raw_n.isdigit():
+            value = int(raw_n)
+        else:
+            try:
+                value = cn_to_int(raw_n)
+            except ValueError:
+                continue
+        end = m.end()
+        label = m.group(0)
+        if text.startswith(label, end):  # "（三）（三）" written twice by mistake is one marker
+            end += len(label)
+        return Marker(kind, value, pos, end, label, rank=rank)
+    return None
+
+
+def value_of(n: str) -> int:
+    return int(n) if n.isdigit() else cn_to_int(n)
+
+
+def inline_markers(text: str, start: int, end: int | None = None) -> list[Marker]:
+    """Candidates inside running text: bare markers after a sentence end or a space, distinctive ones
+    (（一） ⑴ ㈠) anywhere."""
+    candidates = []
+    end = len(text) if end is None else end
+    label_end = start
+    for found in _MARKER_START.finditer(text, start, end):
+        i = found.start()
+        if i < label_end:
+            continue  # inside the label just found (（二）（二） written twice)
+        # a space before a bare marker is where a line break was lost (…高质量发展。 一、… 治党 1.加强…)
+        after_sentence = i == start or text[i - 1] in _INLINE_LEFT or text[i - 1] == " "
+        m = match_marker(text, i)
+        if m and _cited(text, m):
+            continue
+        if m and m.kind not in ("arabic_paren", "circled") and (after_sentence or text[i] in _DISTINCT
+                                                                or _ordinal_heading(text, m)
+                                                                or _run_on_section(text, m)):
+            m.listed = text[:i].rstrip(" ").endswith(("：", ":"))
+            candidates.append(m)
+            label_end = m.label_end
+    return candidates
+
+
+def _cited(text: str, m: Marker) -> bool:
+    """A marker quoted in a sentence rather than standing at the head of an item: 第（一）条, （三）项,
+    《规定》第七条, 本办法第二条."""
+    before = text[m.start - 1] if m.start else ""
+    after = text[m.label_end] if m.label_end < len(text) else ""
+    quoted_number = m.kind in ("paren_cn", "paren_arabic") and after in ("条", "款", "项")
+    # a run of quoted numbers: 第（三）（四）（五）项, （一）、（二）项
+    quoted_run = m.kind in ("paren_cn", "paren_arabic") and after in ("（", "、")
+    # 将第十五条改为, 依照第十条, （一）、（二）类
+    cited_by = before in "第》本该将照据按见依在于至、和及或与"
+    return cited_by or quoted_number or quoted_run or (m.kind.startswith("paren") and after == "类")
+
+
+def _run_on_section(text: str, m: Marker) -> bool:
+    """二、 三、 … right after a heading that lost its line break (…解民忧二、活动时间…). Not 一、, which
+    ends words (统一、 唯一、 之一、), nor a number after 第/十, a digit or an opening quote."""
+    return (m.kind == "cn_dun" and m.label.endswith("、") and m.value >= 2 and m.start > 0
+            and text[m.start - 1] not in "第十百零〇“‘《（0123456789")
+
+
+def _ordinal_heading(text: str, m: Marker) -> bool:
+    """第N章/节/条/部分 standing as a heading right after the text before it (…总则第一条为了…), not a
+    reference inside a sentence (依照第十条规定, 第三条的, 作为第十三条：, 第二款)."""
+    if m.kind not in ("part", "chapter", "section", "article") or m.label_end >= len(text):
+        return False
+    return text[m.label_end] not in "的规之款项、，。：或和及至中所第（要" and text[m.start - 1] != "为"
+
+
+def contents_lines(text: str, lines: list[tuple[int, int]]) -> set[int]:
+    """Lines of a table of contents: entries with leader dots and a page number, and the run of short
+    lines from a 目录 line (or from the first marker line) up to where the first entry comes again as
+    the body's first heading."""
+    skip = {i for i, (s, e) in enumerate(lines) if _TOC_ENTRY.search(text, s, e)}
+    keys = [_contents_key(text[s:e]) for s, e in lines]
+    head = next((i for i, key in enumerate(keys) if key == "目录"), None)
+    if head is None:  # no 目录 line: the first marker line is the first entry, if it comes again
+        first = next((i for i, (s, e) in enumerate(lines) if keys[i] and match_marker(text[s:e], 0)), None)
+        head = first
+    else:
+        first = next((i for i in range(head + 1, len(lines)) if keys[i]), None)
+    if head is None or first is None:
+        return skip
+    titled = head < first
+    for i in range(first + 1, len(lines)):
+        if keys[i] == keys[first]:
+            skip.update(range(head, i))
+            break
+        s, e = lines[i]
+        entry = len(keys[i]) <= 60 and not any(ch in keys[i] for ch in "。！？|")
+        if keys[i] and not (entry and (titled or match_marker(text[s:e], 0))):
+            break  # body text before the first entry came again: not a contents list
+    return skip
+
+
+def _contents_key(line: str) -> str:
+    return squeeze(_TOC_PAGE.sub("", line.strip()))
+
+
+def continuous(candidates: list[Marker], *, resync: bool = False) -> list[Marker]:
+    """Keep markers that continue their kind's count by one, or restart it at 1 under a new parent.
+
+    A restart is only believed when the kind is new or a marker of a higher level came since the
+    kind's last marker, so a stray ``1.`` inside a run of ``1. 2. 3.`` is not an item. A kind's first
+    marker may open mid-count (a page that starts at （四）, task rows 80, 81) when the next marker of its
+    kind continues from it and no marker of a higher level came before. A list that a colon opens
+    (…下列行为：（一）…；（二）…) may restart at 1 when its count goes on. With ``resync``, a slip in the
+    numbering — one number skipped (（二）（四）) or repeated (2. 2.) — is accepted when the next marker
+    of the kind continues from it, and a jump (8. then 18. 19. 20., text lost in a crawl) when three
+    markers continue from it.
+
+    Also settles each kept marker's rank. The Arabic forms below （一） have no fixed order across
+    issuers: a form first seen (numbered 1) directly under an open item of another such form that
+    the fixed order ranks below it (（1） under 1）) nests there, and keeps that rank for the document.
+    """
+    ranks = dict(RANK)
+    following: list[int | None] = [None] * len(candidates)  # value of the next candidate of the same kind
+    run = [1] * len(candidates)  # length of the +1 chain of its kind that starts here
+    upcoming: dict[str, int] = {}
+    for i in range(len(candidates) - 1, -1, -1):
+        kind = candidates[i].kind
+        j = upcoming.get(kind)
+        following[i] = candidates[j].value if j is not None else None
+        if j is not None and candidates[j].value == candidates[i].value + 1:
+            run[i] = run[j] + 1
+        upcoming[kind] = i
+    last: dict[str, int] = {}
+    fresh: set[str] = set()  # kinds that may restart: unseen, or a higher-level marker came since
+    kept: list[Marker] = []
+    for i, m in enumerate(candidates):
+        prev = last.get(m.kind)
+        restart = m.value == 1 and (prev is None or m.kind in fresh)
+        ok = restart or (prev is not None and m.value == prev + 1) or m.kind == "attachment"
+        if not ok and prev is None and m.value > 1 and following[i] == m.value + 1:
+            ok = all(ranks[k.kind] >= ranks[m.kind] for k in kept if k.kind != "attachment")
+        if not ok and resync and prev is not None and m.value in (prev, prev + 2):
+            ok = following[i] == m.value + 1
+        if not ok and m.value == 1 and m.listed:
+            ok = run[i] >= 2  # a list a colon opens, inside an item whose own marker was lost
+        if not ok and resync and prev is not None and m.value > prev + 2:
+            ok = run[i] >= 3  # text lost in the crawl (8. … 18. 19. 20.): the count goes on from here
+        if not ok:
+            continue
+        if prev is None and kept:
+            outer = kept[-1]
+            flexible = _FLEXIBLE <= min(RANK[m.kind], RANK[outer.kind]) and "row" not in (m.kind + outer.kind)
+            if flexible and outer.kind != m.kind and ranks[outer.kind] >= ranks[m.kind]:
+                ranks[m.kind] = ranks[outer.kind] + 0.5
+        m.rank = ranks[m.kind]
+        kept.append(m)
+        last[m.kind] = m.value
+        fresh.discard(m.kind)
+        fresh.update(k for k in last if ranks[k] > m.rank)
+    return kept

@@ -1,0 +1,171 @@
+"""Document metadata researchers group by: title, issuers in full, the year the plan is for, 文号."""
+from __future__ import annotations
+
+import re
+
+from ..model import Document
+from ..numerals import cn_to_int
+from .cover import COVER_END
+from .markers import match_marker
+from .text import ORG_END, YEAR
+from .text import lines as line_spans
+
+_TITLE_WORDS = re.compile(r"(要点|计划|方案|任务|安排|清单|报告|分工|分解|举措|目标|重点工作|任务表|分解表|办法|细则)$")
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}〔\d{4}〕\d{1,4}号")
+
+
+# Labels and page furniture in front of a title line: 信息名称：…, a breadcrumb (当前位置：首页 › … › title).
+_TITLE_LABEL = re.compile(r"^(?:信息名称|文件名称|标\s*题|名\s*称)\s*[：:]\s*")
+_BREADCRUMB = re.compile(r"(?:当前位置|您当前的位置|您的位置|所在位置)\s*[：:].*(?:›|>>|>|»)\s*")
+_CHROME = re.compile(r"Copyright|©|版权所有|https?://|www\.|发布时间|发布日期|更新时间|浏览次数|访问次数|字体|索\s*引\s*号"
+                     r"|当前位置|您当前的位置|首页|打印|关闭|分享")
+_NPC_SESSION = re.compile(r"第?([十]?[一二三四五六七八九十])届全国人[民大]+(?:代表大会)?第?([一二三四五六七八九十])次会议")
+_YEAR_RANGE = re.compile(r"(20\d{2})\s*(?:年\s*)?[-—–~～至到]\s*(20\d{2})\s*年")
+_PUBLISHED = re.compile(r"(?:成文日期|发布日期|发布时间|生成日期|印发日期)\s*[：:]?\s*(20\d{2})")
+_SIGNATURE_DATE = re.compile(r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零一二三四五六七八九]{4}年.{1,6}日|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{6,8}日?)$")
+
+
+def clean_title(line: str) -> str:
+    """A title line without its label, breadcrumb, trailing date or table chrome (``| |||``), and
+    without a ``《`` or ``》`` left unbalanced by the cut."""
+    line = _BREADCRUMB.sub("", _TITLE_LABEL.sub("", line.strip()))
+    line = re.sub(r"\s*\d{4}-\d{2}-\d{2}.*$", "", line)
+    line = line.strip(" |")
+    if line.count("《") > line.count("》"):
+        line = line.replace("《", "", line.count("《") - line.count("》"))
+    elif line.count("》") > line.count("《"):
+        line = line[::-1].replace("》", "", line.count("》") - line.count("《"))[::-1]
+    return line.strip()
+
+
+def _is_title(line: str) -> bool:
+    return 0 < len(line) <= 80 and "通知" not in line and line[-1] not in "。；，" and bool(_TITLE_WORDS.search(line))
+
+
+def read_metadata(doc: Document) -> None:
+    """Fill title, issuer, year and 文号 of ``doc`` from its head, cover letter, signature and metadata."""
+    text = doc.text
+    head_end = doc.items[0].start if doc.items else min(len(text), 3000)
+    body_lines = [ln for ln in (text[s:e].strip() for s, e in line_spans(text[:head_end], doc.body_start)) if ln]
+    title, issuers = _title(doc, body_lines)
+    doc.title = re.sub(r"\s*\n\s*", "", title).replace("  ", " ")  # a title wrapped over two lines is one
+    if not issuers:
+        issuers = _signature(text, doc.body_start) or _title_prefix(doc.title)
+    if not issuers:
+        meta = doc.metadata.get("issuer") or _labelled(text[:3000], "发布机构")
+        if meta:
+            issuers = [meta]
+    doc.issuer = "；".join(issuers)
+    doc.year = _year(doc)
+    number = doc.metadata.get("doc_number") or ""
+    if not number:
+        m = _DOC_NUMBER.search(text[: max(head_end, doc.body_start) + 1])
+        number = m.group(0) if m else ""
+    doc.doc_number = number
+
+
+def _title(doc: Document, body_lines: list[str]) -> tuple[str, list[str]]:
+    """The plan's own title and, when the lines around it name them, its issuers.
+
+    In order: a title-like line of the head (要点, 方案, 分解表…; a header ``发文机关：标题`` gives both), the
+    title of the first attachment when the plan is the attachment of a cover letter, the page's own
+    metadata, the title a cover letter names (关于印发…的通知), and last the first line that is no page
+    furniture (a crawl file's first line is its title).
+    """
+    text = doc.text
+    title, issuers, at = "", [], -1
+    for i, raw in enumerate(body_lines[:40]):
+        for part in raw.split("  "):  # a running header: 期号  发文机关：标题  页码
+            cand = clean_title(part)
+            head, colon, tail = cand.partition("：")
+            if colon and ORG_END.search(head) and _is_title(tail):
+                return tail, [head]
+            if _is_title(cand) and len(cand) <= 60:
+                title, at = cand, i
+                break
+        if title:
+            break
+    if 0 <= at < len(body_lines) - 1:
+        nxt = clean_title(body_lines[at + 1])
+        # a continuation of a title wrapped onto two lines (…2023年重点工作 / 任务分解和责任分工方案),
+        # not a repeat of the title as web pages print it above the text
+        if (len(nxt) <= 30 and "。" not in nxt and _TITLE_WORDS.search(nxt) and not match_marker(nxt, 0)
+                and not YEAR.search(nxt)):
+            title += nxt
+    if at > 0:
+        prev = clean_title(body_lines[at - 1])
+        if len(prev) <= 30 and "。" not in prev and YEAR.search(prev) and not YEAR.search(title):
+            title = prev + title
+        elif len(prev) <= 40 and all(ORG_END.search(p) for p in prev.split()):
+            issuers = prev.split()
+    if title:
+        return title, issuers
+    first = doc.items[0] if doc.items else None
+    if first is not None and first.kind == "attachment" and _is_title(doc.heading(first)):
+        return doc.heading(first), issuers
+    if doc.metadata.get("title"):
+        return doc.metadata["title"], issuers
+    notice = re.search(r"关于印发(?:《([^》]+)》|(.+?))的通知", text[:3000])
+    if notice:
+        return notice.group(1) or notice.group(2), issuers
+    for raw in text[: min(len(text), 1500)].split("\n")[:8]:
+        cand = clean_title(raw)
+        # not page furniture, not a sentence, not the letter's salutation (各区县人民政府：)
+        if (6 <= len(cand) <= 100 and not _CHROME.search(raw) and not re.search("[。；！？]", cand)
+                and not cand.endswith("：") and not match_marker(cand, 0)):
+            return cand, issuers
+    return "", issuers
+
+
+def _signature(text: str, body_start: int) -> list[str]:
+    """The issuers of a signature: a line of organ names right above a date (落款). The cover letter's
+    signature comes first; it gives the full official name (立山区人民政府), which a title prefix
+    (立山区政府2023年…) or a web page's 发布机构 (省卫生健康委) often shortens."""
+    lines = [ln for ln in (ln.strip() for ln in text.split("\n")) if ln]
+    for i in range(1, len(lines)):
+        if _SIGNATURE_DATE.match(lines[i]) or COVER_END.match(lines[i]) and re.match(r"\d{4}|[〇○零一二三四五六七八九]{4}年", lines[i]):
+            names = lines[i - 1].split()
+            if len(lines[i - 1]) <= 40 and names and all(ORG_END.search(n) for n in names) and not re.search(r"[。，；：]", lines[i - 1]):
+                return names
+    return []
+
+
+def _title_prefix(title: str) -> list[str]:
+    """An issuer named at the head of the title (芜湖市教育局2024年工作要点, 河北省人民政府办公厅关于…)."""
+    prefix = re.match(r"(.+?)(?:关于|\d{4}年)", title)
+    if prefix and ORG_END.search(prefix.group(1)) and len(prefix.group(1)) <= 40:
+        return [prefix.group(1)]
+    return []
+
+
+def _year(doc: Document) -> int | None:
+    """The year the plan is for: the start of a range in the title (（2023—2025年）), a year in the title,
+    the session of the National People's Congress a government report goes to, the preamble's
+    ``20XX年是…``, then the publication date."""
+    text = doc.text
+    span = _YEAR_RANGE.search(doc.title)
+    if span:
+        return int(span.group(1))
+    year = YEAR.search(doc.title)
+    if year:
+        return int(year.group(1))
+    npc = _NPC_SESSION.search(text[:5000])
+    if npc:
+        term, session = cn_to_int(npc.group(1)), cn_to_int(npc.group(2))
+        if term >= 5:  # from the 5th NPC (1978) on, one term is five years and holds one session a year
+            return 1978 + 5 * (term - 5) + session - 1
+    if doc.preamble:
+        year = re.search(r"(20\d{2})\s*年(?:是|全|，|工作)", text[doc.preamble[0] : doc.preamble[1]])
+        if year:
+            return int(year.group(1))
+    published = _PUBLISHED.search(text[:3000])
+    if published:
+        return int(published.group(1))
+    date = doc.metadata.get("date", "") or doc.metadata.get("created", "")
+    found = re.search(r"(20\d{2})", date) or YEAR.search(text[: min(len(text), 2000)])
+    return int(found.group(1)) if found else None
+
+
+def _labelled(text: str, label: str) -> str:
+    m = re.search(label + r"\s*[：:]\s*(\S+)", text)
+    return m.group(1) if m else ""

@@ -1,0 +1,265 @@
+"""Layouts of real plans as they are published (crawls, PDF pages, flattened task tables), one class per
+test, each with the negative that keeps the rule from over-reaching. Texts are written in the style of
+real plans; none is copied from the crawl."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract import extract
+from pipeline.ingest.normalize import normalize
+from pipeline.structure import parse
+
+
+def _doc(text: str):  # type: ignore[no-untyped-def]
+    return parse(normalize(text))
+
+
+def _outline(text: str) -> list[tuple[str, str]]:
+    doc = _doc(text)
+    return [(it.item_id, it.label) for it in doc.items]
+
+
+def _headings(text: str) -> list[str]:
+    doc = _doc(text)
+    return [doc.heading(it) for it in doc.items]
+
+
+# -- paragraph breaks that became indent runs ---------------------------------------------------------
+
+CRAWLED = ("某市教育局关于印发2024年工作要点的通知\n为做好全年工作，制定本要点。　　一、总体要求　　坚持以人民为中心。"
+           "　　（一）强化组织领导　　1.健全工作机制。建立联席会议制度。　　2.压实工作责任。细化任务分工。"
+           "　　（二）加强督查考核　　将任务纳入年度考核。　　二、重点任务　　（一）扩大学位供给　　新建学校5所。")
+
+
+def test_indent_runs_are_paragraph_breaks() -> None:
+    assert _outline(CRAWLED) == [("1", "一、"), ("1.1", "（一）"), ("1.1.1", "1."), ("1.1.2", "2."),
+                                 ("1.2", "（二）"), ("2", "二、"), ("2.1", "（一）")]
+    assert _headings(CRAWLED)[:2] == ["总体要求", "强化组织领导"]
+
+
+def test_indent_run_inside_a_letter_spaced_word_or_between_names_is_no_break() -> None:
+    text = normalize("第一章　总　　则\n中共某市委教育工委　　某市教育局\n序　　号")
+    assert text.split("\n") == ["第一章 总  则", "中共某市委教育工委  某市教育局", "序  号"]
+
+
+# -- inline markers -------------------------------------------------------------------------------------
+
+def test_inline_markers_after_a_plain_space() -> None:
+    text = ("2019年某市教育工作要点\n奋力推动教育高质量发展。 一、强化教育党建，落实全面从严治党 1.加强政治思想建设。"
+            "深入学习领会。 2.加强意识形态工作。建立健全工作格局。")
+    assert _outline(text) == [("1", "一、"), ("1.1", "1."), ("1.2", "2.")]
+    assert _headings(text) == ["强化教育党建，落实全面从严治党", "加强政治思想建设", "加强意识形态工作"]
+
+
+def test_one_line_document_with_only_two_markers() -> None:
+    text = "关于做好招生工作的通知\n现将有关事项通知如下：一、严格招生纪律。不得提前招生。二、做好宣传解读。及时回应关切。"
+    assert _outline(text) == [("1", "一、"), ("2", "二、")]
+
+
+def test_inline_section_after_a_heading_that_lost_its_break() -> None:
+    text = "关于开展援助活动的通知\n现通知如下：一、活动主题援助暖民心二、活动时间2022年8月至10月三、援助对象（一）登记失业人员。"
+    assert _headings(text)[:3] == ["活动主题援助暖民心", "活动时间2022年8月至10月", "援助对象"]
+
+
+def test_yi_dun_ending_a_word_is_no_marker_inline() -> None:
+    text = "关于做好工作的通知\n通知如下：一、坚持标准统一、规范管理。内容。二、加强协调。内容。"
+    assert _headings(text) == ["坚持标准统一、规范管理", "加强协调"]
+
+
+def test_articles_of_a_regulation_run_on_after_chapter_headings() -> None:
+    text = ("某市办法\n第一章　总则第一条　为了规范管理，制定本办法。第二条　本办法适用于本市。第二章　管理第三条　"
+            "依照本办法第二条规定的范围实施。第四条　有下列情形之一的：（一）未登记的；（二）未备案的。")
+    doc = _doc(text)
+    assert [it.label for it in doc.items] == ["第一章", "第一条", "第二条", "第二章", "第三条", "第四条", "（一）", "（二）"]
+
+
+# -- a page or excerpt that starts mid-count -----------------------------------------------------------
+
+def test_page_that_starts_mid_count() -> None:
+    text = "（四）持续推进宣讲员队伍建设。（推进办负责）\n（五）开展科普行动。（科技部负责）\n（六）加强学校食品安全。（教育部负责）"
+    assert [it.label for it in _doc(text).items] == ["（四）", "（五）", "（六）"]
+
+
+def test_a_lone_mid_count_number_is_not_an_item() -> None:
+    text = "2023年工作要点\n全面推进各项工作。\n（四）个方面的任务要统筹推进。\n其他内容。"
+    assert _doc(text).items == []
+
+
+def test_cover_letter_attachment_list_is_not_items() -> None:
+    text = ("区政府：\n现将一季度推进情况报告如下。\n一、预期目标情况\n指标符合预期。\n二、民生实事进展\n正常推进。\n"
+            "附件：1.预期目标任务进展情况表\n2.民生实事任务进展情况表\n3. 137项重点工作任务进展情况表\n某区政府督查办\n2021年4月8日\n"
+            "附件1\n预期目标任务进展情况表\n序号 |\n预期目标 |\n责任单位 |\n1 |\n地区生产总值增长6%以上 |\n区发展改革委 |\n"
+            "2 |\n固定资产投资增长8% |\n区发展改革委 |")
+    doc = _doc(text)
+    assert [(it.item_id, it.label) for it in doc.items] == [
+        ("1", "一、"), ("2", "二、"), ("3", "附件1"), ("3.1", "1"), ("3.2", "2")]
+    assert doc.heading(doc.items[2]) == "预期目标任务进展情况表"
+    assert doc.issuer == "某区政府督查办"
+
+
+# -- task tables flattened to text ---------------------------------------------------------------------
+
+def test_one_cell_per_line_with_blank_lines_between() -> None:
+    text = ("附件1\n\n2022年预期目标任务分解表\n\n序号\n\n2022年预期目标\n\n责任单位\n\n1\n\n地区生产总值增长5.5%左右\n\n"
+            "区发展改革委\n\n2\n\n固定资产投资增长6%左右\n\n区发展改革委\n\n3\n\n工业增加值增长7%左右\n\n区经济信息委")
+    doc = extract(_doc(text))
+    rows = doc.items[1:]
+    assert [doc.heading(it) for it in rows] == ["地区生产总值增长5.5%左右", "固定资产投资增长6%左右", "工业增加值增长7%左右"]
+    assert [[d.name for d in it.departments] for it in rows] == [["区发展改革委"], ["区发展改革委"], ["区经济信息委"]]
+    # the header line is in no item: its 2022年 is no deadline of the attachment
+    assert "预期目标" not in doc.item_text(doc.items[0]).replace("2022年预期目标任务分解表", "")
+    assert doc.items[0].deadlines == []
+
+
+def test_cell_lines_ending_in_a_bar_letter_spaced_header_first_row_above_one() -> None:
+    text = ("重点工作目标任务分解表\n序号 |\n目标与任务 |\n分 管 县领导 |\n牵头责任单位 |\n责任单位 |\n"
+            "80 |\n加大普惠性托育供给，新增托位数400个以上。 |\n张 明 |\n县教育局 |\n县各有关单位 |\n"
+            "81 |\n支持职业学校发展。 |\n李 华 |\n县教育局 |\n县人社局 |")
+    doc = extract(_doc(text))
+    assert [(it.label, doc.heading(it)) for it in doc.items] == [
+        ("80", "加大普惠性托育供给，新增托位数400个以上"), ("81", "支持职业学校发展")]
+    assert "分管县领导" in doc.items[0].cells and "牵头责任单位" in doc.items[0].cells
+    leads = [[d.name for d in it.departments if d.role == "lead"] for it in doc.items]
+    assert leads[0] == ["县教育局"]  # the leader's name is no department, nor 县各有关单位
+    assert all("张" not in d.name for it in doc.items for d in it.departments)
+
+
+def test_markers_nested_in_the_cells_of_one_pipe_row() -> None:
+    text = ("序号 | 重点任务 | 具体措施 | 工作要求 | 牵头单位 | 责任单位 | 完成时限\n"
+            "（一）优化审批服务。 | 1.推行并联审批，年底前全面实施。 | （1）8月底前建成线上平台。 | 区政务服务局 | 各街道 | 2023年9月底 |")
+    doc = _doc(text)
+    assert [(it.item_id, it.label) for it in doc.items] == [("1", "（一）"), ("1.1", "1."), ("1.1.1", "（1）")]
+    deepest = doc.items[-1]
+    assert set(deepest.cells) == {"牵头单位", "责任单位", "完成时限"}
+    assert doc.heading(doc.items[0]) == "优化审批服务"
+
+
+def test_a_bar_inside_an_ordinary_item_is_no_table() -> None:
+    doc = _doc("2023年工作要点\n一、推进“A|B”两类试点\n（一）做好评估。")
+    assert [it.label for it in doc.items] == ["一、", "（一）"]
+
+
+# -- items whose text starts with a number -------------------------------------------------------------
+
+@pytest.mark.parametrize("line", ["2.6月底前完成调研。", "2.2024年第三季度完成验收。", "2.8月15日前报送材料。"])
+def test_item_text_starting_with_a_date_is_no_decimal(line: str) -> None:
+    doc = _doc(f"2024年工作要点\n一、重点任务\n1.开展摸底调查。\n{line}")
+    assert [it.label for it in doc.items] == ["一、", "1.", "2."]
+
+
+def test_a_decimal_amount_is_still_no_marker() -> None:
+    doc = _doc("2024年工作要点\n一、重点任务\n1.开展摸底调查。\n2.5万元用于设备购置。")
+    assert [it.label for it in doc.items] == ["一、", "1."]
+
+
+# -- hard-wrapped text -----------------------------------------------------------------------------------
+
+WRAPPED = "\n".join([
+    "某办公室：2023年工作要点",
+    "（一）持续推进健康中国行动宣讲员队伍建设，组织开展宣讲活动，扩大覆盖",
+    "",
+    "面，提升群众健康素养水平。（国家卫生健康委、国家中医药局、国家疾控局按职",
+    "责分工负责）",
+    "（二）以全国科普日活动、全国科技活动周为载体，结合卫生健康节日纪念日，持续",
+    "",
+    "推进健康科普行动，开展新时代健康科普作品征集大赛，推动健康知识进社区。（教",
+    "育部、国家卫生健康委负责）",
+    "（三）部署加强学校食品安全和营养健康工作，完善校园食品安全管理体制，开展",
+    "营养健康学校建设。（教育部牵头负责）",
+])
+
+
+def test_hard_wrapped_lines_are_joined_into_paragraphs() -> None:
+    doc = extract(_doc(WRAPPED))
+    assert [doc.heading(it) for it in doc.items] == [
+        "持续推进健康中国行动宣讲员队伍建设，组织开展宣讲活动，扩大覆盖面，提升群众健康素养水平",
+        "以全国科普日活动、全国科技活动周为载体，结合卫生健康节日纪念日，持续推进健康科普行动，开展新时代健康科普作品征集大赛，推动健康知识进社区",
+        "部署加强学校食品安全和营养健康工作，完善校园食品安全管理体制，开展营养健康学校建设"]
+    # a department name broken by the wrap inside the open bracket is whole again
+    assert [d.name for d in doc.items[1].departments] == ["教育部", "国家卫生健康委"]
+
+
+def test_paragraph_lines_of_an_unwrapped_text_stay_apart() -> None:
+    text = ("2023年工作要点\n深入贯彻落实党的二十大精神，推动高质量发展\n一、总体要求\n坚持稳中求进工作总基调。\n"
+            "二、重点任务\n（一）扩大有效投资\n实施重大项目500个以上。")
+    assert normalize(text) == text
+
+
+# -- the end of the plan -----------------------------------------------------------------------------------
+
+def test_web_footer_ends_the_last_item() -> None:
+    text = ("2023年工作要点\n一、重点任务\n（一）扩大有效投资。实施重大项目。\n分享到：\n相关阅读\n"
+            "主办单位：某市人民政府办公室\n网站标识码：1234000000 某ICP备05001234号")
+    doc = _doc(text)
+    assert doc.item_text(doc.items[-1]) == "（一）扩大有效投资。实施重大项目。"
+
+
+# -- targets outside items ---------------------------------------------------------------------------------
+
+def test_targets_paragraph_before_the_tasks_has_its_quantities() -> None:
+    text = ("2024年工作总体要求和目标任务\n今年经济社会发展主要预期目标是：地区生产总值增长6%左右，城镇调查失业率控制在5%以内。\n"
+            "重点抓好以下方面工作：\n（一）扩大有效投资。新开工项目100个。")
+    doc = extract(_doc(text))
+    assert [(q.value, q.unit, q.qualifier) for q in doc.quantities] == [(6.0, "%", "左右"), (5.0, "%", "以内")]
+    assert [q.value for q in doc.items[0].quantities] == [100.0]
+
+
+def test_page_without_items_keeps_its_targets() -> None:
+    doc = extract(_doc("2026年政府工作报告要点\n经济增长4.5%-5%\n城镇新增就业1200万人以上\n居民消费价格涨幅2%左右"))
+    assert doc.items == []
+    assert [(q.value, q.value_max, q.unit) for q in doc.quantities] == [
+        (4.5, 5.0, "%"), (12000000.0, None, "人"), (2.0, None, "%")]
+
+
+# -- metadata ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("head, title", [
+    ("信息名称：2019年某市教育工作要点\n索 引 号：014109488/2019-00082", "2019年某市教育工作要点"),
+    ("当前位置：文档库 › 教育局2020年工作要点", "教育局2020年工作要点"),
+    ("2019年某市教育工作要点 | |||||||||", "2019年某市教育工作要点"),
+    ("2023 年 3 月 第 1 期  某行动推进委员会办公室：某行动2023年工作要点  3", "某行动2023年工作要点"),
+])
+def test_title_without_labels_breadcrumbs_and_chrome(head: str, title: str) -> None:
+    doc = _doc(head + "\n一、加强党建。内容。\n二、推进改革。内容。")
+    assert doc.title == title
+
+
+def test_title_is_the_first_line_of_a_crawl_file() -> None:
+    doc = _doc("某省人民政府办公厅关于加快发展养老服务的通知\n各市人民政府：现通知如下：一、扩大供给。内容。二、提升质量。内容。")
+    assert doc.title == "某省人民政府办公厅关于加快发展养老服务的通知"
+    assert doc.issuer == "某省人民政府办公厅"
+
+
+def test_year_is_the_start_of_a_range_in_the_title() -> None:
+    assert _doc("某省养老服务体系建设行动计划（2023—2025年）\n一、目标。内容。\n二、任务。内容。").year == 2023
+
+
+def test_year_of_a_government_report_from_the_npc_session() -> None:
+    doc = _doc("政府工作报告简略版\n李强总理向十四届全国人大四次会议作政府工作报告：\n一、2025年工作回顾\n国内生产总值增长5%")
+    assert doc.year == 2026
+
+
+def test_issuer_from_the_signature_above_the_date() -> None:
+    doc = _doc("2023年工作要点\n一、加强党建。内容。\n二、推进改革。内容。\n\n某县人民政府办公室\n2023年2月22日")
+    assert doc.issuer == "某县人民政府办公室"
+    assert doc.item_text(doc.items[-1]) == "二、推进改革。内容。"
+
+
+# -- traditional copies --------------------------------------------------------------------------------------
+
+def test_traditional_copy_gets_mainland_vocabulary_and_loses_pinyin_glosses() -> None:
+    text = normalize("2019年工作要點\n一、強化黨建\n推動網際網路與教育融合發(fā)展，最佳化資源配置，提升行政效能。")
+    assert "互联网" in text and "优化资源配置" in text and "发展" in text and "fā" not in text
+    assert "效能" in text  # a mainland word written in traditional characters stays as it is
+
+
+# -- the audit ------------------------------------------------------------------------------------------------
+
+def test_audit_warns_when_the_body_lies_outside_items() -> None:
+    body = "".join(f"本规定适用于第{n}类事项的管理，相关部门按照职责做好工作。" for n in range(40))
+    doc = _doc("某省管理规定\n" + body + "\n（一）未登记的；\n（二）未备案的。")
+    assert [w.split(":")[0] for w in doc.warnings] == ["body_outside_items"]
+
+
+def test_audit_is_quiet_on_a_well_read_plan(seed_doc) -> None:  # type: ignore[no-untyped-def]
+    assert seed_doc.warnings == []
