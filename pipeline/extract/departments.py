@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from ..model import Department, Document, Item
 from ..resources import load_aliases
+from . import patterns as P
 
 LEAD, CO = "lead", "co"
 _AMBIGUOUS = "ambiguous"  # 责任/负责: lead unless the item names a lead elsewhere
@@ -60,15 +61,15 @@ _OPEN, _CLOSE = "（(", "）)"
 
 _LABEL = re.compile(
     r"(?:(?P<open>【|\[)|(?<![^\s（()）；;，,。.．：:|、]))"  # a label starts a clause (or the text)
-    r"(?P<label>(?:主要|具体|直接|其他)?(?:牵头|主责|主办|责任|配合|协办|参与|协同|协助|负责|承办)(?:负责|牵头|配合|责任)?"
+    rf"(?P<label>(?:主要|具体|直接|其他)?(?:{'|'.join(P.ROLE_WORDS)})(?:负责|牵头|配合|责任)?"
     r"(?:单位|部门|科室|处室|处|科|室|领导|人|主体)?(?:[（(][^（）()：:]{1,4}[）)])?)"
     # 【牵头单位】…, 牵头单位：…, and in prose 牵头单位为…
     r"(?(open)[】\]]\s*[：:]?|(?:\s*[：:]|(?<=单位|部门)为))"
 )
 # The role a unit takes in a clause (市教育局牵头落实, 市财政局等按职责分工负责, 市人社局配合实施).
 _ROLE_VERB = (
-    r"(?:共同)?牵头(?:负责|落实|实施|推进|组织实施|组织)?|主办|主责"
-    r"|(?:配合|协办|参与|协助|协同)(?:落实|实施|推进|做好)?"
+    rf"(?:共同)?(?:{'|'.join(P.LEAD_WORDS)})(?:负责|落实|实施|推进|组织实施|组织)?"
+    rf"|(?:{'|'.join(P.CO_WORDS)})(?:落实|实施|推进|做好)?"
     r"|(?:按照?职责分工|按照?职责|分别|共同|具体|分工)?负责(?:落实|实施)?|按照?职责分工落实"
 )
 _ROLE_CLAUSE = re.compile(rf"^(?:由)?(?P<list>.+?)(?P<verb>{_ROLE_VERB})$")
@@ -79,8 +80,8 @@ _LIST_STOP = "\n。！？|【"
 # Notes after a name in a list: a role (市教育局（牵头）, 市财政局（配合）) or a remark about people or duties
 # (（责任人：张三）, （按职责分工负责）) that is not part of the name; other brackets are (市场监管局（知识产权局）).
 _NOTE = re.compile(r"[（(]([^（）()]{1,24})[）)]$")
-_LEAD_NOTE = re.compile(r"牵头|牵头单位|牵头部门|主责|主办|主责单位")
-_CO_NOTE = re.compile(r"配合|配合单位|配合部门|协办|参与|协同|协助")
+_LEAD_NOTE = re.compile(rf"(?:{'|'.join(P.LEAD_WORDS)})(?:单位|部门)?")
+_CO_NOTE = re.compile(rf"(?:{'|'.join(P.CO_WORDS)})(?:单位|部门)?")
 _REMARK_NOTE = re.compile(r"责任人|联系人|负责人|分管|领导|下同|职责|负责|牵头|配合|第一位|首位|落实|[：:]")
 _ROLE_TAIL = re.compile(rf"(?:{_ROLE_VERB})$")
 
@@ -196,7 +197,7 @@ def _join_wrapped(text: str) -> tuple[str, list[int] | None]:
 
 def _mask_titles(text: str) -> str:
     """Blank out 《titles》 (same length) so words inside a document title are never read as labels."""
-    return re.sub(r"《[^《》\n]{1,80}》", lambda m: "《" + "\x00" * (len(m.group(0)) - 2) + "》", text)
+    return P.TITLED.sub(lambda m: "《" + "\x00" * (len(m.group(0)) - 2) + "》", text)
 
 
 def _label_role(label: str) -> str | None:
@@ -204,11 +205,18 @@ def _label_role(label: str) -> str | None:
     label = re.sub(r"^(?:主要|具体|直接|其他)", "", label)
     if label.endswith(("领导", "人")):
         return None  # 责任领导/责任人 name people, not departments
-    if "牵头" in label or label.startswith(("主责", "主办")):
+    return _word_role(label) or _AMBIGUOUS
+
+
+def _word_role(words: str) -> str | None:
+    """LEAD or CO when ``words`` (a label, verb, note or column) holds a lead or co-operation word, else None.
+
+    A lead word wins (配合牵头 is rare; 牵头负责 and 主责单位 lead)."""
+    if any(w in words for w in P.LEAD_WORDS):
         return LEAD
-    if label.startswith(("配合", "协办", "参与", "协同", "协助")):
+    if any(w in words for w in P.CO_WORDS):
         return CO
-    return _AMBIGUOUS
+    return None
 
 
 def _labelled(text: str) -> list[_Listed]:
@@ -316,7 +324,7 @@ def _role_clauses(text: str) -> list[_Listed]:
             if not m:
                 continue
             verb = m.group("verb")
-            role = LEAD if "牵头" in verb or verb in ("主办", "主责") else CO if verb.startswith(("配合", "协办", "参与", "协助", "协同")) else _AMBIGUOUS
+            role = _word_role(verb) or _AMBIGUOUS
             ls, le = s + m.start("list"), s + m.end("list")
             pieces = _split(text, ls, le, keep_generic=True)
             if not pieces or not all(_is_generic(text[a:b]) or _looks_like_department(text[a:b]) for a, b, _ in pieces):
@@ -352,12 +360,9 @@ def _column_roles(cells: dict[str, tuple[int, int]]) -> dict[str, str]:
     for column in cells:
         if re.search(r"领导|人$|时限|时间|进度", column):
             continue
-        if re.search(r"牵头|主责|主办", column):
-            roles[column] = LEAD
-        elif re.search(r"配合|协办|参与|协同|协助", column):
-            roles[column] = CO
-        elif re.search(r"责任|负责|承办", column):
-            roles[column] = _AMBIGUOUS
+        role = _word_role(column)
+        if role or any(w in column for w in P.AMBIGUOUS_WORDS):
+            roles[column] = role or _AMBIGUOUS
     return roles
 
 
@@ -480,7 +485,7 @@ def _strip_notes(text: str, s: int, e: int) -> tuple[int, int, str | None]:
                 and _looks_like_department(text[s : verb.start()].strip(_STRIP))):
             word = verb.group()
             if mark is None:
-                mark = LEAD if "牵头" in word or word in ("主办", "主责") else CO if word.startswith(("配合", "协办", "参与", "协助", "协同")) else None
+                mark = _word_role(word)
             s, e = _trim(text, s, verb.start())
             continue
         break

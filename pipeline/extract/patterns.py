@@ -110,7 +110,9 @@ CN_WELL_FORMED = re.compile(
 RATIO_BEFORE = re.compile(r"(?:比|比例|配比|按)(?:为|是|达到|达|不低于|不高于|不超过|控制在|保持在|提高到|降至)?$")
 RATIO_AFTER = re.compile(r"^(?:的)?(?:比例|配比|配套)")
 QUOTED = re.compile(r"“[^“”]{0,20}”|\"[^\"]{0,20}\"|‘[^‘’]{0,20}’|「[^「」]{0,20}」")
-TITLED = re.compile(r"《[^《》]*》")
+# 《titles》 (wrapped over a line break too): numbers and role words inside name a document, never a target or
+# a department. Shared by quantities and departments; deadlines also mask 〔document numbers〕 and nesting.
+TITLED = re.compile(r"《[^《》]{1,80}》")
 DOC_NUMBER = re.compile(r"〔\d{4}〕\d+号|\[\d{4}\]\d+号")
 # An attachment list (附件：1.经济社会发展10项预期目标任务进展情况表⏎2.…) names documents: numbers in those
 # titles are no targets. The list runs over the lines that go on numbering after 附件：.
@@ -124,3 +126,13 @@ YEAR_DURATION_VERBS = ("达到", "达", "提高到", "提高至", "提升至", "
 SUBJECT_TIME_PREFIX = re.compile(
     r"^(?:确保|力争)?(?:到|至|于|在)?(?:\d{4}年)?(?:\d{1,2}月)?(?:底|末|中旬|上旬|下旬|年底|年内|上半年|下半年)?(?:前|内)?"
 )
+
+# -- department annotations -------------------------------------------------------------------------
+# Role words, one home for every place a role is read: labels (牵头单位：, 【配合单位】), role verbs closing a
+# list (市教育局牵头, 市财政局协同), notes after a name (市医保局（配合）) and table columns (配合单位). A new
+# annotation style is one edit here.
+LEAD_WORDS = ("牵头", "主责", "主办")
+CO_WORDS = ("配合", "协办", "参与", "协同", "协助")
+AMBIGUOUS_WORDS = ("责任", "负责", "承办")  # lead unless the item names a lead elsewhere
+ROLE_WORDS = LEAD_WORDS + CO_WORDS + AMBIGUOUS_WORDS
+
