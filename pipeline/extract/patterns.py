@@ -56,6 +56,9 @@ APPROX_QUALIFIER = "以上"
 MONEY_UNITS = ("元", "美元")
 
 QUALIFIERS_AFTER = ("以上", "以下", "左右", "以内", "上下")
+INCLUSIVE = re.compile(r"[（(]含[）)]")  # 30人（含）以下
+# 每招用1人, 每使用一名: "one" after 每 and a verb is the base of a rate
+RATE_BASE = re.compile(r"每[\u4e00-\u9fff]{1,3}$")
 QUALIFIERS_BEFORE = ("不得低于", "不得少于", "不得超过", "不得高于", "不少于", "不低于", "不超过", "不高于", "超过", "达到", "降至", "降到", "控制在",
                      "提高到", "提升至", "提高至", "约")
 # Words that end in a qualifier without being one (节约10%, 签约3个).
@@ -86,7 +89,7 @@ SUBJECT_TAIL_STRIP = tuple(sorted(
      "超过", "为", "至", "在", "下降至", "下降到", "降低至", "降低到", "减少至", "减少到", "压缩至", "压缩到",
      "压减至", "压减到", "缩短至", "缩短到", "增加到", "增加至", "增至", "上升至", "上升到", "提升到", "突破",
      "低于", "高于", "不高于", "不超过", "保持", "稳定", "分别", "大约", "至少", "完成", "实现", "超", "从", "由",
-     "按", "拟", "将", "首次", "预计", "均", "不得低于", "不得少于", "不得超过", "不得高于"),
+     "按", "拟", "将", "首次", "预计", "均", "对应", "一般", "不得低于", "不得少于", "不得超过", "不得高于"),
     key=len, reverse=True))
 # A comparison base inside a subject (规上工业增加值比上年增长6.5%) is not part of what is measured.
 SUBJECT_COMPARISON = re.compile(r"(?:比|较)(?:上年|去年|上一年|上年度|\d{4}年)(?:同期)?|同比")

@@ -31,6 +31,7 @@ _BREAKDOWN = re.compile(r"\s*其中")
 # that never ends (text without punctuation) would otherwise give every number the whole clause.
 _MAX_SUBJECT = 100
 _BARE_VERBS = frozenset(P.COUNT_VERBS) | frozenset(P.SUBJECT_LEAD_STRIP)
+_LIST_JOIN = re.compile(r"\s*(?:、|和|及|与|或者|或)\s*")
 _ISSUE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年\s*$")
 
 
@@ -102,6 +103,8 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
             found.append(replace(low, end=qe + offset, value_max=value, qualifier="", subject=subject))
             continue
         subject = _subject(text, s, qe, max(clause_start, prev_end))
+        if not subject and found and found[-1].unit == unit and _LIST_JOIN.fullmatch(text, prev_end, s):
+            subject = found[-1].subject  # 补助比例为12%、10%、8%: one subject for the list
         if subject in P.CHANGE_VERBS and found and not any(ch in text[prev_end:s] for ch in P.CLAUSE_BREAK):
             subject = found[-1].subject  # 占比由10%提高至15%: the change has the subject of its start
         if (subject in P.COUNT_VERBS and found and found[-1].unit == unit and base_subject
@@ -197,6 +200,8 @@ def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_
     if chinese and not all(P.CN_WELL_FORMED.fullmatch(n) for n in (lo, hi) if n and not n[0].isdigit()):
         return None  # 十四五, 二五: names and digit-by-digit years, not counts
     lead = _lead_in(text, s)
+    if lo in ("1", "一") and not hi and P.RATE_BASE.search(text, max(0, s - 5), s):
+        return None  # 每招用1人, 每使用一名童工: the base of a rate, not a target
     rest = text[e : e + _LOOKAHEAD]
     approx, approx_mult, per = False, 1, ""
     if _is_year_duration(m, rest, lead):
@@ -306,9 +311,10 @@ def _is_year_duration(m: re.Match[str], rest: str, lead: str) -> bool:
 
 def _qualifier(text: str, e: int, lead: str, aspiring: bool, approx: bool = False) -> tuple[str, int]:
     """The qualifier written after the quantity (以上), else before it (不少于), else 余 (100余场), else 力争."""
+    incl = P.INCLUSIVE.match(text, e)  # 30人（含）以下: the note says the bound is included
     for w in P.QUALIFIERS_AFTER:
-        if text.startswith(w, e):
-            return w, e + len(w)
+        if text.startswith(w, incl.end() if incl else e):
+            return w, (incl.end() if incl else e) + len(w)
     for w in P.QUALIFIERS_BEFORE:
         if lead.endswith(w) and not lead.endswith(P.QUALIFIER_LOOKALIKES):
             return w, e
@@ -373,6 +379,8 @@ def _phrase_after(text: str, pos: int) -> str:
             return ""  # 从75%提高到80%: what follows leads in the next number, it is not counted
         end += 1
     phrase = text[pos:end]
+    if phrase.startswith("的") and 2 <= len(phrase) <= 7 and not re.search(r"\d", phrase):
+        return phrase[1:]  # 处1万元的罚款: a short noun after 的 is what the amount is
     if not phrase or phrase[0] in "的（(以左上下、和及与或内”’」》）)" or phrase.startswith(("，", "。")):
         return ""
     for tail in ("建设", "实施", "清单", "制度", "工作", "的"):
@@ -409,6 +417,10 @@ def _phrase_before(text: str, num_start: int, clause_start: int) -> str:
         for tail in P.SUBJECT_TAIL_STRIP:
             if phrase.endswith(tail) and len(phrase) > len(tail):
                 phrase, changed = phrase[: -len(tail)], True
+    if phrase[:1] in "“‘「" and not any(c in phrase for c in "”’」"):
+        phrase = phrase[1:]  # the opening quote of a quoted article (“一次性工亡补助金…), not of a name
+    if phrase.endswith("的") and len(phrase) > 2:
+        phrase = phrase[:-1]  # 本人工资的75%
     return "" if phrase in P.SUBJECT_TAIL_STRIP else phrase
 
 
