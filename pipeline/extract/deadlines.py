@@ -145,6 +145,8 @@ _TITLE_AFTER = re.compile(
 )
 _PUBLISHED_AFTER = re.compile(r"[ ]?(?:印发|发布|公布|施行|颁布|出台)的")
 _PAST_BEFORE = re.compile(r"(?:去年|上年|前年|往年|当年|同年)$")
+_DONE_OR_ATTRIBUTE_BEFORE = re.compile(
+    r"(?:已经?|曾)(?:于|在)?$|(?:毕业|出生|入职|入学|参保|参加工作|登记|注册|成立|发生|认定)(?:时间|日期|年份)?(?:为|在|是|于)$")
 # A part of the year used as an attribute names data or a report about that period, not a deadline:
 # 第三季度经济运行分析会, 一季度GDP增速, 上半年工作总结.
 _ATTRIBUTIVE_AFTER = re.compile(
@@ -259,6 +261,8 @@ def _is_deadline(text: str, m: re.Match[str]) -> bool:
         return False  # 本年度缴费额度, 今年工作要点: the year qualifies an amount or a plan
     if _PAST_BEFORE.search(text[max(0, m.start() - 2) : m.start()]):
         return False
+    if _DONE_OR_ATTRIBUTE_BEFORE.search(text, max(0, m.start() - 8), m.start()):
+        return False  # 已于2022年2月28日发布: done; 毕业时间为2022年1-12月: who qualifies, not a limit
     if not bounded and _resolve(span, None)[1] in ("day", "month", "quarter", "half") \
             and _ATTRIBUTIVE_AFTER.match(text, m.end()):
         return False
