@@ -532,7 +532,9 @@ def _is_generic(name: str) -> bool:
 
 # -- a section's annotation after its last sub-item ------------------------------------------------
 
-_ANNOTATION_LINE = re.compile(r"[（(][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)][。；;]?|(?:【|\[)?[\u4e00-\u9fff]{2,8}(?:】|\])?\s*[：:].*")
+# A paragraph that is only an annotation: a bracket group (one level of nesting), or a label line (牵头单位：…).
+_ANNOTATION_LINE = re.compile(r"[（(][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)][。；;]?"
+                              r"|(?:【|\[)?[\u4e00-\u9fff]{2,8}(?:】|\])?\s*[：:].*")
 
 
 def lift_section_annotations(doc: Document) -> None:

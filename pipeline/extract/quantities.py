@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from ..model import Quantity
 from ..numerals import cn_to_int, to_number
@@ -181,88 +182,94 @@ def _strip_tails(verb: str) -> str:
 _Resolved = tuple[float, float | None, str, str, int, int]
 
 
+@dataclass(slots=True)
+class _Candidate:
+    """A number being read: where it is, what stands around it, and (once read) its unit."""
+
+    text: str
+    m: re.Match[str]
+    s: int  # the number's start
+    e: int  # where the reading has got to (after the number, then after its unit)
+    lo: str
+    hi: str | None
+    chinese: bool  # written in Chinese numerals (两所, 二十所)
+    before: str  # the four characters before the number
+    lead: str  # the words before the number, without a rate phrase (提高到每人每月200元 -> 提高到)
+    clause_start: int
+    unit: str = ""
+
+
+# Rules that reject a number before its unit is read: (why, test). Read top down; the first that holds wins.
+_NOT_A_NUMBER: tuple[tuple[str, Callable[[_Candidate], bool]], ...] = (
+    ("an ordinal, a document number or a code (第六, 〔2021〕, No.5, A3)",
+     lambda c: any(c.before.endswith(w) for w in P.NOT_BEFORE)
+     or bool(c.s and c.text[c.s - 1].isascii() and c.text[c.s - 1].isalnum())),
+    ("the tail of a longer number (3.5 read from 5)",
+     lambda c: bool(c.s) and (c.text[c.s - 1] in ".．" or c.text[c.s - 1].isdigit())),
+    ("一万 / 一至三 in a name (一万个心愿)",
+     lambda c: c.chinese and bool(c.m.group("lomul") or c.hi and not c.hi[0].isdigit()) and c.lo == "一"),
+    ("十四五, 二五: names and digit-by-digit years, not counts",
+     lambda c: c.chinese and not all(P.CN_WELL_FORMED.fullmatch(n) for n in (c.lo, c.hi) if n and not n[0].isdigit())),
+    ("每招用1人, 每使用一名童工: the base of a rate",
+     lambda c: c.lo in ("1", "一") and not c.hi and bool(P.RATE_BASE.search(c.text, max(0, c.s - 5), c.s))),
+)
+
+# Rules that reject a number once its unit is read: (why, test).
+_NOT_A_TARGET: tuple[tuple[str, Callable[[_Candidate], bool]], ...] = (
+    ("首批, 三批: an ordinal batch", lambda c: c.unit == "批" and (c.chinese or c.before.endswith(("首", "第")))),
+    ("第六批, 二期工程, 第 1 期: ordinals and phases",
+     lambda c: c.unit in ("期", "批", "轮", "届") and (c.before.rstrip().endswith("第") or c.chinese and c.unit == "期")),
+    ("2023年1期: a journal's issue", lambda c: c.unit == "期" and bool(_ISSUE_YEAR.search(c.text, max(0, c.s - 8), c.s))),
+    ("65岁以上老年人, 超过20年的老旧小区: who or what is meant", lambda c: c.unit in P.ATTRIBUTE_UNITS and _names_a_noun(c)),
+    ("220千伏输变电工程: a voltage class", lambda c: c.unit in P.CLASS_UNITS and bool(_CJK.match(c.text, c.e))),
+    ("24小时自助图书馆, 1小时通勤圈: a duration naming a service",
+     lambda c: c.unit in P.DURATION_UNITS and bool(_CJK.match(c.text, c.e))
+     and not c.text.startswith((*P.QUALIFIERS_AFTER, "内", "及", "和", "或"), c.e)),
+    ("千万工程, 百万人口: only 百亿元 / 千亿元 are amounts",
+     lambda c: c.lo[0] in "百千" and not (c.unit in P.MONEY_UNITS and c.m.group("lomul"))),
+    ("两个确立, 五大行动, 五个一工程: a Chinese numeral is a count only after a counting verb",
+     lambda c: c.chinese and not (c.unit in P.MONEY_UNITS and c.m.group("lomul")) and _chinese_name(c)),
+    ("a bare number is a target only after a target verb (指数达85) or as 1000万以上",
+     lambda c: not c.unit and (not (c.lead.endswith(P.TARGET_VERBS)
+                                    or (bool(c.m.group("lomul")) and c.text.startswith(P.QUALIFIERS_AFTER, c.e)))
+                               or bool(re.fullmatch(r"(19|20)\d{2}", c.lo)))),
+)
+
+
+def _names_a_noun(c: _Candidate) -> bool:
+    after = P.ATTRIBUTE_TAIL.match(c.text, c.e).end()  # type: ignore[union-attr]
+    return bool(_CJK.match(c.text, after)) and c.text[after] not in P.CONJUNCTIONS
+
+
+def _chinese_name(c: _Candidate) -> bool:
+    if not c.unit or c.lo == "一" or not any(v in c.text[c.clause_start : c.s] for v in P.COUNT_VERBS):
+        return True
+    return c.e < len(c.text) and (c.text[c.e].isdigit() or c.text[c.e] == "一")  # 两个一百年, 三个100%
+
+
 def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_start: int, aspiring: bool
              ) -> _Resolved | None:
+    """Value, upper value, unit, qualifier and span of one number, or None when it is not a quantity.
+
+    The reading is three tables of rules around two steps: :data:`_NOT_A_NUMBER` before the unit is read,
+    :data:`_NOT_A_TARGET` after, then the qualifier and the thresholds (10亿元以上重大项目20个).
+    """
     s, e = m.span()
     if _inside(s, masked):
         return None
     if m.group("fden") is not None or m.group("anum") is not None or m.group("ra") is not None:
         return _resolve_ratio(text, m, aspiring)
     lo, hi = m.group("lo"), m.group("hi")
-    chinese = not lo[0].isdigit()
-    before = text[max(0, s - 4) : s]
-    if any(before.endswith(w) for w in P.NOT_BEFORE) or (s and (text[s - 1].isascii() and text[s - 1].isalnum())):
+    c = _Candidate(text, m, s, e, lo, hi, not lo[0].isdigit(), text[max(0, s - 4) : s], _lead_in(text, s),
+                   clause_start)
+    if any(rule(c) for _, rule in _NOT_A_NUMBER):
         return None
-    if s and text[s - 1] in ".．" or (s > 0 and text[s - 1].isdigit()):
+    read = _read_unit(c)
+    if read is None:
         return None
-    if chinese and (m.group("lomul") or hi and not hi[0].isdigit()) and len(lo) == 1 and lo == "一":
+    approx, mult = read
+    if any(rule(c) for _, rule in _NOT_A_TARGET):
         return None
-    if chinese and not all(P.CN_WELL_FORMED.fullmatch(n) for n in (lo, hi) if n and not n[0].isdigit()):
-        return None  # 十四五, 二五: names and digit-by-digit years, not counts
-    lead = _lead_in(text, s)
-    if lo in ("1", "一") and not hi and P.RATE_BASE.search(text, max(0, s - 5), s):
-        return None  # 每招用1人, 每使用一名童工: the base of a rate, not a target
-    rest = text[e : e + _LOOKAHEAD]
-    approx, approx_mult, per = False, 1, ""
-    if _is_year_duration(m, rest, lead):
-        unit = "年"
-        e += 1
-    else:
-        if e < len(text) and text[e].isascii() and text[e].isalpha():
-            return None
-        unit = ""
-        um = _UNIT.match(rest)
-        pct = m.group("lopct")
-        if pct and not hi:
-            unit = "%"
-        elif um:
-            unit = um.group(0)
-            per_m = P.UNIT_PER.match(rest, len(unit)) if "/" not in unit else None
-            per = per_m.group(0) if per_m else ""
-            e += len(unit) + len(per)
-        elif not hi and rest.startswith(P.APPROX_AFTER):  # 100余场, 3000余万元, 1万余人
-            um = _UNIT.match(rest, 1)
-            extra = rest[1:2] if not um and not m.group("lomul") and rest[1:2] in P.MULTIPLIERS else ""
-            um = um or (_UNIT.match(rest, 2) if extra else None)
-            if um:
-                unit, approx, approx_mult = um.group(0), True, P.MULTIPLIERS.get(extra, 1)
-                e += 1 + len(extra) + len(unit)
-        if pct and hi and not unit:
-            unit = "%"
-        if P.NOT_AFTER.match(rest) and not unit.startswith("/"):  # 10/10万 is a rate per 100,000
-            return None
-    mult = approx_mult
-    if unit in P.UNIT_MULTIPLIERS:
-        unit, unit_mult = P.UNIT_MULTIPLIERS[unit]
-        mult *= unit_mult
-    unit += per  # 5万立方米/日, 1.2万元/人
-    if unit == "批" and (chinese or before.endswith(("首", "第"))):
-        return None
-    if unit in ("期", "批", "轮", "届") and (before.rstrip().endswith("第") or chinese and unit == "期"):
-        return None  # 第六批, 二期工程, 第 1 期: ordinals and phases
-    if unit == "期" and _ISSUE_YEAR.search(text, max(0, s - 8), s):
-        return None  # 2023年1期: a journal's issue
-    after = P.ATTRIBUTE_TAIL.match(text, e).end()  # type: ignore[union-attr]
-    if unit in P.ATTRIBUTE_UNITS and _CJK.match(text, after) and text[after] not in P.CONJUNCTIONS:
-        return None  # 65岁以上老年人, 超过20年的老旧小区: who or what is meant, not a target
-    if unit in P.CLASS_UNITS and _CJK.match(text, e):
-        return None  # 220千伏输变电工程
-    if unit in P.DURATION_UNITS and _CJK.match(text, e) and not text.startswith((*P.QUALIFIERS_AFTER, "内", "及", "和", "或"), e):
-        return None  # 24小时自助图书馆, 1小时通勤圈
-    if lo[0] in "百千" and not (unit in P.MONEY_UNITS and m.group("lomul")):
-        return None  # 千万工程, 百万人口: only 百亿元 / 千亿元 are amounts
-    if chinese and not (unit in P.MONEY_UNITS and m.group("lomul")):  # 两亿元 is an amount anywhere
-        clause = text[clause_start:s]
-        if not unit or lo == "一" or not any(v in clause for v in P.COUNT_VERBS):
-            return None
-        if e < len(text) and (text[e].isdigit() or text[e] == "一"):
-            return None  # 五个一工程, 两个一百年, 三个100%: a slogan, not a count
-    if not unit:
-        has_mul = bool(m.group("lomul"))
-        if not (lead.endswith(P.TARGET_VERBS) or (has_mul and text.startswith(P.QUALIFIERS_AFTER, e))):
-            return None
-        if re.fullmatch(r"(19|20)\d{2}", lo):
-            return None
     try:
         value = _value(lo, m.group("lomul")) * mult
         vmax = _value(hi, m.group("himul") or (m.group("lomul") if not m.group("himul") else None)) * mult if hi else None
@@ -270,14 +277,53 @@ def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_
         return None
     if hi and vmax is not None and vmax < value:
         return None  # 2023-03 is a date, not a range
-    qual, e = _qualifier(text, e, lead, aspiring, approx)
-    if (qual in P.THRESHOLD_QUALIFIERS or lead.endswith(P.THRESHOLD_LEAD) or unit in P.MEASURE_UNITS
+    qual, e = _qualifier(text, c.e, c.lead, aspiring, approx)
+    if (qual in P.THRESHOLD_QUALIFIERS or c.lead.endswith(P.THRESHOLD_LEAD) or c.unit in P.MEASURE_UNITS
             or text.startswith("的", e)) and _is_threshold(text, e):
-        return None
-    if unit in P.POLICY_PACKAGE_UNITS and any(v in text[max(clause_start, s - _MAX_SUBJECT) : s]
-                                               for v in P.POLICY_PACKAGE_VERBS):
-        return None
-    return value, vmax, unit, qual, s, e
+        return None  # 10亿元以上重大项目20个, 400米跑道2个: a threshold that picks what is counted
+    if c.unit in P.POLICY_PACKAGE_UNITS and any(v in text[max(clause_start, s - _MAX_SUBJECT) : s]
+                                                 for v in P.POLICY_PACKAGE_VERBS):
+        return None  # 落实民营经济30条
+    return value, vmax, c.unit, qual, s, e
+
+
+def _read_unit(c: _Candidate) -> tuple[bool, float] | None:
+    """Read the unit after the number into ``c`` (moving ``c.e`` past it): (approximate, multiplier), or None
+    when what follows makes the number a date, a time or a name (5月, 3点, 5G)."""
+    text, m = c.text, c.m
+    rest = text[c.e : c.e + _LOOKAHEAD]
+    approx, mult, per = False, 1.0, ""
+    if _is_year_duration(m, rest, c.lead):
+        c.unit = "年"
+        c.e += 1
+    else:
+        if c.e < len(text) and text[c.e].isascii() and text[c.e].isalpha():
+            return None
+        um = _UNIT.match(rest)
+        pct = m.group("lopct")
+        if pct and not c.hi:
+            c.unit = "%"
+        elif um:
+            c.unit = um.group(0)
+            per_m = P.UNIT_PER.match(rest, len(c.unit)) if "/" not in c.unit else None
+            per = per_m.group(0) if per_m else ""
+            c.e += len(c.unit) + len(per)
+        elif not c.hi and rest.startswith(P.APPROX_AFTER):  # 100余场, 3000余万元, 1万余人
+            um = _UNIT.match(rest, 1)
+            extra = rest[1:2] if not um and not m.group("lomul") and rest[1:2] in P.MULTIPLIERS else ""
+            um = um or (_UNIT.match(rest, 2) if extra else None)
+            if um:
+                c.unit, approx, mult = um.group(0), True, P.MULTIPLIERS.get(extra, 1)
+                c.e += 1 + len(extra) + len(c.unit)
+        if pct and c.hi and not c.unit:
+            c.unit = "%"
+        if P.NOT_AFTER.match(rest) and not c.unit.startswith("/"):  # 10/10万 is a rate per 100,000
+            return None
+    if c.unit in P.UNIT_MULTIPLIERS:
+        c.unit, unit_mult = P.UNIT_MULTIPLIERS[c.unit]
+        mult *= unit_mult
+    c.unit += per  # 5万立方米/日, 1.2万元/人
+    return approx, mult
 
 
 def _is_threshold(text: str, e: int) -> bool:
