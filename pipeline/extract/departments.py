@@ -77,6 +77,8 @@ _FIRST_LISTED = re.compile(
     r"(?:首位|排在?第[一1]位|排名第[一1](?:位)?|排序第[一1]|列第[一1]位|列在?首位|第[一1]个)的?(?:单位|部门)?(?:者)?(?:为|是|负责)牵头"
 )
 _LIST_STOP = "\n。！？|【"
+# Fields of a government website's publication record that share a line with its 责任部门：
+_CHROME = re.compile(r"公开(?:程序|方式|范围|属性|时限|形式)|信息来源|发布机构|索引号|主题分类|浏览次数")
 # Notes after a name in a list: a role (市教育局（牵头）, 市财政局（配合）) or a remark about people or duties
 # (（责任人：张三）, （按职责分工负责）) that is not part of the name; other brackets are (市场监管局（知识产权局）).
 _NOTE = re.compile(r"[（(]([^（）()]{1,24})[）)]$")
@@ -224,6 +226,9 @@ def _labelled(text: str) -> list[_Listed]:
     out = []
     for i, m in enumerate(labels):
         role = _label_role(m.group("label"))
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if _CHROME.search(text, line_start, m.start()):
+            continue  # 公开程序：本单位审核后公开  责任部门：…: the web page's record, not the item's annotation
         limit = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         end = _list_end(text, m.end(), limit)
         if role is None or end <= m.end():
