@@ -17,7 +17,7 @@ UNITS = sorted(
 # A per-something suffix after any unit (5万立方米/日, 80元/人·月, 2床/千人) is part of the unit.
 UNIT_PER = re.compile(r"/(?:人·年|人·月|日|天|年|月|周|小时|人|户|亩|吨|床|车|次|平方米|千人|万人)")
 # A measure word that begins a longer word is not a unit there (3分之, 两位数, 5天然气, 20分局).
-UNIT_NOT_BEFORE = {"分": "之钟别局院校类级区期批步段项会所中行", "份": "额", "例": "如", "剂": "量型", "位": "数", "天": "然", "只": "要有是能",
+UNIT_NOT_BEFORE = {"分": "之钟别局院校类级区期批步段项会所中行", "项": "目", "份": "额", "例": "如", "剂": "量型", "位": "数", "天": "然", "只": "要有是能",
                    "头": "部", "米": "粮", "部": "门署委分", "人": "民", "家": "庭", "场": "所景馆地", "园": "区林艺",
                    "处": "室理置", "道": "路", "组": "织团建", "种": "植养", "本": "科级地土市区县年月"}
 # Multipliers folded into the value: 3.3万个 -> 33000 个; 1.2亿元 -> 120000000 元.
@@ -36,6 +36,8 @@ DURATION_UNITS = ("小时", "分钟", "天", "个工作日", "工作日", "个�
 # that picks what is counted (10亿元以上重大项目20个, 2000万元以上的企业50家), not a target itself.
 THRESHOLD_QUALIFIERS = ("以上", "以下", "超过")
 THRESHOLD_LEAD = ("超", "过")  # 产值超10亿元企业3家
+# 违法所得不足30万元的, 不满16周岁的: a condition on who or what, not a target
+CONDITION_LEAD = ("不足", "不满", "未满", "低于")
 # A physical measure straight before a noun and another number is a size, not a target (400米跑道2个,
 # 10万吨级泊位3个, 10万千瓦光伏电站2座), with or without 以上.
 MEASURE_UNITS = ("米", "千米", "公里", "平方米", "平方公里", "立方米", "吨", "千瓦", "兆瓦", "千瓦时", "亩", "公顷",

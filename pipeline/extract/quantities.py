@@ -281,6 +281,8 @@ def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_
     if (qual in P.THRESHOLD_QUALIFIERS or c.lead.endswith(P.THRESHOLD_LEAD) or c.unit in P.MEASURE_UNITS
             or text.startswith("的", e)) and _is_threshold(text, e):
         return None  # 10亿元以上重大项目20个, 400米跑道2个: a threshold that picks what is counted
+    if c.lead.endswith(P.CONDITION_LEAD) and text.startswith("的", e):
+        return None  # 违法所得不足三十万元的: a condition
     if c.unit in P.POLICY_PACKAGE_UNITS and any(v in text[max(clause_start, s - _MAX_SUBJECT) : s]
                                                  for v in P.POLICY_PACKAGE_VERBS):
         return None  # 落实民营经济30条
