@@ -206,8 +206,9 @@ _NOT_A_NUMBER: tuple[tuple[str, Callable[[_Candidate], bool]], ...] = (
      or bool(c.s and c.text[c.s - 1].isascii() and c.text[c.s - 1].isalnum())),
     ("the tail of a longer number (3.5 read from 5)",
      lambda c: bool(c.s) and (c.text[c.s - 1] in ".．" or c.text[c.s - 1].isdigit())),
-    ("一万 / 一至三 in a name (一万个心愿)",
-     lambda c: c.chinese and bool(c.m.group("lomul") or c.hi and not c.hi[0].isdigit()) and c.lo == "一"),
+    ("一万 / 一至三 in a name (一万个心愿); 一万元 is an amount",
+     lambda c: c.chinese and bool(c.m.group("lomul") or c.hi and not c.hi[0].isdigit()) and c.lo == "一"
+     and not c.text.startswith(P.MONEY_UNITS, c.e)),
     ("十四五, 二五: names and digit-by-digit years, not counts",
      lambda c: c.chinese and not all(P.CN_WELL_FORMED.fullmatch(n) for n in (c.lo, c.hi) if n and not n[0].isdigit())),
     ("每招用1人, 每使用一名童工: the base of a rate",
