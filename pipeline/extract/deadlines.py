@@ -169,9 +169,14 @@ _REPORT_LIMIT_BEFORE = re.compile(r"(?:于|在|将|拟|计划|力争|确保|争�
 _FORMULA = re.compile(r"[×÷]|[*/]\s*100")
 
 
+# Titles of documents that report on a year gone by: 2020年政府信息公开工作年度报告, 2020年法治政府建设情况.
+_REPORT_TITLE = re.compile(r"年度报告|工作总结|(?:政府信息公开|政务公开)工作报告|(?:建设|工作|实施|执行|落实|推进)情况(?:的?报告)?$")
+
+
 def is_progress_report(text: str, title: str = "") -> bool:
-    """Whether a document reports progress on a plan (its periods are reporting periods, not deadlines)."""
-    return bool(_PROGRESS_REPORT.search(title) or _PROGRESS_REPORT.search(text, 0, 800))
+    """Whether a document reports progress on a plan or on a year gone by (its periods are reporting
+    periods, not deadlines)."""
+    return bool(_PROGRESS_REPORT.search(title) or _REPORT_TITLE.search(title) or _PROGRESS_REPORT.search(text, 0, 800))
 
 
 def find_deadlines(text: str, *, year: int | None, offset: int = 0, report: bool = False) -> list[Deadline]:

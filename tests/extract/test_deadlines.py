@@ -58,5 +58,8 @@ def test_progress_reports_are_told_from_plans() -> None:
     report = "区政府：\n按照工作安排，区督查办对2021年政府工作报告重点任务一季度推进情况进行了汇总，现将具体情况报告如下。"
     assert is_progress_report(report)
     assert is_progress_report("", title="2023年重点工作任务上半年进展情况报告")
+    assert is_progress_report("", title="某市教育局2022年政府信息公开工作年度报告")
+    assert is_progress_report("", title="某省工业和信息化厅2021年法治政府建设情况")
+    assert not is_progress_report("", title="2023年区政府工作报告重点工作责任分解方案")
     plan = "2023年全市教育工作要点\n一、加强党的建设\n1.持续推进党史学习教育常态化长效化。"
     assert not is_progress_report(plan, title="2023年全市教育工作要点")
