@@ -129,7 +129,7 @@ _CELL = re.compile(r"[^|\t\n]+")
 _CLAUSE = re.compile(r"[^，,；;。并]+")
 
 # What may follow a span and turns it into a starting point, a history, a name or a description.
-_NOT_AFTER = re.compile(r"以来|来|起(?!草|步|航|飞|诉)|开始|至今")
+_NOT_AFTER = re.compile(r"以来|来|(?:(?:春|秋)季?(?:学期|学年))?起(?!草|步|航|飞|诉)|开始|至今")  # 从2019年秋季学期起
 _NOT_AFTER_YEAR = re.compile(r"是|为|版|度(?!内|底|末)")
 # 2023年重点工作任务分解方案, 2024年常州教育工作要点: a year that names a plan rather than schedules work.
 # The same for a year that names a section or a table column (四、2026年部分工作任务, 2022年预期目标,

@@ -32,6 +32,7 @@ _BREAKDOWN = re.compile(r"\s*其中")
 # that never ends (text without punctuation) would otherwise give every number the whole clause.
 _MAX_SUBJECT = 100
 _BARE_VERBS = frozenset(P.COUNT_VERBS) | frozenset(P.SUBJECT_LEAD_STRIP)
+_PARALLEL_COUNT = re.compile(r"[\u4e00-\u9fff]{1,6}?\d")
 _LIST_JOIN = re.compile(r"\s*(?:、|和|及|与|或者|或)\s*")
 _ISSUE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年\s*$")
 
@@ -420,6 +421,8 @@ def _phrase_after(text: str, pos: int) -> str:
     while end < stop and text[end] not in P.CLAUSE_BREAK:
         if text[end] == "、" and (end + 1 < len(text)) and (text[end + 1].isdigit() or text[end + 1] in P.CN_NUM and _UNIT.match(text, end + 2)):
             break
+        if text[end] == "、" and _PARALLEL_COUNT.match(text, end + 1):
+            break  # 学习1本读本、撰写1篇心得: the next clause of the list counts its own thing
         if text[end] in "和及与等" and end > pos and _next_is_number(text, end + 1):
             break
         if text[end] == "等":
