@@ -144,6 +144,7 @@ _TITLE_AFTER = re.compile(
     r"|(?:日|周|月)?活动(?=[\s|，。；、,;）)]|$|为|中)|宣传[日周月]|科普日|纪念日|大会|会议|论坛|博览会|运动会|大赛|竞赛|评选)"
 )
 _PUBLISHED_AFTER = re.compile(r"[ ]?(?:印发|发布|公布|施行|颁布|出台)的")
+_RATE_AFTER = re.compile(r"\s*(?:\d|[一二两三四五六七八九十百千]+(?:万|千)?元)")
 _PAST_BEFORE = re.compile(r"(?:去年|上年|前年|往年|当年|同年)$")
 _DONE_OR_ATTRIBUTE_BEFORE = re.compile(
     r"(?:已经?|曾)(?:于|在)?$|(?:毕业|出生|入职|入学|参保|参加工作|登记|注册|成立|发生|认定)(?:时间|日期|年份)?(?:为|在|是|于)$")
@@ -254,7 +255,8 @@ def _finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
 def _is_deadline(text: str, m: re.Match[str]) -> bool:
     span = m.group()
     if span.startswith(("每", "长期", "按", "分")):
-        return True
+        # 每生每年3万元, 配偶每月40%: a rate per period, not a schedule of the item's work
+        return not (span.startswith("每") and _RATE_AFTER.match(text, m.end()))
     bounded = span.endswith(("前", "止", "前夕"))
     if not bounded and _NOT_AFTER.match(text, m.end()):
         return False
