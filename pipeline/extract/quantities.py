@@ -33,6 +33,7 @@ _BREAKDOWN = re.compile(r"\s*其中")
 _MAX_SUBJECT = 100
 _BARE_VERBS = frozenset(P.COUNT_VERBS) | frozenset(P.SUBJECT_LEAD_STRIP)
 _PARALLEL_COUNT = re.compile(r"[\u4e00-\u9fff]{1,6}?\d")
+_SUBJECT_TAIL_NOISE = re.compile(r"(?:[（(]|(?:19|20)\d{2}年(?:底|末)?(?:前)?)$")
 _LIST_JOIN = re.compile(r"\s*(?:、|和|及|与|或者|或)\s*")
 _ISSUE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年\s*$")
 
@@ -114,6 +115,8 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
             subject += base_subject  # 安排重大项目100项，新开工29项 -> 新开工重大项目 (same sentence only)
         else:
             base_subject = subject
+        if subject in _BARE_VERBS:
+            subject = ""  # never a bare verb (给予100万元支持): better no subject than a wrong one
         found.append(Quantity(start=qs + offset, end=qe + offset, value=value, unit=unit, value_max=vmax,
                               qualifier=qual, subject=subject, part_of=breakdown_of, aspirational=aspiring))
         if breakdown_of is None:
@@ -469,6 +472,7 @@ def _phrase_before(text: str, num_start: int, clause_start: int) -> str:
         for tail in P.SUBJECT_TAIL_STRIP:
             if phrase.endswith(tail) and len(phrase) > len(tail):
                 phrase, changed = phrase[: -len(tail)], True
+    phrase = _SUBJECT_TAIL_NOISE.sub("", phrase).lstrip("）)、")  # 故城县（0%）、泊头市（0%）; 转诊率2005年达到90%
     if phrase[:1] in "“‘「" and not any(c in phrase for c in "”’」"):
         phrase = phrase[1:]  # the opening quote of a quoted article (“一次性工亡补助金…), not of a name
     if phrase.endswith("的") and len(phrase) > 2:
