@@ -129,7 +129,8 @@ _CELL = re.compile(r"[^|\t\n]+")
 _CLAUSE = re.compile(r"[^，,；;。并]+")
 
 # What may follow a span and turns it into a starting point, a history, a name or a description.
-_NOT_AFTER = re.compile(r"以来|来|(?:(?:春|秋)季?(?:学期|学年))?起(?!草|步|航|飞|诉)|开始|至今")  # 从2019年秋季学期起
+# 从2019年秋季学期起, 从2020年春季学期开始: a start
+_NOT_AFTER = re.compile(r"以来|来|(?:(?:春|秋)季?(?:学期|学年))?(?:起(?!草|步|航|飞|诉)|开始)|至今")
 _NOT_AFTER_YEAR = re.compile(r"是|为|版|度(?!内|底|末)")
 # 2023年重点工作任务分解方案, 2024年常州教育工作要点: a year that names a plan rather than schedules work.
 # The same for a year that names a section or a table column (四、2026年部分工作任务, 2022年预期目标,
@@ -141,9 +142,12 @@ _TITLE_AFTER = re.compile(
     r"(?:要点|方案|计划|清单|报告|规划|意见|办法|细则|分解表|任务表|台账|一览表"
     r"|(?:工作|主要|预期|发展|年度)?(?:任务|目标(?:值)?|指标)(?=[\s|，。；、,;）)]|$|完成|进展)"
     r"|工作回顾|回顾|总体要求|政策取向|(?:重点|主要)工作(?=[\s|，。；、,;）)]|$)"
-    r"|(?:日|周|月)?活动(?=[\s|，。；、,;）)]|$|为|中)|宣传[日周月]|科普日|纪念日|大会|会议|论坛|博览会|运动会|大赛|竞赛|评选)"
+    r"|(?:日|周|月)?活动(?=[\s|，。；、,;）)]|$|为|中)|宣传[日周月]|科普日|纪念日|大会|会议|论坛|博览会|运动会|大赛|竞赛|评选"
+    r"|(?:冬|夏)?奥(?:运)?会|亚运会|峰会|展会|赛事)"
 )
 _PUBLISHED_AFTER = re.compile(r"[ ]?(?:印发|发布|公布|施行|颁布|出台)的")
+_YEAR_RUN = re.compile(r"[ \t|]*(?:19|20)\d{2}年")
+_YEAR_RUN_BEFORE = re.compile(r"(?:19|20)\d{2}年[ \t|]*$")
 _RATE_AFTER = re.compile(r"\s*(?:\d|[一二两三四五六七八九十百千]+(?:万|千)?元)")
 _PAST_BEFORE = re.compile(r"(?:去年|上年|前年|往年|当年|同年)$")
 _DONE_OR_ATTRIBUTE_BEFORE = re.compile(
@@ -262,8 +266,9 @@ def _is_deadline(text: str, m: re.Match[str]) -> bool:
         return False
     if span.endswith("年") and span != "全年" and _NOT_AFTER_YEAR.match(text, m.end()):
         return False
-    if re.fullmatch(_YEAR, span) and _TITLE_AFTER.match(text, m.end()):
-        return False
+    if re.fullmatch(_YEAR, span) and (_TITLE_AFTER.match(text, m.end()) or _YEAR_RUN.match(text, m.end())
+                                      or _YEAR_RUN_BEFORE.search(text, max(0, m.start() - 8), m.start())):
+        return False  # 指标 2020年 2021年 2022年: the years of a table's columns
     if span in ("本年度", "本年", "今年", "当年") and (_TITLE_AFTER.match(text, m.end()) or _AMOUNT_AFTER.match(text, m.end())):
         return False  # 本年度缴费额度, 今年工作要点: the year qualifies an amount or a plan
     if _PAST_BEFORE.search(text[max(0, m.start() - 2) : m.start()]):
