@@ -51,6 +51,7 @@ _GENERIC_START = ("各", "相关", "有关", "其他", "其它", "所属", "属�
                   "省级", "市级", "县级", "乡级", "省直管", "地方")
 # Remarks inside a list that are no unit (（责任单位：省科技厅、省工信厅，排名第1为牵头单位，下同）)
 _REMARKS = {"下同", "同上", "地方", "属地"}
+_REMARK_START = ("以下", "不再", "均含", "含", "其中")  # 以下均含省林业和草原局，不再单独列出
 # 区直部门, 市级有关单位, 驻市金融机构: real names end in 局/委/处/…
 _GENERIC_END = ("部门", "单位", "专班", "企业", "机构", "方面")
 # 市财政局等, 市住建局等相关职能部门, 市发展改革委等12个部门 (but not the 等 of 市中等职业学校)
@@ -438,7 +439,11 @@ def _split(text: str, start: int, end: int, *,
         if depth:
             continue
         cut = i - 1 if ch == "及" and i - 1 > piece and text[i - 1] == "以" else i  # 以及
-        if ch in "，,；;/／\n" or (ch in "、和及与 " and _complete(_without_etc(text[piece:cut].strip(_STRIP)))):
+        if ch == "同" and i - 1 > piece and text[i - 1] == "会":
+            # 人民银行石家庄中心支行会同省工商局; but 市卫生健康委员会同市财政局 keeps its 会
+            cut = i - 1 if _complete(text[piece : i - 1].strip(_STRIP)) else i
+        if ch in "，,；;/／\n" or (ch in "、和及与同 " and (ch != "同" or text[i - 1 : i] == "会")
+                                      and _complete(_without_etc(text[piece:cut].strip(_STRIP)))):
             s, e = _trim(text, piece, cut)
             s, e, mark = _strip_notes(text, s, e)
             if e > s:
@@ -532,7 +537,7 @@ def _is_generic(name: str) -> bool:
     core = _core(name)
     return (len(core) < 2 or "各" in core or "以上" in core or "有关" in core or "相关" in core or core in _BARE
             or core in _REMARKS or core.startswith(_GENERIC_START) or core.endswith(_GENERIC_END)
-            or "\x00" in core or "牵头" in core)
+            or "\x00" in core or "牵头" in core or core.startswith(_REMARK_START))
 
 
 # -- a section's annotation after its last sub-item ------------------------------------------------
