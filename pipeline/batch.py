@@ -1,57 +1,104 @@
 """Many files -> one DocResult each, in input order; a bad file never stops the batch.
 
-Work runs in a pool of worker processes (each loads the pipeline once) or on a Dask cluster; results
-come back in input order whatever the number of workers, so the tables are the same for any ``jobs``.
+Every file runs in a worker process under a wall-clock and a memory limit (pipeline.worker), locally or
+inside a Dask task; results come back in input order whatever the number of workers, so the tables are
+the same for any ``jobs``.
 """
 from __future__ import annotations
 
 import glob
 import os
-import signal
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
+from . import worker
 from .errors import PlanscopeError
 from .ingest import DEFAULT_MAX_BYTES, display_path, read
 from .model import DocResult, Document
 from .structure import parse
+from .worker import DEFAULT_MAX_MEMORY_MB, run_limited
 
 SUPPORTED_SUFFIXES = {".txt", ".docx", ".pdf", ".html", ".htm", ".shtml", ".doc", ".wps"}
 DEFAULT_TIMEOUT = 120.0
 ENGINES = ("local", "dask")
 
 
-def expand_paths(paths: Iterable[str | os.PathLike[str]], *, from_list: str | os.PathLike[str] | None = None
-                 ) -> list[Path]:
+def expand_paths(paths: Iterable[str | os.PathLike[str]], *, from_list: str | os.PathLike[str] | None = None,
+                 skip: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
     """Files as given, folders searched recursively, globs expanded, plus the lines of ``from_list``.
 
-    Inside folders only plan-like suffixes are taken (hidden files and ``gold/`` folders are skipped);
-    a file named explicitly is always taken, so an unsupported one gets its error row.
+    Inside folders only plan-like suffixes are taken (hidden files, ``gold/`` folders, planscope output
+    folders and the folders in ``skip`` are skipped); a file named explicitly is always taken, so an
+    unsupported one gets its error row. A path (or list line) that does not exist raises FileNotFoundError;
+    a file reached twice is taken once. Relative lines of ``from_list`` are relative to the list's folder.
     """
     items = [str(p) for p in paths]
     if from_list is not None:
         base = Path(from_list).parent
-        for line in Path(from_list).read_text(encoding="utf-8-sig").splitlines():
+        try:
+            lines = Path(from_list).read_text(encoding="utf-8-sig").splitlines()
+        except FileNotFoundError:
+            raise FileNotFoundError(f"{from_list}: the --from-list file does not exist") from None
+        for n, line in enumerate(lines, start=1):
             line = line.strip()
             if line and not line.startswith("#"):
-                items.append(line if Path(line).is_absolute() else str(base / line))
+                path = line if Path(line).is_absolute() else str(base / line)
+                if not Path(path).exists() and not _is_glob(line):
+                    raise FileNotFoundError(f"{from_list}, line {n}: {path} does not exist "
+                                            f"(relative lines are read from {base or '.'})")
+                items.append(path)
+    skipped = {os.path.realpath(p) for p in skip}
     files: list[Path] = []
     for item in items:
         path = Path(item)
-        if not path.exists() and any(ch in item for ch in "*?["):
+        if not path.exists() and _is_glob(item):
             files.extend(Path(p) for p in sorted(glob.glob(item, recursive=True)) if Path(p).is_file())
         elif path.is_dir():
-            for f in sorted(path.rglob("*")):
+            found = sorted(path.rglob("*"))
+            # planscope's own output (DIR/text/*.txt, report pages) is not a plan: skip the folders that
+            # hold its tables; when the folder named is itself one, skip only its text/
+            outputs = {f.parent for f in found if _is_output_marker(f)} | {
+                f for f in found if f.is_dir() and os.path.realpath(f) in skipped}
+            if path in outputs or os.path.realpath(path) in skipped:
+                outputs = (outputs - {path}) | {path / "text"}
+            for f in found:
                 rel = f.relative_to(path).parts
-                if (f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                        and not any(part.startswith(".") for part in rel) and "gold" not in rel[:-1]):
+                # Not only regular files: a FIFO or a looping symlink named like a plan gets its error row.
+                if (not f.is_dir() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                        and not any(part.startswith(".") for part in rel) and "gold" not in rel[:-1]
+                        and not any(parent in outputs for parent in f.parents)):
                     files.append(f)
-        else:
+        elif path.exists():
             files.append(path)
-    return files
+        else:
+            raise FileNotFoundError(f"{display_path(item)}: no such file or folder")
+    seen: set[str] = set()
+    unique = []
+    for f in files:
+        key = os.path.realpath(f)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def _is_output_marker(f: Path) -> bool:
+    """A file or folder that only planscope writes: its folder holds output, not plans."""
+    if f.name == ".planscope-cache":
+        return f.is_dir()
+    sign = {"datapackage.json": '"planscope-tables"', "index.html": 'content="planscope report"'}.get(f.name)
+    if sign is None:
+        return False
+    try:
+        with open(f, encoding="utf-8", errors="replace") as fh:
+            return sign in fh.read(4096)
+    except OSError:
+        return False
+
+
+def _is_glob(item: str) -> bool:
+    return any(ch in item for ch in "*?[")
 
 
 MAX_ID_BYTES = 200  # DIR/text/<doc_id>.txt must fit the usual 255-byte limit on file names
@@ -82,17 +129,20 @@ def process_file(path: str | os.PathLike[str], *, doc_id: str | None = None,
 
 
 def read_plans(paths: Iterable[str | os.PathLike[str]], *, max_bytes: int = DEFAULT_MAX_BYTES,
-               timeout: float | None = DEFAULT_TIMEOUT) -> list[Document]:
+               timeout: float | None = DEFAULT_TIMEOUT, max_memory: float | None = DEFAULT_MAX_MEMORY_MB
+               ) -> list[Document]:
     """Plans to compare, in the order given; the first that cannot be used raises a PlanscopeError naming it.
 
     Unlike :func:`run`, one bad plan stops the call: a comparison with a plan missing means nothing.
+    Each plan is read in a worker process under the same limits as a batch.
     """
     files = [Path(p) for p in paths]
-    docs = []
-    for f, doc_id in zip(files, unique_ids(files)):
+    for f in files:
         if f.is_dir():
             raise PlanscopeError(f"{display_path(f)}: is a folder; compare takes plan files, oldest first")
-        result = _process(str(f), doc_id, max_bytes, timeout)
+    tasks: list[Task] = [(str(f), i, max_bytes, None, None) for f, i in zip(files, unique_ids(files))]
+    docs = []
+    for result in run_limited(process_task, tasks, jobs=1, timeout=timeout, max_mb=max_memory, failed=failed_task):
         if result.document is None:
             raise PlanscopeError(" ".join(result.error.split()))
         if not result.document.items:
@@ -101,31 +151,7 @@ def read_plans(paths: Iterable[str | os.PathLike[str]], *, max_bytes: int = DEFA
     return docs
 
 
-class FileTimeout(PlanscopeError):
-    pass
-
-
-@contextmanager
-def _time_limit(seconds: float | None, label: str) -> Iterator[None]:
-    # SIGALRM only works in a process's main thread (pool workers, the CLI); Dask runs tasks in threads,
-    # where the cluster's own task management has to bound a stuck file instead.
-    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise FileTimeout(f"{label}: processing took longer than {seconds:g} s and was stopped; "
-                          "raise the limit with --timeout if the file is a genuine plan")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
+# (path, doc_id, max_bytes, unused, finish): the time limit is enforced by the parent, not in the task
 Task = tuple[str, str, int, "float | None", "Callable[[DocResult], DocResult] | None"]
 
 
@@ -135,29 +161,38 @@ def process_task(task: Task) -> DocResult:
     ``finish`` (the task's last element) runs in the worker on the result, e.g. to render output rows
     there instead of in the single writing process.
     """
-    path, doc_id, max_bytes, timeout, finish = task
-    result = _process(path, doc_id, max_bytes, timeout)
+    path, doc_id, max_bytes, _, finish = task
+    result = _process(path, doc_id, max_bytes)
     result.extra["path"] = path  # the path as on disk, when ``source`` shows a decoded GBK name
     if finish is None:
         return result
     try:
         return finish(result)
+    except MemoryError:
+        failed = DocResult(source=result.source, doc_id=doc_id, status="error",
+                           error=_memory_message(result.source, worker.memory_limit_mb))
+        return finish(failed)
     except Exception as exc:  # e.g. the output disk is full: the file gets its error row, the run goes on
         failed = DocResult(source=result.source, doc_id=doc_id, status="error",
                            error=f"{result.source}: could not write its results ({type(exc).__name__}: {exc})")
         return finish(failed)
 
 
-def _process(path: str, doc_id: str, max_bytes: int, timeout: float | None) -> DocResult:
+def _memory_message(shown: str, limit_mb: float | None) -> str:
+    limit = f"the {limit_mb:g} MB memory limit" if limit_mb else "the available memory"
+    return (f"{shown}: needed more than {limit} and was stopped; raise it with --max-memory "
+            "if the file is a genuine plan")
+
+
+def _process(path: str, doc_id: str, max_bytes: int) -> DocResult:
     shown = display_path(path)  # the file is opened by ``path``; results and messages name ``shown``
     try:
-        with _time_limit(timeout, shown):
-            doc = process_file(path, doc_id=doc_id, max_bytes=max_bytes)
+        doc = process_file(path, doc_id=doc_id, max_bytes=max_bytes)
     except PlanscopeError as exc:
         return DocResult(source=shown, doc_id=doc_id, status="error", error=str(exc))
     except MemoryError:
         return DocResult(source=shown, doc_id=doc_id, status="error",
-                         error=f"{shown}: ran out of memory while processing the file")
+                         error=_memory_message(shown, worker.memory_limit_mb))
     except RecursionError:
         return DocResult(source=shown, doc_id=doc_id, status="error",
                          error=f"{shown}: the file is nested too deeply to process")
@@ -167,26 +202,33 @@ def _process(path: str, doc_id: str, max_bytes: int, timeout: float | None) -> D
     return DocResult(source=shown, doc_id=doc_id, status="ok", document=doc)
 
 
-def _init_worker() -> None:
-    import pipeline.extract  # noqa: F401  -- load patterns once per worker, not once per file
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
-
-
-def _local(tasks: list[Task], jobs: int) -> Iterator[DocResult]:
-    if jobs <= 1 or len(tasks) <= 1:
-        for t in tasks:
-            yield process_task(t)
-        return
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, maxtasksperchild=500) as pool:
-        chunk = max(1, min(16, len(tasks) // (jobs * 8)))
-        yield from pool.imap(process_task, tasks, chunksize=chunk)
+def failed_task(task: Task, kind: str, details: object) -> DocResult:
+    """The error row of a file whose worker was stopped (``timeout``, ``memory``) or died (``died``)."""
+    path, doc_id = task[0], task[1]
+    shown = display_path(path)
+    if kind == "timeout":
+        error = (f"{shown}: processing took longer than {details} s and was stopped; "
+                 "raise the limit with --timeout if the file is a genuine plan")
+    elif kind == "memory":
+        error = _memory_message(shown, float(details) if isinstance(details, (int, float)) else None)
+    elif kind == "died":
+        error = f"{shown}: the worker processing it {details}; the file was skipped"
+    else:
+        error = f"{shown}: internal error ({details}); please report it"
+    return DocResult(source=shown, doc_id=doc_id, status="error", error=error, extra={"path": path})
 
 
-def _dask(tasks: list[Task], jobs: int, scheduler: str | None) -> Iterator[DocResult]:
+class _Limited:
+    """A Dask task: run one file in this Dask worker's own limited child process."""
+
+    def __init__(self, timeout: float | None, max_memory: float | None) -> None:
+        self.timeout, self.max_memory = timeout, max_memory
+
+    def __call__(self, task: Task) -> DocResult:
+        return worker.run_one(process_task, task, timeout=self.timeout, max_mb=self.max_memory, failed=failed_task)
+
+
+def _dask(tasks: list[Task], jobs: int, scheduler: str | None, limited: _Limited) -> Iterator[DocResult]:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
@@ -200,7 +242,7 @@ def _dask(tasks: list[Task], jobs: int, scheduler: str | None) -> Iterator[DocRe
     try:
         window = max(64, 16 * jobs)  # bounded number of results in flight keeps memory flat
         for i in range(0, len(tasks), window):
-            futures = client.map(process_task, tasks[i : i + window], pure=False)
+            futures = client.map(limited, tasks[i : i + window], pure=False)
             for fut in futures:
                 yield fut.result()
                 fut.release()
@@ -208,6 +250,54 @@ def _dask(tasks: list[Task], jobs: int, scheduler: str | None) -> Iterator[DocRe
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+LOCK_NAME = ".planscope.lock"
+
+
+@contextmanager
+def output_lock(out_dir: str | os.PathLike[str]) -> Iterator[Path]:
+    """Hold ``DIR/.planscope.lock`` for the duration of a run; a second run into DIR is refused at once.
+
+    The lock is an flock on the open file, so it goes away with the process however it ends; the file
+    itself is removed when the run ends, leaving the folder as the run wrote it.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, as before
+        yield out
+        return
+    path = out / LOCK_NAME
+    while True:
+        fh = open(path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.seek(0)
+            holder = fh.read().strip() or "unknown"
+            fh.close()
+            raise PlanscopeError(f"{display_path(out)}: another planscope run is writing into this folder "
+                                 f"(pid {holder}); wait for it to finish or choose another output folder (-o)"
+                                 ) from None
+        try:  # the run before us may have removed the file between our open and our lock
+            if os.stat(path).st_ino == os.fstat(fh.fileno()).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        fh.close()
+    try:
+        fh.truncate(0)
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        yield out
+    finally:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        fh.close()
 
 
 def run(
@@ -218,18 +308,22 @@ def run(
     scheduler: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     timeout: float | None = DEFAULT_TIMEOUT,
+    max_memory: float | None = DEFAULT_MAX_MEMORY_MB,
     from_list: str | os.PathLike[str] | None = None,
+    skip: Iterable[str | os.PathLike[str]] = (),
     reuse: Callable[[Path, str], DocResult | None] | None = None,
     finish: Callable[[DocResult], DocResult] | None = None,
 ) -> Iterator[DocResult]:
     """Yield one DocResult per input file, in input order; errors become ``status="error"`` results.
 
     ``reuse(path, doc_id)`` may return a stored result for a file already done (``--resume``); only the
-    other files are processed. ``finish`` runs on each fresh result inside the worker.
+    other files are processed. ``finish`` runs on each fresh result inside the worker. Folders in
+    ``skip`` (the output folder) are not searched for plans. Each file runs in a worker process stopped
+    after ``timeout`` seconds or past ``max_memory`` MB (None or 0: no limit).
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-    files = expand_paths(paths, from_list=from_list)
+    files = expand_paths(paths, from_list=from_list, skip=skip)
     ids = unique_ids(files)
     stored: list[DocResult | None] = [reuse(f, i) if reuse else None for f, i in zip(files, ids)]
     for res in stored:  # a stored result names its file as given; show it as the fresh results do
@@ -239,7 +333,10 @@ def run(
                 res.document.source = res.source
     tasks: list[Task] = [(str(f), i, max_bytes, timeout, finish) for f, i, s in zip(files, ids, stored) if s is None]
     jobs = max(1, jobs)
-    fresh = _dask(tasks, jobs, scheduler) if engine == "dask" else _local(tasks, jobs)
+    if engine == "dask":
+        fresh = _dask(tasks, jobs, scheduler, _Limited(timeout, max_memory))
+    else:
+        fresh = run_limited(process_task, tasks, jobs=jobs, timeout=timeout, max_mb=max_memory, failed=failed_task)
     for s in stored:
         yield s if s is not None else next(fresh)
     for _ in fresh:  # pragma: no cover - lengths always agree; drain so the pool shuts down cleanly

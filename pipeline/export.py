@@ -1,62 +1,55 @@
-"""Model -> tables (pandas) -> CSV (UTF-8 with BOM) / XLSX / JSON / Parquet."""
+"""Model -> typed rows -> CSV (UTF-8 with BOM) / XLSX / JSON / Parquet / SQLite, and back (:func:`read_tables`).
+
+Every writer is fed the same typed rows or frames (:mod:`pipeline.tables` declares them); nothing is read
+back and guessed. Each file is written to a temporary file beside it and moved into place, so a crash or a
+full disk never leaves a table cut mid-row.
+"""
 from __future__ import annotations
 
-from collections.abc import Iterable
+import csv
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from .errors import PlanscopeError
 from .extract.departments import canonical
-from .model import DocResult, Document, Quantity
+from .model import DocResult, Document
+from .tables import (COLUMNS, EXTRACT_TABLES, LIST_SEP, TABLES, ZH_VALUES, Column, cell_text, datapackage,
+                     header_names, join, typed)
 
 if TYPE_CHECKING:  # pandas costs ~0.3 s to import; the streaming CSV path does not need it
     import pandas as pd
 
-COLUMNS: dict[str, list[str]] = {
-    "documents": ["doc_id", "source", "format", "title", "issuer", "year", "n_items", "status", "error",
-                  "encoding", "doc_number", "warnings"],
-    "items": ["doc_id", "item_id", "parent_id", "level", "label", "heading", "text", "lead_departments",
-              "co_departments", "start", "end"],
-    "quantities": ["doc_id", "item_id", "text", "value", "value_max", "unit", "qualifier", "subject",
-                   "start", "end", "part_of", "aspirational"],
-    "deadlines": ["doc_id", "item_id", "text", "date", "granularity", "start", "end", "recurring"],
-    "departments": ["doc_id", "item_id", "department", "role", "start", "end", "canonical"],
-    "instruments": ["doc_id", "item_id", "title", "action", "start", "end", "issued"],
-}
+__all__ = ["COLUMNS", "FORMATS", "TableWriter", "read_tables", "to_tables", "write_tables", "header_names"]
 
+FORMATS = ("csv", "xlsx", "json", "parquet", "sqlite")
+XLSX_MAX_ROWS = 1_048_575
+XLSX_MAX_CELL = 32_767
+XLSX_CUT_MARK = "…[cut: Excel holds 32,767 characters per cell; full text in the CSV]"
+DATABASE = "planscope.sqlite"
 
 # OWASP CSV injection: a cell starting with one of these runs as a formula in Excel / LibreOffice.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def neutralise(value: object) -> object:
-    """Prefix text that a spreadsheet would run as a formula with ``'``; numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """Prefix text that a spreadsheet would run as a formula with ``'``; numbers pass unchanged.
+
+    Text that already starts with ``'`` gets one more, so :func:`unneutralise` restores every cell exactly.
+    """
+    if isinstance(value, str) and value.startswith((*_FORMULA_START, "'")):
         return "'" + value
     return value
 
 
-# --headers zh: column names for readers who do not work in English.
-ZH_HEADERS = {
-    "doc_id": "文件", "source": "来源路径", "format": "格式", "title": "标题", "issuer": "发文机关", "year": "年份",
-    "n_items": "条目数", "status": "状态", "error": "错误", "encoding": "编码", "doc_number": "文号", "warnings": "警告",
-    "item_id": "条目编号", "parent_id": "上级条目", "level": "层级", "label": "序号", "heading": "标题",
-    "text": "原文", "lead_departments": "牵头单位", "co_departments": "配合单位", "start": "起始位置",
-    "end": "结束位置", "value": "数值", "value_max": "数值上限", "unit": "单位", "qualifier": "限定词",
-    "subject": "指标对象", "part_of": "所属总数", "aspirational": "力争", "date": "日期", "granularity": "精度", "recurring": "周期性",
-    "department": "部门", "role": "角色", "canonical": "规范名称", "action": "动作", "issued": "拟出台",
-    "old_doc": "旧文件", "new_doc": "新文件", "old_item_id": "旧条目编号", "new_item_id": "新条目编号",
-    "old_heading": "旧标题", "new_heading": "新标题", "similarity": "相似度", "old_value": "旧值",
-    "new_value": "新值", "change": "变化",
-}
-FORMATS = ("csv", "xlsx", "json", "parquet")
-XLSX_MAX_ROWS = 1_048_575
-
-
-def header_names(columns: list[str], headers: str = "en") -> list[str]:
-    """Column names as written: the contract's English names, or Chinese ones with ``headers="zh"``."""
-    if headers not in ("en", "zh"):
-        raise ValueError(f"headers must be 'en' or 'zh', not {headers!r}")
-    return [ZH_HEADERS.get(c, c) for c in columns] if headers == "zh" else list(columns)
+def unneutralise(value: str) -> str:
+    return value[1:] if value.startswith("'") else value
 
 
 def parse_formats(spec: str) -> list[str]:
@@ -65,248 +58,572 @@ def parse_formats(spec: str) -> list[str]:
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise ValueError(f"--format takes a comma list of {', '.join(FORMATS)}; got {spec!r}")
-    return formats
+    return list(dict.fromkeys(formats))
 
 
-def document_rows(doc: Document) -> dict[str, list[dict[str, object]]]:
-    """All table rows that one document contributes (everything except its documents.csv row)."""
-    rows: dict[str, list[dict[str, object]]] = {k: [] for k in COLUMNS if k != "documents"}
+# ---------------------------------------------------------------------------------------------- rows
+
+Row = dict[str, Any]
+
+
+def _date(iso: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(iso) if iso else None
+
+
+def document_rows(doc: Document) -> dict[str, list[Row]]:
+    """All table rows that one document contributes (everything except its documents row), typed."""
+    rows: dict[str, list[Row]] = {k: [] for k in EXTRACT_TABLES if k != "documents"}
     t = doc.text
+    context = {"year": doc.year, "issuer": _issuer(doc)}
     for it in doc.items:
         base = {"doc_id": doc.doc_id, "item_id": it.item_id}
         rows["items"].append({
             **base, "parent_id": it.parent_id or "", "level": it.level, "label": it.label,
             "heading": doc.heading(it), "text": doc.item_text(it),
-            "lead_departments": ";".join(d.name for d in it.departments if d.role == "lead"),
-            "co_departments": ";".join(d.name for d in it.departments if d.role == "co"),
+            "lead_departments": join(d.name for d in it.departments if d.role == "lead"),
+            "co_departments": join(d.name for d in it.departments if d.role == "co"),
             "start": it.start, "end": it.end,
         })
-        for q in it.quantities:
-            rows["quantities"].append({**base, "text": t[q.start:q.end], "value": q.value,
-                                       "value_max": q.value_max, "unit": q.unit, "qualifier": q.qualifier,
-                                       "subject": q.subject, "start": q.start, "end": q.end,
-                                       "part_of": _part_of(it.quantities, q, doc.text),
-                                       "aspirational": q.aspirational})
+        for n, q in enumerate(it.quantities):
+            rows["quantities"].append({
+                **base, "text": t[q.start:q.end], "value": q.value, "value_max": q.value_max, "unit": q.unit,
+                "qualifier": q.qualifier, "subject": q.subject, "start": q.start, "end": q.end,
+                "quantity_id": quantity_id(it.item_id, n),
+                "part_of": "" if q.part_of is None else quantity_id(it.item_id, q.part_of),
+                "aspirational": q.aspirational, **context})
         for d in it.deadlines:
-            rows["deadlines"].append({**base, "text": t[d.start:d.end], "date": d.date or "",
-                                      "granularity": d.granularity, "recurring": d.recurring,
-                                      "start": d.start, "end": d.end})
+            rows["deadlines"].append({**base, "text": t[d.start:d.end], "date": _date(d.date),
+                                      "granularity": d.granularity, "start": d.start, "end": d.end,
+                                      "recurring": d.recurring, **context})
         for dep in it.departments:
-            rows["departments"].append({**base, "department": dep.name, "role": dep.role,
-                                        "start": dep.start, "end": dep.end, "canonical": canonical(dep.name)})
+            rows["departments"].append({**base, "department": dep.name, "role": dep.role, "start": dep.start,
+                                        "end": dep.end, "canonical": canonical(dep.name), **context})
         for ins in it.instruments:
-            rows["instruments"].append({**base, "title": ins.title, "action": ins.action,
-                                        "issued": ins.issued, "start": ins.start, "end": ins.end})
+            rows["instruments"].append({**base, "title": ins.title, "action": ins.action, "start": ins.start,
+                                        "end": ins.end, "issued": ins.issued, **context})
     loose = {"doc_id": doc.doc_id, "item_id": ""}  # stated outside any item (a report's target paragraph)
-    for q in doc.quantities:
-        rows["quantities"].append({**loose, "text": t[q.start:q.end], "value": q.value, "value_max": q.value_max,
-                                   "unit": q.unit, "qualifier": q.qualifier, "subject": q.subject,
-                                   "start": q.start, "end": q.end, "part_of": _part_of(doc.quantities, q, t),
-                                   "aspirational": q.aspirational})
+    for n, q in enumerate(doc.quantities):
+        rows["quantities"].append({
+            **loose, "text": t[q.start:q.end], "value": q.value, "value_max": q.value_max, "unit": q.unit,
+            "qualifier": q.qualifier, "subject": q.subject, "start": q.start, "end": q.end,
+            "quantity_id": quantity_id("", n),
+            "part_of": "" if q.part_of is None else quantity_id("", q.part_of),
+            "aspirational": q.aspirational, **context})
     for d in doc.deadlines:
-        rows["deadlines"].append({**loose, "text": t[d.start:d.end], "date": d.date or "",
-                                  "granularity": d.granularity, "recurring": d.recurring,
-                                  "start": d.start, "end": d.end})
+        rows["deadlines"].append({**loose, "text": t[d.start:d.end], "date": _date(d.date),
+                                  "granularity": d.granularity, "start": d.start, "end": d.end,
+                                  "recurring": d.recurring, **context})
     return rows
 
 
-def _part_of(quantities: list[Quantity], q: Quantity, text: str) -> str:
-    """The total a breakdown belongs to, as its span text (其中幼儿园37所 -> 101所)."""
-    if q.part_of is None:
-        return ""
-    total = quantities[q.part_of]
-    return text[total.start : total.end]
+def quantity_id(item_id: str, index: int) -> str:
+    """``2.1#2``: the second quantity of item 2.1; text that no spreadsheet reads as a number."""
+    return f"{item_id}#{index + 1}"
 
 
-def document_row(result: DocResult, fmt: str = "") -> dict[str, object]:
+def _issuer(doc: Document) -> str:
+    # the model joins several issuers with "；"; the tables use the one list separator
+    return join(part.strip() for part in doc.issuer.split("；"))
+
+
+def document_row(result: DocResult, fmt: str = "") -> Row:
     doc = result.document
     return {
         "doc_id": result.doc_id, "source": result.source,
         "format": doc.format if doc else fmt,
-        "title": doc.title if doc else "", "issuer": doc.issuer if doc else "",
+        "title": doc.title if doc else "", "issuer": _issuer(doc) if doc else "",
         "year": doc.year if doc else None, "n_items": len(doc.items) if doc else 0,
         "status": result.status, "error": result.error,
         "encoding": (doc.encoding or "") if doc else "", "doc_number": doc.doc_number if doc else "",
-        "warnings": ";".join(doc.warnings) if doc else "",
+        "warnings": LIST_SEP.join(doc.warnings) if doc else "",
     }
 
 
+def result_rows(result: DocResult) -> dict[str, list[Row]]:
+    """Every row one result contributes, table by table (its documents row first)."""
+    rows = {"documents": [document_row(result, Path(result.source).suffix.lstrip(".").lower())]}
+    if result.document is not None:
+        rows.update(document_rows(result.document))
+    return rows
+
+
 def to_tables(results: Iterable[DocResult]) -> dict[str, pd.DataFrame]:
-    """One DataFrame per output table, covering all results, columns in contract order."""
+    """One typed DataFrame per extraction table, covering all results, columns in contract order."""
+    rows: dict[str, list[Row]] = {k: [] for k in EXTRACT_TABLES}
+    for res in results:
+        for name, part in result_rows(res).items():
+            rows[name].extend(part)
+    return {name: typed(name, rows[name]) for name in EXTRACT_TABLES}
+
+
+# ------------------------------------------------------------------------------------------- writing
+
+@contextmanager
+def atomic(path: Path, mode: str = "w", **kwargs: Any) -> Iterator[Any]:
+    """Open a temporary file beside ``path``; it replaces ``path`` only once fully written and closed."""
+    with atomic_path(path) as tmp, open(tmp, mode, **kwargs) as fh:
+        yield fh
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary file name beside ``path`` to write to; moved onto ``path`` when the block succeeds.
+
+    An OS error names ``path`` (not the temporary file), so the message says which table failed.
+    """
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as exc:
+        raise _named(exc, path) from exc
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        _publish(tmp, path)
+    except BaseException as exc:
+        with _quietly():
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _named(exc, path) from exc
+        raise
+
+
+def _named(exc: OSError, path: Path) -> OSError:
+    return type(exc)(exc.errno, exc.strerror or str(exc), str(path)) if exc.errno else exc
+
+
+def _umask() -> int:
+    mask = os.umask(0o22)
+    os.umask(mask)
+    return mask
+
+
+_MODE = 0o666 & ~_umask()  # mkstemp makes 0600 files; a table gets the mode an ordinary open() gives
+
+
+def _publish(tmp: str, path: Path) -> None:
+    os.chmod(tmp, _MODE)
+    os.replace(tmp, path)
+
+
+@contextmanager
+def _quietly() -> Iterator[None]:
+    try:
+        yield
+    except OSError:
+        pass
+
+
+def _csv_cells(cols: tuple[Column, ...], row: Mapping[str, Any]) -> list[str]:
+    return [neutralise(cell_text(c, row.get(c.name))) if c.type == "string" else cell_text(c, row.get(c.name))
+            for c in cols]  # type: ignore[misc]
+
+
+def _zh_values(name: str, rows: Iterable[Row]) -> Iterator[Row]:
+    cols = [c for c in TABLES[name].names if c in ZH_VALUES]
+    for row in rows:
+        yield {**row, **{c: ZH_VALUES[c].get(row.get(c), row.get(c)) for c in cols}} if cols else row
+
+
+class _CsvSink:
+    """One table's CSV file, written row by row into a temporary file and moved into place on commit."""
+
+    def __init__(self, out: Path, name: str, headers: str) -> None:
+        self.name, self.path = name, out / f"{name}.csv"
+        self.cols = TABLES[name].columns
+        self.headers = headers
+        try:
+            fd, self.tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.csv.", suffix=".part")
+        except OSError as exc:
+            raise _named(exc, self.path) from exc
+        self.fh = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
+        self.writer = csv.writer(self.fh, lineterminator="\r\n")
+        self.write([], header=True)
+
+    def write(self, rows: Iterable[Row], *, header: bool = False) -> None:
+        if self.headers == "zh":
+            rows = _zh_values(self.name, rows)
+        try:
+            if header:
+                self.writer.writerow(header_names(self.name, self.headers))
+            self.writer.writerows(_csv_cells(self.cols, r) for r in rows)
+        except OSError as exc:
+            raise _named(exc, self.path) from exc
+
+    def finish(self) -> None:
+        """Flush and close the temporary file (where a full disk shows), without publishing it yet."""
+        try:
+            self.fh.close()
+        except OSError as exc:
+            raise _named(exc, self.path) from exc
+
+    def commit(self) -> Path:
+        self.finish()
+        try:
+            _publish(self.tmp, self.path)
+        except OSError as exc:
+            raise _named(exc, self.path) from exc
+        return self.path
+
+    def abort(self) -> None:
+        with _quietly():
+            self.fh.close()
+        with _quietly():
+            os.unlink(self.tmp)
+
+
+def _commit(sinks: Iterable[_CsvSink]) -> list[Path]:
+    """Publish a set of tables together: all complete on disk before any replaces its predecessor."""
+    sinks = list(sinks)
+    try:
+        for sink in sinks:
+            sink.finish()
+        return [sink.commit() for sink in sinks]
+    except BaseException:
+        _abort(sinks)
+        raise
+
+
+def _abort(sinks: Iterable[_CsvSink]) -> None:
+    for sink in sinks:
+        sink.abort()
+
+
+def _records(name: str, df: pd.DataFrame) -> list[Row]:
+    """Typed frame -> rows of plain Python values (None for null, datetime.date for dates)."""
     import pandas as pd
 
-    rows: dict[str, list[dict[str, object]]] = {k: [] for k in COLUMNS}
-    for res in results:
-        rows["documents"].append(document_row(res, Path(res.source).suffix.lstrip(".").lower()))
-        if res.document is not None:
-            for name, part in document_rows(res.document).items():
-                rows[name].extend(part)
-    tables = {name: pd.DataFrame(rows[name], columns=cols) for name, cols in COLUMNS.items()}
-    tables["documents"]["year"] = tables["documents"]["year"].astype("Int64")
-    return tables
+    cols = TABLES[name].columns
+    plain = {"integer": int, "number": float, "boolean": bool, "date": lambda v: v.date()}
+    columns = [df[c.name].tolist() if c.type == "string"
+               else [None if pd.isna(v) else plain[c.type](v) for v in df[c.name].astype(object)] for c in cols]
+    return [dict(zip((c.name for c in cols), values)) for values in zip(*columns)]
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *, formats: Iterable[str] = ("csv",),
-                 headers: str = "en", workbook: str = "planscope.xlsx") -> list[Path]:
+def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | Path, *, formats: Iterable[str] = ("csv",),
+                 headers: str = "en", workbook: str = "planscope.xlsx", database: str = DATABASE,
+                 notices: list[str] | None = None) -> list[Path]:
     """Write every table in each requested format; returns the files written.
 
-    csv: ``<table>.csv`` (UTF-8 with BOM); xlsx: one workbook, a sheet per table; json: ``<table>.json``
-    (records); parquet: ``<table>.parquet``. Text cells that a spreadsheet would run are neutralised.
+    csv: ``<table>.csv`` (UTF-8 with BOM) and ``datapackage.json``; xlsx: one workbook, a sheet per table;
+    json: ``<table>.json`` (records); parquet: ``<table>.parquet``; sqlite: one database. Frames are first
+    given the declared types, so any frame with the declared columns may be passed. ``notices`` collects
+    what a format could not hold as it was (cells cut or cleaned for Excel).
     """
-
+    formats = list(formats)
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {bad[0]!r}")
+    header_names(next(iter(tables), "documents"), headers)  # validates ``headers``
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    named = {name: _renamed(safe_frame(df), headers) for name, df in tables.items()}
-    written = []
+    frames = {name: typed(name, df) for name, df in tables.items()}
+    rows = {name: _records(name, df) for name, df in frames.items()}
+    written: list[Path] = []
+    notices = [] if notices is None else notices
     for fmt in formats:
         if fmt == "csv":
-            for name, df in named.items():
-                df.to_csv(out / f"{name}.csv", index=False, encoding="utf-8-sig")
-                written.append(out / f"{name}.csv")
+            sinks: list[_CsvSink] = []
+            try:
+                for name, part in rows.items():
+                    sinks.append(_CsvSink(out, name, headers))
+                    sinks[-1].write(part)
+            except BaseException:
+                _abort(sinks)
+                raise
+            written += _commit(sinks)
+            written.append(write_datapackage(out, list(rows), headers))
         elif fmt == "xlsx":
-            written.append(write_xlsx(named, out / workbook))
+            written.append(write_xlsx(rows, out / workbook, headers=headers, notices=notices))
         elif fmt == "json":
-            for name, df in named.items():
-                df.to_json(out / f"{name}.json", orient="records", force_ascii=False, indent=1)
-                written.append(out / f"{name}.json")
+            written.extend(write_json(name, part, out / f"{name}.json", headers) for name, part in rows.items())
         elif fmt == "parquet":
-            for name, df in named.items():
-                df.to_parquet(out / f"{name}.parquet", index=False)
-                written.append(out / f"{name}.parquet")
-        else:
-            raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+            written.extend(write_parquet(name, df, out / f"{name}.parquet", headers) for name, df in frames.items())
+        elif fmt == "sqlite":
+            from .sqlite import write_sqlite
+
+            written.append(write_sqlite(rows, out / database))
     return written
 
 
-def _renamed(df: pd.DataFrame, headers: str) -> pd.DataFrame:
-    return df.rename(columns=dict(zip(df.columns, header_names(list(df.columns), headers))))
-
-
-def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:
-    """One workbook, a sheet per table: bold frozen header, autofilter, column widths fitted to content."""
-    import pandas as pd
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    for name, df in tables.items():
-        if len(df) > XLSX_MAX_ROWS:
-            from .errors import PlanscopeError
-
-            raise PlanscopeError(f"{name} has {len(df)} rows, more than an Excel sheet holds; use csv or parquet")
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        for name, df in tables.items():
-            df.to_excel(xw, sheet_name=name, index=False)
-            ws = xw.sheets[name]
-            ws.freeze_panes = "A2"
-            ws.auto_filter.ref = ws.dimensions
-            for cell in ws[1]:
-                cell.font = Font(bold=True)
-            for i, col in enumerate(df.columns, start=1):
-                sample = [str(col)] + [str(v) for v in df[col].head(200)]
-                # CJK characters take two columns of width
-                width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in v) for v in sample)
-                ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 6), 60)
+def write_datapackage(out: Path, names: list[str], headers: str = "en") -> Path:
+    """``datapackage.json``: the Frictionless description (fields, types, keys) of the CSV tables."""
+    path = out / "datapackage.json"
+    package = datapackage(names, {n: f"{n}.csv" for n in names}, headers=headers)
+    with atomic(path, encoding="utf-8") as fh:
+        json.dump(package, fh, ensure_ascii=False, indent=1)
     return path
 
 
-def convert_csv_tables(out_dir: str | Path, formats: Iterable[str], *, names: Iterable[str] = COLUMNS,
-                       workbook: str = "planscope.xlsx") -> list[Path]:
-    """Write the streamed CSV tables in ``out_dir`` again in the other requested formats."""
-    extra = [f for f in formats if f != "csv"]
-    if not extra:
-        return []
+def _renamed_rows(name: str, rows: list[Row], headers: str) -> tuple[list[str], list[list[Any]]]:
+    if headers == "zh":
+        rows = list(_zh_values(name, rows))
+    cols = TABLES[name].names
+    return header_names(name, headers), [[r.get(c) for c in cols] for r in rows]
+
+
+def write_json(name: str, rows: list[Row], path: Path, headers: str = "en") -> Path:
+    """Records: strings as written, numbers, ``true``/``false``, ISO dates, ``null`` for unknown."""
+    names, values = _renamed_rows(name, rows, headers)
+    records = [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in zip(names, vals)} for vals in values]
+    with atomic(path, encoding="utf-8") as fh:
+        json.dump(records, fh, ensure_ascii=False, indent=1)
+    return path
+
+
+_ARROW = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool_", "date": "date32"}
+
+
+def write_parquet(name: str, df: pd.DataFrame, path: Path, headers: str = "en") -> Path:
+    """Parquet with the declared column types (strings, int64, float64, bool, date32)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cols = TABLES[name].columns
+    data = [_records_column(c, df[c.name]) for c in cols]
+    if headers == "zh":
+        data = [[ZH_VALUES[c.name].get(v, v) for v in d] if c.name in ZH_VALUES else d for c, d in zip(cols, data)]
+    schema = pa.schema([pa.field(n, getattr(pa, _ARROW[c.type])()) for c, n in zip(cols, header_names(name, headers))])
+    table = pa.Table.from_arrays([pa.array(d, type=f.type) for d, f in zip(data, schema)], schema=schema)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
+    return path
+
+
+def _records_column(col: Column, s: pd.Series) -> list[Any]:
     import pandas as pd
 
-    out = Path(out_dir)
-    tables = {n: pd.read_csv(out / f"{n}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-              for n in names}
-    for df in tables.values():
-        for col in df.columns:
-            numeric = pd.to_numeric(df[col].where(df[col] != ""), errors="coerce")
-            if numeric.notna().sum() == (df[col] != "").sum() and (df[col] != "").any():
-                df[col] = numeric
-    return write_tables(tables, out, formats=extra, workbook=workbook)
+    if col.type == "date":
+        return [None if pd.isna(v) else v.date() for v in s]
+    if col.type == "string":
+        return s.tolist()
+    return [None if pd.isna(v) else v for v in s.astype(object)]
 
 
-def render_csv(result: DocResult) -> dict[str, tuple[str, int]]:
-    """CSV text (no header) and row count of each table for one result; done in the worker process."""
-    import csv
-    import io
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-    tables: dict[str, list[dict[str, object]]] = {
-        "documents": [document_row(result, Path(result.source).suffix.lstrip(".").lower())]}
-    if result.document is not None:
-        tables.update(document_rows(result.document))
-    out = {}
+
+def write_xlsx(tables: Mapping[str, list[Row]], path: Path, *, headers: str = "en",
+               notices: list[str] | None = None) -> Path:
+    """One workbook, a sheet per table: bold frozen header, autofilter, column widths fitted to content.
+
+    Strings are text cells (shown as text, never run or turned into numbers or dates); integers and numbers
+    are numbers, booleans booleans, dates dates. Excel cannot hold control characters or more than 32,767
+    characters in a cell: those characters become U+FFFD and long cells are cut with a mark; each table
+    where that happened is reported in ``notices``.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     for name, rows in tables.items():
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=COLUMNS[name], extrasaction="ignore")
-        for row in rows:
-            writer.writerow(_csv_row(row))
-        out[name] = (buf.getvalue(), len(rows))
-    return out
+        if len(rows) > XLSX_MAX_ROWS:
+            raise PlanscopeError(f"{name} has {len(rows)} rows, more than an Excel sheet holds; use csv or parquet")
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in tables.items():
+        ws = wb.create_sheet(name)
+        cols = TABLES[name].columns
+        names, values = _renamed_rows(name, rows, headers)
+        ws.append(names)
+        cut = cleaned = 0
+        for vals in values:
+            cells = []
+            for c, v in zip(cols, vals):
+                if isinstance(v, str):
+                    if _ILLEGAL_XML.search(v):
+                        v, n = _ILLEGAL_XML.subn("\ufffd", v)
+                        cleaned += n
+                    if len(v) > XLSX_MAX_CELL:
+                        v = v[: XLSX_MAX_CELL - len(XLSX_CUT_MARK)] + XLSX_CUT_MARK
+                        cut += 1
+                cells.append(v)
+            ws.append(cells)
+        for j, c in enumerate(cols, start=1):
+            letter = get_column_letter(j)
+            fmt = {"string": "@", "date": "yyyy-mm-dd"}.get(c.type)
+            if fmt:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                    cell.number_format = fmt
+                    if c.type == "string":
+                        cell.data_type = "s"  # text as text, even when it starts with "="
+            sample = [names[j - 1]] + [str(vals[j - 1] or "") for vals in values[:200]]
+            # CJK characters take two columns of width
+            width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in v) for v in sample)
+            ws.column_dimensions[letter].width = min(max(width + 2, 6), 60)
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        if notices is not None and (cut or cleaned):
+            what = [f"{cut} cell(s) longer than {XLSX_MAX_CELL:,} characters cut"] if cut else []
+            what += [f"{cleaned} control character(s) Excel cannot hold replaced by U+FFFD"] if cleaned else []
+            notices.append(f"{path.name}, sheet {name}: {'; '.join(what)}; the CSV has every cell in full")
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
 
+
+# ------------------------------------------------------------------------------------ streaming (CLI)
 
 class CsvFinisher:
-    """Worker-side last step of ``planscope extract``: write the text file, keep the result for
-    ``--resume``, render the CSV rows, and send back only those (not the whole Document)."""
+    """Worker-side last step of ``planscope extract``: write the text file, turn the result into table
+    rows, and send back only those (not the whole Document); ``resume.Storing`` keeps it for --resume."""
 
     def __init__(self, out_dir: str | Path) -> None:
         self.out_dir = str(out_dir)
 
     def __call__(self, result: DocResult) -> DocResult:
-        from .resume import ResultStore
-
         if result.document is not None:
             text_dir = Path(self.out_dir) / "text"
             text_dir.mkdir(parents=True, exist_ok=True)
-            (text_dir / f"{result.doc_id}.txt").write_text(result.document.text, encoding="utf-8")
-            ResultStore(self.out_dir).put(result)
-        result.extra["csv"] = render_csv(result)
+            with atomic(text_dir / f"{result.doc_id}.txt", encoding="utf-8") as fh:
+                fh.write(result.document.text)
+        result.extra["rows"] = result_rows(result)
         result.document = None
         return result
 
 
 class TableWriter:
-    """Streams rows to the CSV tables as results arrive, so memory stays flat over any number of files."""
+    """Streams rows to the CSV tables as results arrive, so memory stays flat over any number of files.
 
-    def __init__(self, out_dir: str | Path, *, headers: str = "en") -> None:
+    The tables appear (replacing those of an earlier run) only when the writer closes without an error;
+    other formats are written then from the same rows.
+    """
+
+    def __init__(self, out_dir: str | Path, *, headers: str = "en", formats: Iterable[str] = ("csv",)) -> None:
         self.out = Path(out_dir)
+        self.headers = headers
+        self.extra = [f for f in formats if f != "csv"]
+        self.notices: list[str] = []
         (self.out / "text").mkdir(parents=True, exist_ok=True)
-        self._files = {name: open(self.out / f"{name}.csv", "w", encoding="utf-8-sig", newline="")
-                       for name in COLUMNS}
-        for name, fh in self._files.items():
-            fh.write(",".join(header_names(COLUMNS[name], headers)) + "\r\n")
-        self.counts = {name: 0 for name in COLUMNS}
+        self._sinks: dict[str, _CsvSink] = {}
+        try:
+            for name in EXTRACT_TABLES:
+                self._sinks[name] = _CsvSink(self.out, name, headers)
+        except BaseException:
+            self._abort()
+            raise
+        self._kept: dict[str, list[Row]] = {name: [] for name in EXTRACT_TABLES}
+        self.counts = {name: 0 for name in EXTRACT_TABLES}
+        self._texts: set[str] = set()
 
     def write(self, result: DocResult) -> None:
-        """Append one result's rows to every table (rendering them here unless a worker did)."""
-        if "csv" not in result.extra:
+        """Append one result's rows to every table (making them here unless a worker did)."""
+        if "rows" not in result.extra:
             result = CsvFinisher(self.out)(result)
-        for name, (chunk, n) in result.extra["csv"].items():
-            self._files[name].write(chunk)
-            self.counts[name] += n
+        if result.status == "ok":
+            self._texts.add(f"{result.doc_id}.txt")
+        for name, rows in result.extra["rows"].items():
+            self._sinks[name].write(rows)
+            self.counts[name] += len(rows)
+            if self.extra:
+                self._kept[name].extend(rows)
 
-    def close(self) -> None:
-        for fh in self._files.values():
-            fh.close()
+    def close(self) -> list[Path]:
+        written = _commit(self._sinks.values())
+        written.append(write_datapackage(self.out, list(EXTRACT_TABLES), self.headers))
+        if self.extra:
+            frames = {name: typed(name, rows) for name, rows in self._kept.items()}
+            self._kept.clear()
+            written += write_tables(frames, self.out, formats=self.extra, headers=self.headers, notices=self.notices)
+        self._prune_texts()
+        return written
 
-    def __enter__(self) -> "TableWriter":
+    def _prune_texts(self) -> None:
+        # text/ holds exactly this run's documents: a file left by an earlier run would trace nothing
+        for f in (self.out / "text").glob("*.txt"):
+            if f.name not in self._texts:
+                with _quietly():
+                    f.unlink()
+
+    def _abort(self) -> None:
+        _abort(self._sinks.values())
+
+    def __enter__(self) -> TableWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self._abort()
 
 
-def _csv_row(row: dict[str, object]) -> dict[str, object]:
-    # Same cell text as pandas' to_csv: None -> empty, bools as True/False.
-    return {k: ("" if v is None else neutralise(v)) for k, v in row.items()}
+# ------------------------------------------------------------------------------------------- reading
+
+def read_tables(path: str | os.PathLike[str], *, format: str | None = None,
+                names: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
+    """The tables planscope wrote to ``path`` (an output folder or a ``.sqlite`` file), typed exactly as
+    :func:`pipeline.api.extract` returns them.
+
+    ``format`` picks which files of a folder to read (csv, xlsx, json, parquet, sqlite); by default the
+    CSVs, or whatever single format is there. Chinese headers and values (``--headers zh``) are mapped back.
+    """
+    import pandas as pd
+
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(f"{p}: no such file or folder")
+    if p.is_file():
+        if format not in (None, "sqlite") and p.suffix.lower() != ".xlsx":
+            raise ValueError(f"{p}: a file is read as sqlite or xlsx, not {format!r}")
+        format = "xlsx" if p.suffix.lower() == ".xlsx" else "sqlite"
+        db, workbook = p, p
+    else:
+        db = next((d for d in (p / DATABASE, p / "comparison.sqlite") if d.exists()), p / DATABASE)
+        workbook = next((w for w in (p / "planscope.xlsx", p / "comparison.xlsx") if w.exists()), p / "planscope.xlsx")
+    if format is None:
+        present = [f for f in ("csv", "parquet", "json") if any(q.stem in TABLES for q in p.glob(f"*.{f}"))]
+        format = present[0] if present else "sqlite" if db.exists() else "xlsx"
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
+    if format == "sqlite":
+        from .sqlite import read_sqlite
+
+        raw = read_sqlite(db, names)
+    elif format == "xlsx":
+        sheets = pd.read_excel(workbook, sheet_name=None, dtype=object, keep_default_na=False, na_values=[])
+        raw = {n: df for n, df in sheets.items() if n in TABLES and (names is None or n in names)}
+    else:
+        found = [q.stem for q in sorted(p.glob(f"*.{format}")) if q.stem in TABLES]
+        wanted = [n for n in TABLES if n in found and (names is None or n in names)]
+        if not wanted:
+            raise FileNotFoundError(f"{p}: no planscope {format} tables here")
+        raw = {n: _read_file(p / f"{n}.{format}", format) for n in wanted}
+    tables = {}
+    for n, df in raw.items():
+        try:
+            tables[n] = _from_written(n, df, unquote=format == "csv")
+        except (ValueError, TypeError, KeyError) as exc:
+            where = p if format in ("sqlite", "xlsx") else p / f"{n}.{format}"
+            raise ValueError(f"{where}: table {n} does not hold what planscope writes ({exc})") from None
+    return tables
 
 
-def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose text cells cannot run as spreadsheet formulas (numeric columns untouched)."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = out[col].map(neutralise)
-    return out
+def _read_file(path: Path, fmt: str) -> pd.DataFrame:
+    import pandas as pd
+
+    if fmt == "csv":
+        return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False, na_values=[])
+    if fmt == "json":
+        records = json.loads(path.read_text(encoding="utf-8"))
+        return pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    return pd.read_parquet(path)
+
+
+def _from_written(name: str, df: pd.DataFrame, *, unquote: bool) -> pd.DataFrame:
+    """A table as read from a file (English or Chinese headers, values as stored) -> the typed frame."""
+    cols = TABLES[name].columns
+    zh = header_names(name, "zh")
+    if len(df.columns) and list(df.columns) == zh:
+        df = df.set_axis([c.name for c in cols], axis=1)
+        for c in cols:
+            if c.name in ZH_VALUES:
+                back = {v: k for k, v in ZH_VALUES[c.name].items()}
+                df[c.name] = df[c.name].map(lambda v, back=back: back.get(v, v))
+    if unquote:
+        df = df.copy()
+        for c in cols:
+            if c.type == "string" and c.name in df.columns:
+                df[c.name] = df[c.name].map(unneutralise)
+    return typed(name, df)

@@ -116,6 +116,23 @@ class Document:
     def children(self, item_id: str | None) -> list[Item]:
         return [it for it in self.items if it.parent_id == item_id]
 
+    def _counts(self) -> dict[str, int]:
+        spans = ("quantities", "deadlines", "departments", "instruments")
+        return {"items": len(self.items), **{k: sum(len(getattr(it, k)) for it in self.items) for k in spans}}
+
+    def __repr__(self) -> str:
+        # the generated repr would print the whole text and every item: one line is what a notebook needs
+        counts = ", ".join(f"{n} {k}" for k, n in self._counts().items())
+        return f"Document({self.doc_id!r}, {self.title!r}, {self.issuer!r}, {self.year}, {counts})"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        rows = [("doc_id", self.doc_id), ("title", self.title), ("issuer", self.issuer), ("year", self.year),
+                ("source", self.source), *self._counts().items(), ("warnings", "; ".join(self.warnings))]
+        cells = "".join(f"<tr><th>{k}</th><td>{escape(str(v if v is not None else ''))}</td></tr>" for k, v in rows)
+        return f"<table>{cells}</table>"
+
 
 @dataclass(slots=True)
 class DocResult:

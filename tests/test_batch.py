@@ -35,7 +35,7 @@ def test_batch_output_identical_for_any_jobs(folder: Path, tmp_path: Path) -> No
 
 def test_batch_resume_skips_done_and_redoes_edited(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
-    assert main(["extract", str(folder), "-o", str(out), "--jobs", "1"]) == 0
+    assert main(["extract", str(folder), "-o", str(out), "--jobs", "1", "--resume"]) == 0
     first = read_tables(out)
     wuhu = folder / "samples" / "wuhu_edu_2024.txt"
     wuhu.write_text(wuhu.read_text(encoding="utf-8").replace("加强思想理论武装", "强化思想理论武装"), encoding="utf-8")
@@ -58,16 +58,16 @@ def test_batch_from_list_and_globs(tmp_path: Path) -> None:
     assert [f.name for f in files] == ["changzhou_edu_2024.txt", "wuhu_edu_2024.txt", "changzhou_edu_2022.txt"]
 
 
-def test_batch_time_limit_gives_error_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_batch_time_limit_gives_error_row(monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
     import pipeline.batch as batch
 
     def slow(*args: object, **kwargs: object) -> None:
-        time.sleep(5)
+        time.sleep(30)
 
-    monkeypatch.setattr(batch, "process_file", slow)
-    res = process_task((str(CORPUS / "changzhou_edu_2022.txt"), "seed", 10**6, 0.2, None))
+    monkeypatch.setattr(batch, "process_file", slow)  # workers are forked, so they see the patch
+    [res] = run([CORPUS / "changzhou_edu_2022.txt"], timeout=0.2)
     assert res.status == "error" and "longer than 0.2 s" in res.error and "changzhou_edu_2022.txt" in res.error
 
 

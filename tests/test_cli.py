@@ -1,12 +1,15 @@
 """The command line as a researcher uses it: extract a folder, read the tables, trace every span."""
 from __future__ import annotations
 
+import os
+import re
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from pipeline.api import extract
 from pipeline.cli import main
 
 from .conftest import CORPUS, DATA
@@ -102,3 +105,258 @@ def test_cli_doc_ids_unique_within_run(tmp_path: Path) -> None:
     assert main(["extract", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "--quiet"]) == 0
     assert list(_table(out, "documents")["doc_id"]) == ["plan", "plan_2"]
     assert sorted(p.name for p in (out / "text").iterdir()) == ["plan.txt", "plan_2.txt"]
+
+
+# ------------------------------------------------------------------------------- inputs and errors
+
+WUHU = CORPUS / "samples" / "wuhu_edu_2024.txt"
+
+
+def test_cli_missing_path_is_an_error_not_an_empty_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["extract", str(WUHU), str(tmp_path / "nope.txt"), "-o", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "nope.txt" in err[0] and "no such file" in err[0]
+    assert not (out / "documents.csv").exists()
+
+
+def test_api_missing_path_raises_file_not_found(tmp_path: Path) -> None:
+    from pipeline.api import extract
+
+    with pytest.raises(FileNotFoundError, match="nope.txt"):
+        extract(WUHU, tmp_path / "nope.txt")
+
+
+def test_api_takes_any_iterable_of_paths() -> None:
+    from pipeline.api import extract
+
+    paths = [WUHU, CORPUS / "samples" / "zhejiang_health_2023.txt"]
+    by_list, by_gen = extract(paths), extract(p for p in paths)
+    assert list(by_list["documents"]["doc_id"]) == ["wuhu_edu_2024", "zhejiang_health_2023"]
+    pd.testing.assert_frame_equal(by_list["items"], by_gen["items"])
+    assert len(by_list["items"]) > 0
+
+
+def test_cli_second_run_skips_own_output_and_duplicates(tmp_path: Path) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    shutil.copy(WUHU, plans / "wuhu.txt")
+    out = plans / "outputs"  # the output folder inside the folder read, as `planscope extract .` gives
+    for _ in range(2):
+        assert main(["extract", str(plans), str(plans / "wuhu.txt"), "-o", str(out), "--quiet"]) == 0
+        assert list(_table(out, "documents")["doc_id"]) == ["wuhu"]
+    other = tmp_path / "elsewhere"  # an earlier output folder met while walking is skipped too
+    assert main(["extract", str(tmp_path), "-o", str(other), "--quiet"]) == 0
+    assert list(_table(other, "documents")["doc_id"]) == ["wuhu"]
+
+
+def test_cli_from_list_resolves_relative_to_the_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "lists").mkdir()
+    shutil.copy(WUHU, tmp_path / "lists" / "wuhu.txt")
+    listing = tmp_path / "lists" / "files.txt"
+    listing.write_text("# plans\nwuhu.txt\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["extract", "--from-list", "lists/files.txt", "-o", "out", "--quiet"]) == 0
+    assert list(_table(tmp_path / "out", "documents")["doc_id"]) == ["wuhu"]
+    listing.write_text("wuhu.txt\nmissing.txt\n", encoding="utf-8")
+    assert main(["extract", "--from-list", "lists/files.txt", "-o", "out2", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "line 2" in err and "missing.txt" in err and "does not exist" in err
+
+
+def _fail_on(monkeypatch: pytest.MonkeyPatch, exc: BaseException, *, after: int = 0) -> None:
+    """Make writing the CSV tables fail with ``exc`` after ``after`` rows."""
+    from pipeline import export
+
+    real = export._csv_cells
+    calls = {"n": 0}
+
+    def cells(*args: object) -> list[str]:
+        calls["n"] += 1
+        if calls["n"] > after:
+            raise exc
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export, "_csv_cells", cells)
+
+
+def test_cli_full_disk_names_the_file_and_keeps_old_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+
+    out = tmp_path / "out"
+    assert main(["extract", str(WUHU), "-o", str(out), "--quiet"]) == 0
+    before = (out / "items.csv").read_bytes()
+    _fail_on(monkeypatch, OSError(errno.ENOSPC, "No space left on device"), after=3)
+    assert main(["extract", str(CORPUS), "-o", str(out), "--quiet", "-j", "1"]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Traceback" not in err[0]
+    assert ".csv" in err[0] and str(out) in err[0] and "disk is full" in err[0] and ".part" not in err[0]
+    assert (out / "items.csv").read_bytes() == before  # never a table cut mid-row
+    assert not list(out.glob(".*.part"))
+
+
+def test_cli_file_open_elsewhere_says_close_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+
+    from pipeline import export
+
+    real = os.replace
+
+    def locked(src: str, dst: object) -> None:  # what Windows gives while Excel holds the file
+        if str(dst).endswith("documents.csv"):
+            raise PermissionError(errno.EACCES, "Permission denied", src, None, str(dst))
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export.os, "replace", locked)
+    assert main(["extract", str(WUHU), "-o", str(tmp_path / "out"), "--quiet", "--format", "csv,xlsx"]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "documents.csv" in err[0] and "close it" in err[0]
+
+
+def test_cli_output_path_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "out").write_text("not a folder", encoding="utf-8")
+    assert main(["extract", str(WUHU), "-o", str(tmp_path / "out"), "--quiet"]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(tmp_path / "out") in err[0] and "give -o a folder" in err[0]
+
+
+def test_cli_ctrl_c_says_how_far_and_how_to_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.export import TableWriter
+
+    real, calls = TableWriter.write, []
+
+    def write(self: TableWriter, result: object) -> None:
+        calls.append(result)
+        if len(calls) == 3:  # Ctrl-C while the third file's rows are written
+            raise KeyboardInterrupt
+        real(self, result)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(TableWriter, "write", write)
+    out = tmp_path / "out"
+    samples = CORPUS / "samples"
+    n = len(list(samples.glob("*.txt")))
+    assert main(["extract", str(samples), "-o", str(tmp_path / "plain"), "--quiet", "-j", "1"]) == 130
+    err = capsys.readouterr().err  # without --resume nothing was kept: the message says to give it next time
+    assert f"interrupted after 2 of {n} file(s)" in err and "Next time give --resume" in err
+    calls.clear()
+    assert main(["extract", str(samples), "-o", str(out), "--quiet", "-j", "1", "--resume"]) == 130
+    err = capsys.readouterr().err
+    assert f"interrupted after 2 of {n} file(s)" in err and "Run the same command again" in err
+    monkeypatch.undo()
+    assert main(["extract", str(samples), "-o", str(out), "-j", "1", "--resume"]) == 0
+    done = re.search(rf"{n} ok \((\d) resumed\)", capsys.readouterr().err)
+    assert done and int(done.group(1)) >= 2  # the files finished before Ctrl-C are not read again
+
+
+# ------------------------------------------------------------------------------- the newcomer's CLI
+
+def test_cli_alone_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: planscope") and "extract" in out and "exit codes:" in out
+
+
+def test_cli_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline import __version__
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"planscope {__version__}"
+
+
+@pytest.mark.parametrize("command", ["extract", "compare", "report", "eval"])
+def test_cli_help_has_examples_and_exit_codes(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([command, "--help"]) == 0
+    text = capsys.readouterr().out
+    examples = text.split("examples:", 1)[1].split("exit codes:", 1)[0]
+    assert sum(line.strip().startswith(f"planscope {command}") for line in examples.splitlines()) >= 2
+    assert "130" in text
+
+
+@pytest.mark.parametrize("argv", [["extract", str(WUHU), "--out", "x"], ["extract", str(WUHU), "--form", "csv"],
+                                  ["extract", str(WUHU), "-j", "0"], ["extract", str(WUHU), "-j", "two"],
+                                  ["extract", str(WUHU), "--format", "xls"], ["frobnicate"]])
+def test_cli_usage_errors_exit_2(argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "planscope" in err and "Traceback" not in err
+    assert not (tmp_path / "outputs" / "documents.csv").exists()
+
+
+def test_cli_zh_headers_translate_every_column() -> None:
+    import re
+
+    from pipeline.tables import TABLES, header_names
+
+    for name in TABLES:
+        zh = header_names(name, "zh")
+        assert len(set(zh)) == len(zh), name
+        assert all(re.search(r"[\u4e00-\u9fff]", h) for h in zh), (name, zh)
+
+
+def test_cli_zh_tables_read_back_the_same(tmp_path: Path) -> None:
+    from pipeline.api import read_tables
+
+    assert main(["extract", str(WUHU), "-o", str(tmp_path / "en"), "--quiet"]) == 0
+    assert main(["extract", str(WUHU), "-o", str(tmp_path / "zh"), "--quiet", "--headers", "zh",
+                 "--format", "csv,xlsx,parquet"]) == 0
+    deps = pd.read_csv(tmp_path / "zh" / "departments.csv", encoding="utf-8-sig")
+    assert set(deps["角色"]) == {"牵头"} and list(deps.columns[:4]) == ["文件", "条目编号", "部门", "角色"]
+    en = read_tables(tmp_path / "en")
+    for fmt in ("csv", "xlsx", "parquet"):
+        zh = read_tables(tmp_path / "zh", format=fmt)
+        for name in en:
+            pd.testing.assert_frame_equal(zh[name].drop(columns="source", errors="ignore"),
+                                          en[name].drop(columns="source", errors="ignore"), obj=f"{fmt}:{name}")
+
+
+def test_cli_stale_texts_of_earlier_runs_pruned(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["extract", str(CORPUS / "samples"), "-o", str(out), "--quiet"]) == 0
+    assert len(list((out / "text").glob("*.txt"))) == 6
+    assert main(["extract", str(WUHU), "-o", str(out), "--quiet"]) == 0
+    assert sorted(p.name for p in (out / "text").iterdir()) == ["wuhu_edu_2024.txt"]
+
+
+def test_cli_compare_default_folder_and_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.api import compare, read_tables
+
+    plans = [CORPUS / "changzhou_edu_2022.txt", DATA / "compare" / "changzhou_edu_2023_draft.txt"]
+    monkeypatch.chdir(tmp_path)
+    assert main(["compare", *map(str, plans), "--quiet"]) == 0
+    out = tmp_path / "outputs" / "compare"
+    assert (out / "report.html").exists() and not (tmp_path / "outputs" / "alignment.csv").exists()
+    back, direct = read_tables(out), compare(*plans)
+    assert list(back) == ["alignment", "target_changes"]
+    for name in back:
+        pd.testing.assert_frame_equal(back[name], direct[name], obj=name)
+
+
+def test_cli_report_writes_an_index(tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    shutil.copy(WUHU, folder / "wuhu.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    assert main(["report", str(folder), "-o", str(tmp_path / "report"), "--quiet"]) == 0
+    index = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="wuhu.html">wuhu</a>' in index and "芜湖市教育局2024年工作要点" in index
+    assert "empty" in index and "未能读取" in index
+
+
+def test_cli_report_page_names_the_file_not_its_path(tmp_path: Path) -> None:
+    assert main(["report", str(WUHU.resolve()), "-o", str(tmp_path), "--quiet"]) == 0
+    page = (tmp_path / "wuhu_edu_2024.html").read_text(encoding="utf-8")
+    assert "wuhu_edu_2024.txt" in page and str(WUHU.resolve().parent) not in page
+
+
+def test_cli_report_pages_are_not_read_back_as_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copy(WUHU, tmp_path / "wuhu.txt")
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", ".", "--quiet"]) == 0  # outputs/report/*.html, before any extract
+    assert main(["extract", ".", "--quiet"]) == 0
+    assert list(_table(tmp_path / "outputs", "documents")["doc_id"]) == ["wuhu"]

@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.cli import main
+from pipeline.export import read_tables
 from pipeline.report.extraction import render_extraction
 
 from .conftest import CORPUS, TABLES, read_table
@@ -22,17 +23,11 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("name", TABLES)
 def test_front_xlsx_sheet_holds_exactly_the_csv_rows(out: Path, name: str) -> None:
-    sheet = pd.read_excel(out / "planscope.xlsx", sheet_name=name, dtype=str, keep_default_na=False)
+    sheet = pd.read_excel(out / "planscope.xlsx", sheet_name=name, keep_default_na=False)
     csv = read_table(out, name)
     assert list(sheet.columns) == list(csv.columns)
     assert len(sheet) == len(csv) and len(csv) > 0
-    numeric = {"value", "value_max", "start", "end", "level", "year", "n_items"}
-    for col in csv.columns:
-        if col in numeric:
-            pd.testing.assert_series_equal(pd.to_numeric(sheet[col].replace("", None)),
-                                           pd.to_numeric(csv[col].replace("", None)), check_dtype=False)
-        else:
-            assert list(sheet[col]) == list(csv[col]), col
+    pd.testing.assert_frame_equal(read_tables(out, format="xlsx")[name], read_tables(out)[name])
 
 
 def test_front_xlsx_layout(out: Path) -> None:
@@ -88,7 +83,7 @@ def test_front_report_highlights_and_escapes(corpus_docs, tmp_path: Path) -> Non
 
 def test_front_report_cli_writes_one_page_per_plan(tmp_path: Path) -> None:
     assert main(["report", str(CORPUS / "samples"), "-o", str(tmp_path), "--quiet"]) == 0
-    pages = sorted(p.name for p in tmp_path.glob("*.html"))
+    pages = sorted(p.name for p in tmp_path.glob("*.html") if p.name != "index.html")
     assert len(pages) == 6 and "wuhu_edu_2024.html" in pages
     assert "芜湖市教育局2024年工作要点" in (tmp_path / "wuhu_edu_2024.html").read_text(encoding="utf-8")
 
@@ -117,3 +112,69 @@ def test_front_compare_formats_and_chinese_headers(tmp_path: Path) -> None:
     wb = load_workbook(tmp_path / "comparison.xlsx")
     assert wb.sheetnames == ["alignment", "target_changes"]
     assert wb["target_changes"].max_row == len(changes) + 1 == 10
+
+
+def test_front_charts_keep_chinese_text_without_a_cjk_font(monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+    import warnings
+
+    from pipeline.batch import read_plans
+    from pipeline.compare import compare
+    from pipeline.report import charts
+
+    from .conftest import DATA
+
+    # matplotlib knows no CJK font here (as on a fresh machine): the labels must stay text for the browser
+    monkeypatch.setattr(charts, "_FONTS", ["DejaVu Sans"])
+    docs = read_plans([CORPUS / "changzhou_edu_2022.txt", DATA / "compare" / "changzhou_edu_2023_draft.txt",
+                       DATA / "compare" / "changzhou_edu_2024_variant.txt"])
+    cmp = compare(docs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sections = charts.section_changes_chart(cmp.pairs[0], docs[0], docs[1])
+        tracks = charts.trajectory_chart(cmp)
+    for svg in (sections, tracks):
+        texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+        assert any(re.search(r"[\u4e00-\u9fff]", t) for t in texts)
+    assert "条目数" in sections and "新增" in sections
+
+
+def test_front_chart_axes_start_at_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.batch import read_plans
+    from pipeline.compare import compare
+    from pipeline.report import charts
+
+    from .conftest import DATA
+
+    docs = read_plans([CORPUS / "changzhou_edu_2022.txt", DATA / "compare" / "changzhou_edu_2023_draft.txt",
+                       DATA / "compare" / "changzhou_edu_2024_variant.txt"])
+    cmp = compare(docs)
+    seen = []
+    real = charts._svg
+
+    def keep(fig):  # type: ignore[no-untyped-def]
+        seen.extend(ax for ax in fig.axes if ax.axison)
+        return real(fig)
+
+    monkeypatch.setattr(charts, "_svg", keep)
+    charts.section_changes_chart(cmp.pairs[0], docs[0], docs[1])
+    charts.trajectory_chart(cmp)
+    assert seen[0].get_xlim()[0] == 0
+    assert len(seen) > 1 and all(ax.get_ylim()[0] == 0 for ax in seen[1:])
+
+
+@pytest.fixture(scope="module")
+def corpus_tables() -> dict[str, pd.DataFrame]:
+    from pipeline.api import extract
+
+    return extract(CORPUS)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json", "parquet"])
+def test_front_every_format_reads_back_as_extract(out: Path, corpus_tables: dict[str, pd.DataFrame], fmt: str) -> None:
+    back = read_tables(out, format=fmt)
+    assert (corpus_tables["quantities"]["item_id"] == "").any()  # targets stated outside any item come too
+    for name, df in corpus_tables.items():
+        if name == "documents":
+            df, back[name] = df.drop(columns="source"), back[name].drop(columns="source")
+        pd.testing.assert_frame_equal(back[name], df, obj=f"{fmt}:{name}")

@@ -16,7 +16,7 @@ def test_issue_identical_files_in_parallel_share_the_resume_store(tmp_path: Path
         shutil.copy(CORPUS / "samples" / "wuhu_edu_2024.txt", tmp_path / f"in{i}" / "plan.txt")
     out = tmp_path / "out"
     assert main(["extract", *(str(tmp_path / f"in{i}") for i in range(6)), "-o", str(out), "--jobs", "2",
-                 "--quiet"]) == 0
+                 "--quiet", "--resume"]) == 0
     assert len(list((out / ".planscope-cache").glob("*.json"))) == 1
     assert not list((out / ".planscope-cache").glob("*.tmp"))
 
@@ -31,7 +31,7 @@ def test_issue_gbk_file_names_are_resumed(tmp_path: Path, capsys) -> None:  # ty
     with open(os.path.join(os.fsencode(folder), name), "wb") as fh:
         fh.write((CORPUS / "samples" / "wuhu_edu_2024.txt").read_bytes())
     out = tmp_path / "out"
-    assert main(["extract", str(folder), "-o", str(out), "--jobs", "1"]) == 0
+    assert main(["extract", str(folder), "-o", str(out), "--jobs", "1", "--resume"]) == 0
     capsys.readouterr()
     assert main(["extract", str(folder), "-o", str(out), "--jobs", "1", "--resume"]) == 0
     assert "1 ok (1 resumed)" in capsys.readouterr().err

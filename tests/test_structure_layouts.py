@@ -263,3 +263,90 @@ def test_audit_warns_when_the_body_lies_outside_items() -> None:
 
 def test_audit_is_quiet_on_a_well_read_plan(seed_doc) -> None:  # type: ignore[no-untyped-def]
     assert seed_doc.warnings == []
+
+
+# -- more classes found reading crawled documents by eye -----------------------------------------------------
+
+def test_lists_a_colon_opens_restart_inside_articles_whose_markers_were_lost() -> None:
+    text = ("某省供热条例\n用户不得有下列行为：（一）在供热设施上安装换热装置；（二）从供热设施中取用循环水。"
+            "供热单位不得有下列行为：（一）擅自停止供热；（二）降低供热标准；（三）拒绝检修。")
+    doc = _doc(text)
+    assert [it.label for it in doc.items] == ["（一）", "（二）", "（一）", "（二）", "（三）"]
+    # a colon's list of one is no restart: nothing confirms the count
+    lone = _doc("某省供热条例\n用户不得有下列行为：（一）安装换热装置；（二）取用循环水。供热单位应当做到：（一）按时供热。")
+    assert [it.label for it in lone.items] == ["（一）", "（二）"]
+
+
+def test_numbering_goes_on_after_text_lost_in_a_crawl() -> None:
+    lines = [f"{n}.第{n}项任务。" for n in (1, 2, 3, 18, 19, 20, 21)]
+    doc = _doc("2018年行动计划\n一、主要任务\n" + "\n".join(lines))
+    assert [it.label for it in doc.items][1:] == ["1.", "2.", "3.", "18.", "19.", "20.", "21."]
+
+
+def test_a_body_saved_twice_by_the_crawl_is_read_once() -> None:
+    body = "".join(f"{cn}、第{cn}方面工作。" + "围绕目标任务，压实工作责任，细化工作措施，确保各项工作落到实处。" * 3
+                   for cn in "一二三")
+    doc = _doc("某省工作方案\n" + body + body)
+    assert [it.label for it in doc.items] == ["一、", "二、", "三、"]
+    assert any(w.startswith("repeated_text") for w in doc.warnings)
+
+
+def test_signature_glued_into_a_one_line_crawl_ends_the_last_item() -> None:
+    text = ("某部办公厅关于做好评审工作的通知\n通知如下：一、明确评审范围。内容。二、规范评审程序。重要问题及时报告。"
+            "某部办公厅2022年11月30日更多信息请关注官方微信")
+    doc = _doc(text)
+    assert doc.item_text(doc.items[-1]) == "二、规范评审程序。重要问题及时报告。"
+    assert (doc.issuer, doc.year) == ("某部办公厅", 2022)
+
+
+def test_joint_signature_names_every_issuer() -> None:
+    text = "某某实施方案\n一、总体要求。内容。\n二、重点任务。内容。\n某省教育厅\n某省财政厅\n某省人力资源和社会保障厅\n2018年12月25日"
+    assert _doc(text).issuer == "某省教育厅；某省财政厅；某省人力资源和社会保障厅"
+
+
+def test_a_cited_document_number_is_not_the_documents_own() -> None:
+    text = ("某省教师教育振兴行动计划\n为贯彻落实《教师教育振兴行动计划》（教师〔2018〕2号）精神，制定本计划。\n"
+            "一、目标任务。内容。\n二、主要措施。内容。")
+    doc = _doc(text)
+    assert doc.doc_number == ""
+    assert _doc("某市人民政府文件\n某政发〔2015〕24号\n某某意见\n一、总体要求。内容。\n二、任务。内容。").doc_number == "某政发〔2015〕24号"
+
+
+def test_simplified_text_is_never_sent_through_the_converter() -> None:
+    from pipeline.ingest.normalize import _TRADITIONAL_ONLY, to_simplified
+
+    # 源 and 境 are written the same in both scripts: a plan about 资源 and 环境 is no traditional copy
+    assert not {"源", "境"} & _TRADITIONAL_ONLY
+    text = "推进人力资源服务业发展，优化营商环境。" * 20 + "网路"
+    assert to_simplified(text) is text
+
+
+def test_an_attached_document_starts_its_counts_over() -> None:
+    text = ("某方案政策解读\n一、起草背景\n内容。\n二、总体考虑\n内容。\n三、主要内容\n方案包括十五条举措。\n"
+            "附件：某省关于促进在线教育健康发展的实施方案\n某省关于促进在线教育健康发展的实施方案\n某教办〔2019〕105号\n"
+            "一、总体要求\n内容。\n二、完善资源服务体系\n（一）深化资源开发。内容。\n（二）加强资源建设。内容。")
+    doc = _doc(text)
+    assert [(it.item_id, it.label) for it in doc.items] == [
+        ("1", "一、"), ("2", "二、"), ("3", "三、"), ("4", "一、"), ("5", "二、"), ("5.1", "（一）"), ("5.2", "（二）")]
+    # without the attached document's own header, a second 一、 is still no restart
+    plain = _doc("某方案\n一、背景\n内容。\n二、考虑\n内容。\n一、总体要求\n内容。")
+    assert [it.label for it in plain.items] == ["一、", "二、"]
+
+
+def test_a_task_table_whose_cell_lines_a_crawl_joined_with_indents() -> None:
+    lines = ["重点工作目标任务分解表", "序号 |", "目标与任务 |", "牵头责任单位 |", "1 |", "新增托位数400个以上。 |", "县教育局 |",
+             "2 |", "支持职业学校发展。 |", "县人社局 |"]
+    doc = extract(_doc("\u3000\u3000".join(lines)))
+    assert [(it.label, [d.name for d in it.departments]) for it in doc.items] == [("1", ["县教育局"]), ("2", ["县人社局"])]
+
+
+def test_a_text_that_lost_every_break_keeps_its_headings_apart() -> None:
+    text = ("2023年全省卫生健康工作要点一、总体要求坚持以人民为中心。二、主要任务（一）实施健康促进行动。"
+            "1.主要目标指标。人均预期寿命达82.4岁。2.重点工作举措。构建指标体系。（二）加强医疗服务。")
+    assert [it.label for it in _doc(text).items] == ["一、", "二、", "（一）", "1.", "2.", "（二）"]
+
+
+def test_numbers_listed_in_a_sentence_or_an_attachment_list_are_no_markers() -> None:
+    text = ("某某通知\n通知如下：一、填报要求。序号填写1、2、3等数字，达到3.5万人。二、报送时间。内容。"
+            "附件：1.申报表2.汇总表3.承诺书")
+    assert [it.label for it in _doc(text).items] == ["一、", "二、"]

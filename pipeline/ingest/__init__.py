@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,31 @@ def _mb(n: int) -> str:
     # --max-size counts MB of 1024 * 1024 bytes; three significant digits keep 0.5 from showing as 1.
     mb = n / 2**20
     return f"{mb:.3g}" if mb < 1000 else f"{mb:.0f}"
+
+
+_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a device",
+          stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket"}
+
+
+def _read_regular_file(path: Path, label: str, max_bytes: int) -> bytes:
+    # Opened without blocking and checked on the open descriptor: a FIFO would block open() or read()
+    # forever and /dev/zero never ends, while their stat size (0) passes the size limit.
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise ReadError(f"{label}: cannot open the file ({exc.strerror or exc})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+        raise ReadError(f"{label}: is {kind}, not a plan file; only regular files are read")
+    with open(fd, "rb") as fh:
+        if info.st_size > max_bytes:
+            raise ReadError(
+                f"{label}: the file is {_mb(info.st_size)} MB, over the {_mb(max_bytes)} MB limit; "
+                "raise the limit (--max-size) if it really is a plan"
+            )
+        return fh.read(max_bytes + 1)  # a file still growing is cut here and refused just below
 
 
 def _reader(fmt: InputFormat) -> Callable[..., RawText]:
@@ -57,16 +83,7 @@ def read(
         path = Path(source)
         label = display_path(path)
         name = name or path.name
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise ReadError(f"{label}: cannot open the file ({exc.strerror or exc})") from None
-        if size > max_bytes:
-            raise ReadError(
-                f"{label}: the file is {_mb(size)} MB, over the {_mb(max_bytes)} MB limit; "
-                "raise the limit (--max-size) if it really is a plan"
-            )
-        data = path.read_bytes()
+        data = _read_regular_file(path, label, max_bytes)
     if len(data) > max_bytes:
         raise ReadError(f"{label}: the input is {_mb(len(data))} MB, over the {_mb(max_bytes)} MB limit")
     if not data:
@@ -85,7 +102,7 @@ def read(
         raise unsupported(label, fmt)
     try:
         raw = _reader(fmt)(data, source=label)
-    except PlanscopeError:
+    except (PlanscopeError, MemoryError):  # a MemoryError is the worker's limit: reported as such
         raise
     except Exception as exc:  # a library choking on a damaged file is bad input, not our bug
         raise ReadError(f"{label}: cannot read this {fmt.value} file ({type(exc).__name__}: {exc})") from exc

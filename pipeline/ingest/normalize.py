@@ -18,6 +18,7 @@ _CP1252_SPECIALS = "".join(
 )
 # A run that could be UTF-8 bytes shown as cp1252/latin-1: a lead byte (Ã..ô) and continuation bytes.
 _MOJIBAKE_RUN = re.compile(f"(?:[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_SPECIALS}]+)+")
+_MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4]")
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,500})?/?>")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -36,8 +37,11 @@ def fix_surrogates(text: str) -> str:
 
 def repair_mojibake(text: str) -> str:
     """Undo UTF-8 that was decoded as Latin-1/cp1252 (``ä¿¡æ¯`` -> ``信息``), run by run."""
-    if not any("\u00c2" <= ch <= "\u00f4" for ch in text):
+    if not _MOJIBAKE_LEAD.search(text):
         return text
+
+    def ideographic(run: str) -> bool:
+        return "\u3000" in run or "\u00a0" in run
 
     def fix(m: re.Match[str]) -> str:
         run = m.group(0)
@@ -67,12 +71,19 @@ _MARKER_AHEAD = re.compile(
     r"|[①-⑳⑴-⒇⒈-⒛㈠-㈩]|第[一二三四五六七八九十百零〇\d]{1,4}[章节条部分篇])"
 )
 _SENTENCE_CLOSE = "。！？；：”’」』）)"
-# Parts of a cover letter that start their own line: the attachment heading and the signature's date.
-_LETTER_PART_AHEAD = re.compile(r"附件\s*(?:[：:]|\d{1,2}(?:-\d{1,2})?[\s\u3000]|\d{1,2}$)"
+# Parts of a letter that start their own line: the attachment heading, a table's 序号 header, the
+# signature's date.
+_LETTER_PART_AHEAD = re.compile(r"附件\s*(?:[：:]|\d{1,2}(?:-\d{1,2})?[\s\u3000]|\d{1,2}$|(?=[\s\u3000]))|(?:序|编)[\s\u3000]*号[\s\u3000|]"
                                 r"|\d{4}年\d{1,2}月\d{1,2}日(?=[\s\u3000]|$)")
 # A run of blanks inside a line that holds an ideographic space or a no-break space: in crawled and copied
 # text this is where a paragraph break (and its two-character U+3000 indent) used to be.
 _INDENT_RUN = re.compile("[ \u3000\u00a0]*[\u3000\u00a0][ \u3000\u00a0]*|[ ]{2,}")
+
+
+# A signature glued to the text around it in a one-line crawl: …报告。人力资源社会保障部办公厅2022年11月30日更多…
+_GLUED_SIGNATURE = re.compile(
+    r"(?<=[。）)])([\u4e00-\u9fff（）]{2,40}?(?:厅|局|委|委员会|办公室|人民政府|政府|部|办))"
+    r"((?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日)(?!起|前|以|至|到|后|的)")
 
 
 def restore_paragraph_breaks(text: str) -> str:
@@ -84,13 +95,20 @@ def restore_paragraph_breaks(text: str) -> str:
     (``总　　则``, ``序　号``) stay as they are. A run of plain spaces needs the marker, since PDF text is
     full of them.
     """
+    if "日" in text:
+        text = _GLUED_SIGNATURE.sub(lambda m: f"\n{m.group(1)}\n{m.group(2)}\n", text)
     if "\u3000" not in text and "\u00a0" not in text and "  " not in text:
         return text
+
+    def ideographic(run: str) -> bool:
+        return "\u3000" in run or "\u00a0" in run
 
     def fix(m: re.Match[str]) -> str:
         run, s, e = m.group(0), m.start(), m.end()
         if s == 0 or e == len(text) or text[s - 1] == "\n" or text[e] == "\n":
             return run
+        if text[s - 1] == "|" and ideographic(run):
+            return "\n"  # a table's cells closed by " |", one per line before the crawl joined them
         if _MARKER_AHEAD.match(text, e) or _LETTER_PART_AHEAD.match(text, e) or (len(run) >= 2 and ("\u3000" in run or "\u00a0" in run)
                                             and _ends_paragraph(text, s)):
             return "\n"
@@ -170,16 +188,20 @@ def full_width_punctuation(text: str) -> str:
 # document without running the (slow) converter over simplified text.
 _TRADITIONAL_ONLY = frozenset(
     "黨國會發設進際務實體關題學將點這們為於與經動現當應業區還開過種數產見機環報導類結屬員幹領強計劃標準質"
-    "議認識論項縣鄉鎮辦總統層職責條規範貫徹資源輔師課網絡衛農醫療養護境稅財濟價額億萬單雙舉勞歷屆邊連選檢"
+    "議認識論項縣鄉鎮辦總統層職責條規範貫徹資輔師課網絡衛農醫療養護稅財濟價額億萬單雙舉勞歷屆邊連選檢"
     "驗證讀書鐘錢錄鍵築設傳術構廣營運費聯興滿權據錯離創韌險觀聽響顯變亂態藝廳圖積極緊難雖隊陸陽際戰鬥"
 )
+
+
+_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
+_TRADITIONAL_CHAR = re.compile(f"[{''.join(sorted(_TRADITIONAL_ONLY))}]")
 
 
 def to_simplified(text: str) -> str:
     """Convert a traditional-character document to simplified; simplified text is left untouched."""
     sample = text[:20000]
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
-    traditional = sum(1 for ch in sample if ch in _TRADITIONAL_ONLY)
+    cjk = len(_CJK_CHAR.findall(sample))
+    traditional = len(_TRADITIONAL_CHAR.findall(sample))
     if cjk < 4 or traditional < max(3, cjk * 0.01):
         return text
     text = _t2s().convert(text)
@@ -206,9 +228,12 @@ _TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ"
 _PINYIN_RUBY = re.compile(f"(?<=[{_CJK}])（[a-zü{_TONE_MARKS}]{{0,6}}[{_TONE_MARKS}][a-zü{_TONE_MARKS}]{{0,6}}）")
 
 
+_TONE_MARK = re.compile(f"[{_TONE_MARKS}]")
+
+
 def strip_pinyin_ruby(text: str) -> str:
     """Remove pinyin glosses in brackets after characters (``發（fā）展`` -> ``發展``)."""
-    if not any(ch in _TONE_MARKS for ch in text):
+    if not _TONE_MARK.search(text):
         return text
     return _PINYIN_RUBY.sub("", text)
 

@@ -5,6 +5,8 @@ import io
 import re
 import warnings
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from ..model import Document, Item
@@ -18,11 +20,21 @@ _COLOURS = {"modified": "#f59e0b", "new": "#16a34a", "dropped": "#dc2626"}
 _LABELS = {"modified": "修改", "new": "新增", "dropped": "删除"}
 
 
+@contextmanager
+def _quiet_glyphs() -> Iterator[None]:
+    # Without a CJK font matplotlib warns once per missing glyph while it measures the labels; the SVG keeps
+    # them as text for the browser to draw, so those warnings say nothing the reader needs.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
+        yield
+
+
 def _svg(fig: object) -> str:
     import matplotlib.pyplot as plt
 
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")  # type: ignore[attr-defined]
+    with _quiet_glyphs():
+        fig.savefig(buf, format="svg", bbox_inches="tight")  # type: ignore[attr-defined]
     plt.close(fig)  # type: ignore[arg-type]
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
@@ -39,7 +51,9 @@ def _pyplot():  # type: ignore[no-untyped-def]
 
     plt.rcParams["font.sans-serif"] = _FONTS
     plt.rcParams["axes.unicode_minus"] = False
-    plt.rcParams["svg.fonttype"] = "path"  # glyphs as paths: the page needs no font
+    # Text stays text in the SVG: the reader's browser draws the Chinese labels with its own fonts, so the
+    # charts read right on a machine where matplotlib knows no CJK font (it then only measures the labels).
+    plt.rcParams["svg.fonttype"] = "none"
     return plt
 
 
@@ -83,11 +97,10 @@ def section_changes_chart(pair: PairComparison, old: Document, new: Document) ->
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlim(left=0)
     ax.legend(loc="lower right", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a missing CJK font only degrades the labels
-        return _svg(fig)
+    return _svg(fig)
 
 
 def trajectory_chart(cmp: Comparison, *, limit: int = 12) -> str:
@@ -116,7 +129,9 @@ def trajectory_chart(cmp: Comparison, *, limit: int = 12) -> str:
         ax.set_xticks(sorted({y for y, _ in pts}))
         ax.spines[["top", "right"]].set_visible(False)
         ax.margins(y=0.25)
-    fig.tight_layout()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return _svg(fig)
+        low = min(v for _, v in pts)
+        if low >= 0:  # a target's movement is read against zero, not against a cropped axis
+            ax.set_ylim(bottom=0)
+    with _quiet_glyphs():
+        fig.tight_layout()
+    return _svg(fig)

@@ -7,6 +7,7 @@ table of what was extracted. Self-contained HTML; all document text is escaped.
 from __future__ import annotations
 
 from html import escape
+from pathlib import PurePath
 
 from ..extract.quantities import readable_value
 from ..model import Document, Item
@@ -105,7 +106,9 @@ def render_extraction(doc: Document) -> str:
         "文件": sum(len(i.instruments) for i in doc.items),
     }
     summary = " · ".join(f"{k} {v}" for k, v in counts.items())
-    meta = " · ".join(escape(str(x)) for x in (doc.issuer, doc.year, doc.doc_number, doc.source) if x)
+    # the file's name, not the path it was read from (which says where the researcher's folders are)
+    name = PurePath(doc.source).name if doc.source else ""
+    meta = " · ".join(escape(str(x)) for x in (doc.issuer, doc.year, doc.doc_number, name) if x)
     legend = "".join(f'<span style="background:{c}">{escape(n)}</span>' for n, c in KINDS.values())
     title = escape(doc.title or doc.doc_id)
     return (

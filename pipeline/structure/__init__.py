@@ -16,12 +16,14 @@ from ..numerals import CN_NUMERAL_CHARS
 from .audit import audit
 from .cover import attachment_list_lines, body_start
 from .items import build_items
-from .markers import CUT, SKIP, Marker, contents_lines, continuous, inline_markers, match_marker, value_of
+from .markers import BOUNDARY, CUT, SKIP, Marker, contents_lines, continuous, inline_markers, match_marker, value_of
 from .metadata import read_metadata
 from .tables import cell_rows, pipe_rows
 from .text import lines
 
 # 附件1 alone on its line (its title on the next), or 附件1：title / 附件1 title on one short line
+# A lone 附件 (the single attachment of a letter) or a lone 文号 line: another document starts here
+_BOUNDARY_LINE = re.compile(r"(?:[\u4e00-\u9fff]{1,12}[〔\[]\d{4}[〕\]]\d{1,4}号|附件)\s*$")
 _ATTACHMENT = re.compile(r"附件\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,2})(?:[：:]\s*|\s+|$)(?=.{0,60}$)")
 
 
@@ -45,18 +47,23 @@ def parse(raw: RawText | str, *, doc_id: str = "", source: str = "") -> Document
     )
     doc.body_start = body_start(text)
     markers, candidates = find_markers(text, doc.body_start)
+    repeat = _repeated_from(text, markers)
+    if repeat is not None:  # a crawl that saved the page body twice: the copy is no items
+        markers = [m for m in markers if m.start < repeat] + [Marker(CUT, 0, repeat, repeat, "")]
+        doc.warnings.append(f"repeated_text: the body repeats from character {repeat}")
+        candidates = [c for c in candidates if c < repeat]
     doc.items = build_items(text, markers)
     first = doc.items[0].start if doc.items else len(text)
     if first > doc.body_start:
         doc.preamble = (doc.body_start, first)
     read_metadata(doc)
-    doc.warnings.extend(audit(doc, candidates))
+    doc.warnings.extend(audit(doc, len(candidates)))
     return doc
 
 
-def find_markers(text: str, start: int) -> tuple[list[Marker], int]:
-    """The accepted markers of the text from ``start`` (with table headers as ``cut`` markers), and the
-    number of candidates considered.
+def find_markers(text: str, start: int) -> tuple[list[Marker], list[int]]:
+    """The accepted markers of the text from ``start`` (with table headers as ``cut`` markers), and where
+    the candidates considered stood.
 
     Line starts are where markers normally stand; where line breaks were lost (a crawl's one-line body,
     a chapter run on after a signature) they stand inside lines after sentence ends instead. Both kinds
@@ -84,11 +91,14 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], int]:
             label = re.sub(r"[：:\s]+$", "", att.group(0))
             candidates.append(Marker("attachment", value_of(att.group("n")), s, s + att.end(), label, rank=-1))
             continue
+        if candidates and _BOUNDARY_LINE.match(line.strip()):
+            candidates.append(Marker(BOUNDARY, 0, s, s, ""))
+            continue
         m = match_marker(text, s)
         if m and m.label_end < e:  # a bare marker with nothing after it is not an item
             m.listed = idx > 0 and text[spans[idx - 1][0] : spans[idx - 1][1]].rstrip().endswith(("：", ":"))
             candidates.append(m)
-    structural = [m for m in candidates if m.kind != CUT]
+    structural = [m for m in candidates if m.kind != CUT]  # boundaries stay: they reset the counts
     # inline candidates outside table and skipped lines and outside the labels already found there
     # (（二）（二） written twice is one marker)
     claimed = sorted([(s, e) for i, (s, e) in enumerate(spans) if i in rows or i in piped or i in skip]
@@ -97,7 +107,19 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], int]:
     merged = sorted(structural + inline, key=lambda m: m.start)
     kept = continuous(merged, resync=True)
     cuts = [m for m in candidates if m.kind == CUT]
-    return sorted(kept + cuts, key=lambda m: m.start), len(merged)
+    return sorted(kept + cuts, key=lambda m: m.start), [m.start for m in merged]
+
+
+def _repeated_from(text: str, markers: list[Marker]) -> int | None:
+    """Where the plan's body starts over (the first item's opening text comes again), else None."""
+    first = next((m for m in markers if m.kind not in (CUT, SKIP, BOUNDARY)), None)
+    if first is None:
+        return None
+    probe = text[first.start : first.start + 300]  # long enough that shared boilerplate is no copy
+    if len(probe) < 300:
+        return None
+    again = text.find(probe, first.start + 300)
+    return again if again > 0 else None
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:

@@ -9,10 +9,11 @@ from collections.abc import Iterable
 from ..model import DocResult, Document
 
 WARNING_CODES = {
-    "no_items": "no numbered items found although the text has numbered markers",
+    "no_items": "no numbered items found (the count of candidate markers says whether the text had any)",
     "body_outside_items": "most of the body text lies outside any item",
     "rejected_markers": "many candidate markers were rejected as out of sequence",
     "broken_font_text": "the text looks like broken font extraction ((cid:N), replacement characters)",
+    "repeated_text": "the body is repeated (a crawl that saved the page twice); the copy was left out",
 }
 _BROKEN = re.compile(r"（cid：\d+）|\(cid:\d+\)|\ufffd|[\ue000-\uf8ff]")
 
@@ -20,10 +21,14 @@ _BROKEN = re.compile(r"（cid：\d+）|\(cid:\d+\)|\ufffd|[\ue000-\uf8ff]")
 def audit(doc: Document, candidates: int) -> list[str]:
     """Warnings for ``doc`` after parsing; ``candidates`` is how many markers were considered."""
     out = []
-    body = len(doc.text) - doc.body_start
+    end = doc.items[-1].end if doc.items and any(w.startswith("repeated_text") for w in doc.warnings) else len(doc.text)
+    body = end - doc.body_start
     covered = sum(it.end - it.start for it in doc.items)  # item spans never overlap
-    if not doc.items and candidates >= 2:
-        out.append(f"no_items: {candidates} candidate markers, none in sequence")
+    if not doc.items:
+        # said even for a page without any marker (a target list): a batch user must see that no item
+        # came out, and the count tells a page of prose from markers that were all rejected
+        where = f"; the text after character {doc.body_start} only" if doc.body_start else ""
+        out.append(f"no_items: {candidates} candidate markers, none in sequence{where}")
     elif doc.items and body >= 1000 and covered < 0.5 * body:
         out.append(f"body_outside_items: {100 - round(100 * covered / body)}% of {body} characters")
     rejected = candidates - len(doc.items)

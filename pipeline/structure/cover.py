@@ -10,7 +10,7 @@ from .text import DATE, ORG_END, lines
 
 _NOTICE = re.compile(r"印发给你们|现将.{0,80}?印发|现印发|现予印发|印发给各|请认真贯彻|请结合实际")
 COVER_END = re.compile(rf"^(?:（此件[^）]{{0,12}}）|附件[：:]?|{DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}}|\d{{6,8}})$")
-_SIGNATURE = re.compile(rf"^(?:（此件[^）]{{0,12}}）|(?:{DATE})(?:印发)?|抄送[：:].*|.{{2,30}}(?:办公室|办公厅)\s*(?:{DATE})印发)$")
+_SIGNATURE = re.compile(rf"^(?:（此件[^）]{{0,12}}）(?:（联系[^）]{{0,40}}）)?|(?:{DATE})(?:印发)?|抄送[：:].*|.{{2,30}}(?:办公室|办公厅)\s*(?:{DATE})印发)$")
 # The attachment list of a cover letter: 附件：1.… then 2.… on the following lines.
 _ATTACHMENT_LIST = re.compile(r"附件[：:]\s*(?:\d{1,2}[.．、]|[一二三四五六七八九十]、)?")
 # Web page furniture after the text: share buttons, related links, the site's footer.
@@ -38,13 +38,14 @@ def body_start(text: str) -> int:
             in_run = True
         elif in_run:
             break
-    if not body:
-        head = text[: text.find("\n", notice.end()) if "\n" in text[notice.end() :] else len(text)]
-        titles = re.findall(r"《([^》]{4,60})》", head) + re.findall(r"关于印发(.{4,60}?)的通知", head)
-        wanted = {"".join(t.split()) for t in titles}
-        for s, e in lines(text, notice.end()):
-            if "".join(text[s:e].split()) in wanted:
-                return s
+    # The plan repeats the title its letter names (现将《…》印发) as its first line, or glued to the
+    # letter's last sentence in a crawl (…认真贯彻执行。某某管理办法第一章…): it starts there, even when a
+    # signature and date come only after the plan.
+    titles = re.findall(r"《([^》]{4,60})》", text[: notice.end() + 200]) + re.findall(r"关于印发(.{4,60}?)的通知", text[:notice.start()])
+    for title in dict.fromkeys(t.strip() for t in titles):
+        found = re.compile(rf"(?<=[。\n ]){re.escape(title)}(?=[\s第一（]|$)").search(text, notice.end())
+        if found and (not body or found.start() < body):
+            return found.start()
     return min(body, len(text))
 
 
@@ -68,12 +69,17 @@ def attachment_list_lines(text: str, spans: list[tuple[int, int]]) -> set[int]:
     return skip
 
 
+# Furniture that a one-line crawl glues to the end of a line
+_GLUED_FOOTER = re.compile(r"更多信息请关注|扫一扫在手机|【打印本页】|【关闭窗口】")
+
+
 def footer_start(text: str, start: int, end: int) -> int:
     """Where a web page's footer begins within ``text[start:end]`` (the last item's span), else ``end``."""
     for s, e in lines(text[:end], start)[1:]:
         if _FOOTER.match(text, s, e) or _FOOTER.match(text[s:e].strip()):
             return s
-    return end
+    glued = _GLUED_FOOTER.search(text, start, end)
+    return glued.start() if glued else end
 
 
 def signature_start(text: str, start: int, end: int) -> int:

@@ -5,7 +5,7 @@ import re
 
 from ..model import Item
 from .cover import footer_start, signature_start
-from .markers import CUT, SKIP, Marker
+from .markers import BOUNDARY, CUT, SKIP, Marker
 from .text import SENTENCE_END
 
 _DEPT_TAIL = re.compile(r"（[^（）]{0,6}(牵头|负责|责任)[^（）]*）$")
@@ -25,14 +25,16 @@ def build_items(text: str, markers: list[Marker]) -> list[Item]:
     stack: list[tuple[float, Item]] = []  # (rank, item)
     counters: dict[str | None, int] = {}
     for idx, m in enumerate(markers):
-        if m.kind == CUT:
+        if m.kind == BOUNDARY:
+            stack.clear()
+        if m.kind in (CUT, BOUNDARY):
             continue
         end = markers[idx + 1].start if idx + 1 < len(markers) else len(text)
-        closing = idx + 1 == len(markers) or markers[idx + 1].kind == "attachment"
-        if closing and m.kind not in _TABLE_KINDS:
-            end = signature_start(text, m.start, end)
+        closing = idx + 1 == len(markers) or markers[idx + 1].kind in ("attachment", BOUNDARY)
         if idx + 1 == len(markers):
             end = footer_start(text, m.start, end)
+        if closing and m.kind not in _TABLE_KINDS:
+            end = signature_start(text, m.start, end)
         while end > m.start and text[end - 1] in " \n":
             end -= 1
         rank = m.rank

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..numerals import CN_NUMERAL_CHARS, cn_to_int
+from ..numerals import cn_to_int
 from .text import squeeze
 
 _CN = "一二三四五六七八九十百零〇两"
@@ -43,6 +43,7 @@ MARKERS: list[tuple[str, int, re.Pattern[str]]] = [
 ]
 RANK: dict[str, float] = {kind: rank for kind, rank, _ in MARKERS}
 RANK["attachment"] = -1
+RANK["boundary"] = -2
 RANK["row_group"] = 9.5  # a table row numbered 一, 二 that groups the rows below it
 RANK["row"] = 10
 # Below （一）, issuers order the Arabic forms (1. （1） 1） ⑴ ①) differently; the document decides (see
@@ -51,7 +52,6 @@ _FLEXIBLE = 6
 # Bare markers (一、 1.) also occur inside sentences, so inline they need a sentence end before them;
 # these are distinctive enough to be believed after any character.
 _DISTINCT = ("（", *_PAREN_DIGITS, *_DIGIT_STOPS, *_PAREN_IDEOGRAPHS)
-_MARKER_START = re.compile(rf"[第（\d{CN_NUMERAL_CHARS}{_PAREN_DIGITS}{_DIGIT_STOPS}{_PAREN_IDEOGRAPHS}]")
 # What may stand before an inline bare marker (spaces between are allowed): a sentence or clause end,
 # a closing bracket or quote, a colon that introduces the list.
 _INLINE_LEFT = "。；！？）：”」\n"
@@ -76,6 +76,9 @@ class Marker:
 # consumed by a table row already.
 CUT = "cut"
 SKIP = "skip"
+# Where another document starts inside the text (a lone 附件 line, the attachment's own 文号 line): every
+# count may start over, and no item stays open across it.
+BOUNDARY = "boundary"
 
 
 def match_marker(text: str, pos: int) -> Marker | None:
@@ -105,13 +108,20 @@ def value_of(n: str) -> int:
     return int(n) if n.isdigit() else cn_to_int(n)
 
 
+# Every marker shape in one pattern (the kinds' own patterns, in their order), so that inline candidates
+# are looked for only where a marker can stand; a number's inner digits never start one.
+_ANY_MARKER = re.compile("|".join(
+    ("(?<!\\d)" if pattern.pattern.startswith("(?P<n>\\d") else "") + pattern.pattern.replace("(?P<n>", "(?:")
+    for _, _, pattern in MARKERS))
+
+
 def inline_markers(text: str, start: int, end: int | None = None) -> list[Marker]:
     """Candidates inside running text: bare markers after a sentence end or a space, distinctive ones
     (（一） ⑴ ㈠) anywhere."""
     candidates = []
     end = len(text) if end is None else end
     label_end = start
-    for found in _MARKER_START.finditer(text, start, end):
+    for found in _ANY_MARKER.finditer(text, start, end):
         i = found.start()
         if i < label_end:
             continue  # inside the label just found (（二）（二） written twice)
@@ -122,7 +132,8 @@ def inline_markers(text: str, start: int, end: int | None = None) -> list[Marker
             continue
         if m and m.kind not in ("arabic_paren", "circled") and (after_sentence or text[i] in _DISTINCT
                                                                 or _ordinal_heading(text, m)
-                                                                or _run_on_section(text, m)):
+                                                                or _run_on_section(text, m)
+                                                                or _run_on_arabic(text, m)):
             m.listed = text[:i].rstrip(" ").endswith(("：", ":"))
             candidates.append(m)
             label_end = m.label_end
@@ -138,15 +149,35 @@ def _cited(text: str, m: Marker) -> bool:
     # a run of quoted numbers: 第（三）（四）（五）项, （一）、（二）项
     quoted_run = m.kind in ("paren_cn", "paren_arabic") and after in ("（", "、")
     # 将第十五条改为, 依照第十条, （一）、（二）类
-    cited_by = before in "第》本该将照据按见依在于至、和及或与"
-    return cited_by or quoted_number or quoted_run or (m.kind.startswith("paren") and after == "类")
+    cited_by = before in "第》本该将照据按见依在于至、和及或与" or text.endswith(("附件：", "附件:"), 0, m.start)
+    numerals = m.kind == "arabic" and after.isdigit()  # 1、2、3等: a list of numbers, not of items
+    return cited_by or quoted_number or quoted_run or numerals or (m.kind.startswith("paren") and after == "类")
+
+
+_TITLE_END = re.compile(r"(?:要点|计划|方案|意见|办法|细则|规定|通知|报告|分解表|清单|任务|措施)$")
 
 
 def _run_on_section(text: str, m: Marker) -> bool:
-    """二、 三、 … right after a heading that lost its line break (…解民忧二、活动时间…). Not 一、, which
-    ends words (统一、 唯一、 之一、), nor a number after 第/十, a digit or an opening quote."""
-    return (m.kind == "cn_dun" and m.label.endswith("、") and m.value >= 2 and m.start > 0
-            and text[m.start - 1] not in "第十百零〇“‘《（0123456789")
+    """二、 三、 … right after a heading that lost its line break (…解民忧二、活动时间…), and 一、 right after
+    the title it follows (…工作要点一、总体要求). Not 一、 elsewhere, which ends words (统一、 唯一、 之一、),
+    nor a number after 第/十, a digit or an opening quote."""
+    if m.kind != "cn_dun" or not m.label.endswith("、") or m.start == 0:
+        return False
+    if m.value == 1:
+        return bool(_TITLE_END.search(text, max(0, m.start - 3), m.start))
+    return text[m.start - 1] not in "第十百零〇“‘《（0123456789"
+
+
+def _run_on_arabic(text: str, m: Marker) -> bool:
+    """1. 2. right after a heading without a sentence end, in a text that lost its line breaks
+    (…加强党建1.加强政治建设。…): after a Chinese character, not a digit, 第 or a unit; not in a
+    letter's list of attachments (附件：1.…表2.…表), which has no sentence end."""
+    if not (m.kind == "arabic" and m.start > 0 and "\u4e00" <= text[m.start - 1] <= "\u9fff"
+            and text[m.start - 1] not in "第约共近达超占计余"):
+        return False
+    back = text[max(0, m.start - 300) : m.start]
+    listed = back.rfind("附件")
+    return listed < 0 or "。" in back[listed:] or "\n" in back[listed:]
 
 
 def _ordinal_heading(text: str, m: Marker) -> bool:
@@ -217,12 +248,19 @@ def continuous(candidates: list[Marker], *, resync: bool = False) -> list[Marker
     last: dict[str, int] = {}
     fresh: set[str] = set()  # kinds that may restart: unseen, or a higher-level marker came since
     kept: list[Marker] = []
+    since = 0  # kept markers since the last document boundary
     for i, m in enumerate(candidates):
+        if m.kind == BOUNDARY:
+            kept.append(m)
+            last.clear()
+            fresh.clear()
+            since = len(kept)
+            continue
         prev = last.get(m.kind)
         restart = m.value == 1 and (prev is None or m.kind in fresh)
         ok = restart or (prev is not None and m.value == prev + 1) or m.kind == "attachment"
         if not ok and prev is None and m.value > 1 and following[i] == m.value + 1:
-            ok = all(ranks[k.kind] >= ranks[m.kind] for k in kept if k.kind != "attachment")
+            ok = all(ranks[k.kind] >= ranks[m.kind] for k in kept[since:] if k.kind != "attachment")
         if not ok and resync and prev is not None and m.value in (prev, prev + 2):
             ok = following[i] == m.value + 1
         if not ok and m.value == 1 and m.listed:
@@ -231,7 +269,7 @@ def continuous(candidates: list[Marker], *, resync: bool = False) -> list[Marker
             ok = run[i] >= 3  # text lost in the crawl (8. … 18. 19. 20.): the count goes on from here
         if not ok:
             continue
-        if prev is None and kept:
+        if prev is None and kept and kept[-1].kind != BOUNDARY:
             outer = kept[-1]
             flexible = _FLEXIBLE <= min(RANK[m.kind], RANK[outer.kind]) and "row" not in (m.kind + outer.kind)
             if flexible and outer.kind != m.kind and ranks[outer.kind] >= ranks[m.kind]:

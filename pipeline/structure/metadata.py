@@ -50,18 +50,23 @@ def read_metadata(doc: Document) -> None:
     title, issuers = _title(doc, body_lines)
     doc.title = re.sub(r"\s*\n\s*", "", title).replace("  ", " ")  # a title wrapped over two lines is one
     if not issuers:
-        issuers = _signature(text, doc.body_start) or _title_prefix(doc.title)
+        notice = re.match(r"\s*(.{2,60}?)关于(?:印发|转发)", text[:200])
+        issuers = (_signature(text, doc.body_start) or _title_prefix(doc.title)
+                   or (_names(notice.group(1)) if notice else []))
     if not issuers:
         meta = doc.metadata.get("issuer") or _labelled(text[:3000], "发布机构")
         if meta:
             issuers = [meta]
     doc.issuer = "；".join(issuers)
-    doc.year = _year(doc)
     number = doc.metadata.get("doc_number") or ""
     if not number:
-        m = _DOC_NUMBER.search(text[: max(head_end, doc.body_start) + 1])
-        number = m.group(0) if m else ""
+        # the document's own number stands alone in the head; one in brackets or after 》 is a cited one
+        for m in _DOC_NUMBER.finditer(text[: max(head_end, doc.body_start) + 1]):
+            if text[max(0, m.start() - 1) : m.start()] not in ("（", "》", "(") and "印发" not in m.group(0):
+                number = m.group(0)
+                break
     doc.doc_number = number
+    doc.year = _year(doc)
 
 
 def _title(doc: Document, body_lines: list[str]) -> tuple[str, list[str]]:
@@ -118,16 +123,36 @@ def _title(doc: Document, body_lines: list[str]) -> tuple[str, list[str]]:
 
 
 def _signature(text: str, body_start: int) -> list[str]:
-    """The issuers of a signature: a line of organ names right above a date (落款). The cover letter's
-    signature comes first; it gives the full official name (立山区人民政府), which a title prefix
-    (立山区政府2023年…) or a web page's 发布机构 (省卫生健康委) often shortens."""
+    """The issuers of a signature: the lines of organ names right above a date (落款), several for a
+    joint document. The cover letter's signature comes first; it gives the full official name
+    (立山区人民政府), which a title prefix (立山区政府2023年…) or a web page's 发布机构 often shortens."""
+    found = _signature_at(text)
+    return found[0] if found else []
+
+
+def _signature_at(text: str) -> tuple[list[str], str] | None:
+    """(issuers, date line) of the first signature block in ``text``."""
     lines = [ln for ln in (ln.strip() for ln in text.split("\n")) if ln]
     for i in range(1, len(lines)):
-        if _SIGNATURE_DATE.match(lines[i]) or COVER_END.match(lines[i]) and re.match(r"\d{4}|[〇○零一二三四五六七八九]{4}年", lines[i]):
-            names = lines[i - 1].split()
-            if len(lines[i - 1]) <= 40 and names and all(ORG_END.search(n) for n in names) and not re.search(r"[。，；：]", lines[i - 1]):
-                return names
-    return []
+        if not (_SIGNATURE_DATE.match(lines[i]) or COVER_END.match(lines[i])
+                and re.match(r"\d{4}|[〇○零一二三四五六七八九]{4}年", lines[i])):
+            continue
+        names: list[str] = []
+        for j in range(i - 1, max(-1, i - 7), -1):
+            parts = lines[j].split()
+            if (len(lines[j]) > 40 or not parts or not all(ORG_END.search(p) for p in parts)
+                    or re.search(r"[。，；：]", lines[j])):
+                break
+            names[:0] = parts
+        if names:
+            return names, lines[i]
+    return None
+
+
+def _names(text: str) -> list[str]:
+    """Organ names listed before 关于 (科技部 财政部 发展改革委, 省委办公厅、省政府办公厅)."""
+    parts = [p for p in re.split(r"[\s、，]+", text) if p]
+    return parts if parts and all(ORG_END.search(p) for p in parts) else []
 
 
 def _title_prefix(title: str) -> list[str]:
@@ -161,9 +186,21 @@ def _year(doc: Document) -> int | None:
     published = _PUBLISHED.search(text[:3000])
     if published:
         return int(published.group(1))
+    signed = _signature_at(text)
+    if signed:  # the date under the signature: 2022年11月30日, 二〇〇三年十月二十四日
+        digits = re.match(r"(\d{4})|([〇○零一二三四五六七八九]{4})", signed[1])
+        if digits:
+            return int(digits.group(1)) if digits.group(1) else cn_to_int(digits.group(2).replace("○", "〇"))
     date = doc.metadata.get("date", "") or doc.metadata.get("created", "")
-    found = re.search(r"(20\d{2})", date) or YEAR.search(text[: min(len(text), 2000)])
-    return int(found.group(1)) if found else None
+    found = re.search(r"(20\d{2}|19\d{2})", date)
+    if found:
+        return int(found.group(1))
+    number = _DOC_NUMBER.search(doc.doc_number or "")
+    if number:  # 冀政发〔2015〕12号
+        return int(re.search(r"〔(\d{4})〕", number.group(0)).group(1))  # type: ignore[union-attr]
+    # A year near the head that names the plan's own year (2023年工作要点, 2023年是…), not a target (到2025年)
+    head = re.search(r"(?<![到至于])(20\d{2})\s*年(?!\d{1,2}月\d{1,2}日(?:起|以后|前))", text[: min(len(text), 600)])
+    return int(head.group(1)) if head else None
 
 
 def _labelled(text: str, label: str) -> str:

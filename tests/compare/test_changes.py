@@ -169,7 +169,7 @@ def _run_compare(tmp_path: Path, *paths: Path) -> Path:
 def test_cli_compare_writes_contract_tables(tmp_path: Path, n_plans: int) -> None:
     out = _run_compare(tmp_path, *(SEED, DRAFT, VARIANT)[:n_plans])
     names = ["alignment", "target_changes"] + (["trajectories"] if n_plans == 3 else [])
-    assert sorted(p.name for p in out.iterdir()) == sorted([f"{n}.csv" for n in names] + ["report.html"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{n}.csv" for n in names] + ["datapackage.json", "report.html"])
     for name in names:
         raw = (out / f"{name}.csv").read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf")

@@ -1,6 +1,6 @@
 """Build the printed-style PDF fixture ``tests/data/pdf/changzhou_edu_2022.pdf`` from the corpus text.
 
-Usage: ``python tests/data/build_pdf.py`` (needs fpdf2 and Debian's ``fonts-wqy-microhei``).
+Usage: ``python tests/data/build_pdf.py`` (needs fpdf2; the font is the subset in ``tests/data/fonts/``).
 
 The layout imitates a GB/T 9704 print: a 28-character text block, lines broken wherever the block is full
 (so wrapped lines may start with ``（`` or ``1.``), a two-character first-line indent on every paragraph,
@@ -17,7 +17,7 @@ from fpdf import FPDF
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "corpus" / "changzhou_edu_2022.txt"
 TARGET = ROOT / "tests" / "data" / "pdf" / "changzhou_edu_2022.pdf"
-FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+FONT = str(ROOT / "tests" / "data" / "fonts" / "wqy-microhei-gb2312.ttf")  # shipped: no system CJK font needed
 
 HEADER = "常州市教育局文件"
 SIZE = 16.0  # pt, 三号

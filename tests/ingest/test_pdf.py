@@ -14,7 +14,7 @@ from pipeline.ingest.pdf import read_pdf
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "data" / "pdf" / "changzhou_edu_2022.pdf"
 CORPUS = ROOT / "corpus" / "changzhou_edu_2022.txt"
-FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+FONT = str(ROOT / "tests" / "data" / "fonts" / "wqy-microhei-gb2312.ttf")  # shipped: no system CJK font needed
 SIZE = 12.0
 LEFT = 72.0
 # All full-width, so n characters are n x 12 pt wide and a line of 30 fills the 360 pt block.
