@@ -31,15 +31,22 @@ def _flat(paths: tuple[PathLike | Iterable[PathLike], ...]) -> list[PathLike]:
     return flat
 
 
-def extract(*paths: PathLike | Iterable[PathLike], jobs: int = 1, **options: Any) -> dict[str, pd.DataFrame]:
+def extract(*paths: PathLike | Iterable[PathLike], jobs: int = 1, aliases: PathLike | None = None,
+            **options: Any) -> dict[str, pd.DataFrame]:
     """Extract plans (files or folders, or iterables of them) and return the output tables as DataFrames.
 
     Keys: documents, items, quantities, deadlines, departments, instruments — the tables ``planscope extract``
-    writes, with the types declared in :mod:`pipeline.tables`. ``options`` go to :func:`pipeline.batch.run`
+    writes, with the types declared in :mod:`pipeline.tables`. ``aliases`` is a file of extra department
+    aliases (variant<TAB>canonical, as ``--aliases``). ``options`` go to :func:`pipeline.batch.run`
     (max_bytes, timeout, …). A path that does not exist raises FileNotFoundError.
     """
     from .batch import run
     from .export import to_tables
+
+    if aliases is not None:
+        from .resources import use_aliases
+
+        use_aliases(aliases)
 
     return to_tables(run(_flat(paths), jobs=jobs, **options))
 

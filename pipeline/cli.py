@@ -60,6 +60,10 @@ def _extract(args: argparse.Namespace) -> int:
     from .resume import ResultStore, Storing
 
     formats = parse_formats(args.format)
+    if args.aliases:
+        from .resources import use_aliases
+
+        use_aliases(args.aliases)
     if not args.paths and not args.from_list:
         raise PlanscopeError("give plan files or folders, or --from-list FILE")
     total = len(expand_paths(args.paths, from_list=args.from_list, skip=[args.output]))
@@ -329,6 +333,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--headers", choices=["en", "zh"], default="en",
                     help="column names (and role/status values) in English (default, the documented contract) "
                          "or Chinese")
+    ex.add_argument("--aliases", metavar="FILE",
+                    help="extra department aliases, one variant<TAB>canonical per line (fills the canonical column)")
     ex.set_defaults(func=_extract)
     rp = command("report", "write one HTML page per plan with every extracted span highlighted")
     rp.add_argument("paths", nargs="+", help="plan files or folders")

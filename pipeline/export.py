@@ -89,7 +89,8 @@ def document_rows(doc: Document) -> dict[str, list[Row]]:
                 **base, "text": t[q.start:q.end], "value": q.value, "value_max": q.value_max, "unit": q.unit,
                 "qualifier": q.qualifier, "subject": q.subject, "start": q.start, "end": q.end,
                 "quantity_id": quantity_id(it.item_id, n),
-                "part_of": "" if q.part_of is None else quantity_id(it.item_id, q.part_of), **context})
+                "part_of": "" if q.part_of is None else quantity_id(it.item_id, q.part_of),
+                "aspirational": q.aspirational, **context})
         for d in it.deadlines:
             rows["deadlines"].append({**base, "text": t[d.start:d.end], "date": _date(d.date),
                                       "granularity": d.granularity, "start": d.start, "end": d.end,
@@ -106,7 +107,8 @@ def document_rows(doc: Document) -> dict[str, list[Row]]:
             **loose, "text": t[q.start:q.end], "value": q.value, "value_max": q.value_max, "unit": q.unit,
             "qualifier": q.qualifier, "subject": q.subject, "start": q.start, "end": q.end,
             "quantity_id": quantity_id("", n),
-            "part_of": "" if q.part_of is None else quantity_id("", q.part_of), **context})
+            "part_of": "" if q.part_of is None else quantity_id("", q.part_of),
+            "aspirational": q.aspirational, **context})
     for d in doc.deadlines:
         rows["deadlines"].append({**loose, "text": t[d.start:d.end], "date": _date(d.date),
                                   "granularity": d.granularity, "start": d.start, "end": d.end,

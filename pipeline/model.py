@@ -32,6 +32,7 @@ class Quantity:
     qualifier: str = ""
     subject: str = ""
     part_of: int | None = None  # index (within the item) of the total this quantity breaks down
+    aspirational: bool = False  # 力争: a target the plan strives for, told apart from a binding one
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """Artefacts shipped in ``models/`` (department aliases, jieba user dictionary), loaded once per process."""
 from __future__ import annotations
 
+import os
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -18,24 +19,58 @@ def _models_dir() -> Path:
 MODELS = _models_dir()
 
 
+# A user's own alias file (``--aliases FILE``, ``extract(..., aliases=FILE)``) extends the shipped table. It
+# travels in the environment so that worker processes, however started, read the same table.
+ALIASES_ENV = "PLANSCOPE_ALIASES"
+
+
 @lru_cache(maxsize=1)
 def load_aliases() -> dict[str, str]:
     """The department alias table ``models/department_aliases.tsv`` as ``{variant: canonical}``.
 
     Comment lines (``#``), blank lines and the ``variant<TAB>canonical`` header are skipped. A missing
-    file gives an empty table. The returned dict is shared between callers: do not mutate it.
+    file gives an empty table. Rows of the user's file (:func:`use_aliases`) are added and win over
+    shipped ones. The returned dict is shared between callers: do not mutate it.
     """
     path = MODELS / "department_aliases.tsv"
-    if not path.is_file():
-        return {}
+    table = _read_aliases(path, strict=False) if path.is_file() else {}
+    user = os.environ.get(ALIASES_ENV)
+    if user:
+        table = {**table, **_read_aliases(Path(user), strict=True)}
+    return table
+
+
+def use_aliases(path: str | os.PathLike[str]) -> dict[str, str]:
+    """Extend the alias table with a user's ``variant<TAB>canonical`` file, for this process and its workers.
+
+    Raises :class:`~pipeline.errors.PlanscopeError` naming the file and line when it cannot be read.
+    """
+    p = Path(path)
+    rows = _read_aliases(p, strict=True)  # check it here, where the error can be reported
+    os.environ[ALIASES_ENV] = str(p.resolve())
+    load_aliases.cache_clear()
+    return rows
+
+
+def _read_aliases(path: Path, *, strict: bool) -> dict[str, str]:
+    from .errors import PlanscopeError
+
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanscopeError(f"{path}: cannot read the alias file ({exc.__class__.__name__}: {exc})") from None
     table: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for n, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         parts = [p.strip() for p in line.split("\t")]
-        if len(parts) < 2 or not parts[0] or not parts[1] or parts[:2] == ["variant", "canonical"]:
+        if parts[:2] == ["variant", "canonical"]:
             continue
-        table[parts[0]] = parts[1]
+        if len(parts) < 2 or not parts[0] or not parts[1]:
+            if strict:
+                raise PlanscopeError(f"{path}:{n}: an alias line is variant<TAB>canonical, not {line.strip()!r}")
+            continue
+        table[parts[0].replace("(", "（").replace(")", "）")] = parts[1]
     return table
 
 

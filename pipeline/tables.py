@@ -97,6 +97,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         *_SPAN,
         ("quantity_id", "string", "数值编号", "item_id#n, n-th quantity of the item"),
         ("part_of", "string", "所属总数编号", "quantity_id of the total this breakdown belongs to"),
+        ("aspirational", "boolean", "力争", "true after 力争: a target striven for, not a binding one"),
         *_CONTEXT,
     ), ("doc_id", "quantity_id"), _TO_ITEM, "numeric targets"),
     Table("deadlines", _cols(

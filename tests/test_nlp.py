@@ -1,7 +1,11 @@
-"""The shared spaCy pipeline: blank zh + jieba, extractions as span groups."""
+"""The shared spaCy pipeline: blank zh + jieba, the pipeline's own extractions as span groups."""
 from __future__ import annotations
 
-from pipeline.nlp import SPAN_KEYS, get_nlp, to_spacy
+from pipeline.nlp import SPAN_KEYS, get_nlp, pipeline_spans, to_spacy
+
+
+def _spans(doc, key):  # type: ignore[no-untyped-def]
+    return [(s.start_char, s.end_char, s.label_) for s in doc.spans[key]]
 
 
 def test_nlp_is_blank_zh_with_jieba_built_once() -> None:
@@ -11,26 +15,28 @@ def test_nlp_is_blank_zh_with_jieba_built_once() -> None:
     assert get_nlp() is nlp
 
 
-def test_nlp_component_marks_spans_in_raw_text() -> None:
-    text = "新增省级名师20人，年底前出台《常州市关于加强新时代教育系统干部队伍建设的意见》。（牵头负责：组织处）"
+def test_nlp_component_marks_the_pipelines_spans_in_raw_text() -> None:
+    text = ("2023年教育工作要点\n一、加强队伍建设\n1.新增省级名师20人，年底前出台《关于加强新时代教育系统干部队伍建设的意见》。"
+            "（牵头负责：组织处）\n")
     doc = get_nlp()(text)
+    assert doc.text == text
     assert [s.text for s in doc.spans["quantities"]] == ["20人"]
-    assert [s.text for s in doc.spans["deadlines"]] == ["年底前"]
-    assert [s.text for s in doc.spans["instruments"]] == ["常州市关于加强新时代教育系统干部队伍建设的意见"]
+    assert [(s.text, s.label_) for s in doc.spans["deadlines"]] == [("年底前", "DEADLINE")]
+    assert [s.text for s in doc.spans["instruments"]] == ["关于加强新时代教育系统干部队伍建设的意见"]
     assert [(s.text, s.label_) for s in doc.spans["departments"]] == [("组织处", "LEAD")]
 
 
-def test_nlp_to_spacy_carries_document_extractions(corpus_docs) -> None:  # type: ignore[no-untyped-def]
+def test_nlp_text_outside_items_has_no_spans() -> None:
+    # the pipeline reads numbered items; a bare sentence is no plan item, so the adapter marks nothing
+    doc = get_nlp()("新增省级名师20人，年底前完成。")
+    assert all(len(doc.spans[k]) == 0 for k in SPAN_KEYS)
+
+
+def test_nlp_spans_are_exactly_the_pipelines_on_the_seed(corpus_docs) -> None:  # type: ignore[no-untyped-def]
     seed = corpus_docs[0]
-    doc = to_spacy(seed)
-    assert doc.text == seed.text
-    n_quantities = sum(len(it.quantities) for it in seed.items)
-    assert len(doc.spans["quantities"]) == n_quantities > 40
-    for key in SPAN_KEYS:
-        for span in doc.spans[key]:
-            assert span.text.strip()
-    # every extracted span lies inside its (token-expanded) spaCy span
-    spans = {(s.start_char, s.end_char) for s in doc.spans["departments"]}
-    for it in seed.items:
-        for d in it.departments:
-            assert any(a <= d.start and d.end <= b for a, b in spans)
+    expected = pipeline_spans(seed)
+    assert len(expected["departments"]) > 30 and len(expected["quantities"]) > 40
+    for doc in (get_nlp()(seed.text), to_spacy(seed)):
+        assert doc.text == seed.text
+        for key in SPAN_KEYS:
+            assert _spans(doc, key) == expected[key], key

@@ -85,6 +85,9 @@ _PATTERNS: list[re.Pattern[str]] = [
     re.compile(rf"{_PREFIX}(?<![\d.])(?:19|20)\d{{2}}[ ]?年?{_CONN}(?:19|20)\d{{2}}[ ]?年(?:底|末)?{_SUFFIX}"),
     re.compile(rf"{_PREFIX}(?:{_YEAR})?(?:{_MONTH}|(?<![\d.])(?:1[0-2]|0?[1-9])){_CONN}(?:{_YEAR})?{_MONTH}"
                rf"(?:份)?(?:底|末)?{_SUFFIX}"),
+    # day or month to a later day, month or year end: 2020年1月1日至12月31日, 2020年9月至2020年底, 3月15日至4月15日
+    re.compile(rf"{_PREFIX}(?:{_YEAR})?{_MONTH}(?:{_DAY})?起?{_CONN}"
+               rf"(?:(?:{_YEAR})?{_MONTH}(?:份)?(?:{_DAY}|底|末)?|{_YEAR}(?:底|末)){_SUFFIX}"),
     # dotted dates of table cells: 2023.12, 2023.6-2023.12
     re.compile(rf"{_PREFIX}{_DOTTED}(?:{_CONN}{_DOTTED})?{_SUFFIX}{_DOTTED_END}"),
     # an explicit year with an optional part of it
@@ -110,6 +113,14 @@ _PATTERNS: list[re.Pattern[str]] = [
     re.compile(_LUNAR_NEW_YEAR),
     re.compile(_VACATION),
 ]
+# A cheap pre-check per pattern: each group of characters must meet the text at least once, or the pattern
+# cannot match and its scan is skipped (most items have no range, holiday or dotted date).
+_CONNECTORS = "—–-－~～〜至到"
+_NEEDS: list[tuple[str, ...]] = [
+    ("年", _CONNECTORS), ("月", _CONNECTORS), ("月", _CONNECTORS), (".．/",), ("年",), ("年",), ("年",), ("年",),
+    ("年",), ("季半",), ("月",), ("五",), ("每",), ("按分",), ("长",), ("前",), ("前",), ("暑寒",),
+]
+assert len(_NEEDS) == len(_PATTERNS)
 
 # A table cell (or a line of a flattened table) holding only one of these is an ongoing deadline; inside a
 # cell of a task table (between | or tabs) it may also close a clause (2023年底前完成，持续推进).
@@ -118,28 +129,62 @@ _CELL = re.compile(r"[^|\t\n]+")
 _CLAUSE = re.compile(r"[^，,；;。并]+")
 
 # What may follow a span and turns it into a starting point, a history, a name or a description.
-_NOT_AFTER = re.compile(r"以来|来|起(?!草|步|航|飞|诉)|开始|至今")
+# 从2019年秋季学期起, 从2020年春季学期开始: a start
+_NOT_AFTER = re.compile(r"以来|来|(?:(?:春|秋)季?(?:学期|学年))?(?:起(?!草|步|航|飞|诉)|开始)|至今")
 _NOT_AFTER_YEAR = re.compile(r"是|为|版|度(?!内|底|末)")
 # 2023年重点工作任务分解方案, 2024年常州教育工作要点: a year that names a plan rather than schedules work.
+# The same for a year that names a section or a table column (四、2026年部分工作任务, 2022年预期目标,
+# 2025年工作回顾) or an event the item uses (以2023年全国科普日活动为载体): the phrase after it is a noun
+# phrase that ends the line, cell or clause, with no verb scheduling work in between.
 _TITLE_AFTER = re.compile(
-    r"(?:(?!完成|制定|出台|印发|编制|修订|启动|实现|建成|开展|推进|研制)[^，。；：！？,;:\n\d]){0,16}?"
-    r"(?:要点|方案|计划|清单|报告|规划|意见|办法|细则|分解表|任务表|台账|一览表)"
+    r"(?:(?!完成|制定|出台|印发|编制|修订|启动|实现|建成|开展|推进|研制|实施|落实|做好|抓好|举办|召开|组织|新建|新增"
+    r"|力争|确保|争取|全面|基本|达到|形成|建立|打造|创建)[^，。；：！？,;:\n\d|]){0,16}?"
+    r"(?:要点|方案|计划|清单|报告|规划|意见|办法|细则|分解表|任务表|台账|一览表"
+    r"|(?:工作|主要|预期|发展|年度)?(?:任务|目标(?:值)?|指标)(?=[\s|，。；、,;）)]|$|完成|进展)"
+    r"|工作回顾|回顾|总体要求|政策取向|(?:重点|主要)工作(?=[\s|，。；、,;）)]|$)"
+    r"|(?:日|周|月)?活动(?=[\s|，。；、,;）)]|$|为|中)|宣传[日周月]|科普日|纪念日|大会|会议|论坛|博览会|运动会|大赛|竞赛|评选"
+    r"|(?:冬|夏)?奥(?:运)?会|亚运会|峰会|展会|赛事)"
 )
 _PUBLISHED_AFTER = re.compile(r"[ ]?(?:印发|发布|公布|施行|颁布|出台)的")
+_YEAR_RUN = re.compile(r"[ \t|]*(?:19|20)\d{2}年")
+_YEAR_RUN_BEFORE = re.compile(r"(?:19|20)\d{2}年[ \t|]*$")
+_RATE_AFTER = re.compile(r"\s*(?:\d|[一二两三四五六七八九十百千]+(?:万|千)?元)")
 _PAST_BEFORE = re.compile(r"(?:去年|上年|前年|往年|当年|同年)$")
+_DONE_OR_ATTRIBUTE_BEFORE = re.compile(
+    r"(?:已经?|曾)(?:于|在)?$|(?:毕业|出生|入职|入学|参保|参加工作|登记|注册|成立|发生|认定)(?:时间|日期|年份)?(?:为|在|是|于)$")
 # A part of the year used as an attribute names data or a report about that period, not a deadline:
 # 第三季度经济运行分析会, 一季度GDP增速, 上半年工作总结.
 _ATTRIBUTIVE_AFTER = re.compile(
     r"(?:的)?(?:全[市区县省国])?(?:经济|GDP|运行|形势|数据|统计|指标|工作总结|总结|考核结果|考评结果|完成情况|进展情况"
     r"|情况|报表|成绩|增速|增幅|增长率)"
 )
+_AMOUNT_AFTER = re.compile(r"的?[\u4e00-\u9fff]{0,6}?(?:额度|缴费|预算|资金|工资|收入|支出|金额|基数|数据|人数|总数|数量|标准)")
 _OPEN = {"《": "》", "〔": "〕", "［": "］", "[": "]"}
 
 _FIVE_YEAR_END = {"十一": 2010, "十二": 2015, "十三": 2020, "十四": 2025, "十五": 2030, "十六": 2035}
 _CN_DIGITS = "一二三四1234"
 
 
-def find_deadlines(text: str, *, year: int | None, offset: int = 0) -> list[Deadline]:
+# A progress report (一季度进展情况报告) reports on periods, it does not set them: 一季度进展, 1-5月完成, 今年以来.
+_PROGRESS_REPORT = re.compile(
+    r"(?:进展|推进|完成|落实|执行|进度)情况(?:的)?(?:报告|汇总|通报|表)|进展报告|进度报告|情况报告如下|汇报如下")
+# In a progress report only a limit the report sets for what is left counts (拟于4月中旬, 年底前, 6月底).
+_REPORT_LIMIT_BEFORE = re.compile(r"(?:于|在|将|拟|计划|力争|确保|争取)$")
+# An indicator's formula cell (本年度新增数/上年度总数×100%) names the period its data covers.
+_FORMULA = re.compile(r"[×÷]|[*/]\s*100")
+
+
+# Titles of documents that report on a year gone by: 2020年政府信息公开工作年度报告, 2020年法治政府建设情况.
+_REPORT_TITLE = re.compile(r"年度报告|工作总结|(?:政府信息公开|政务公开)工作报告|(?:建设|工作|实施|执行|落实|推进)情况(?:的?报告)?$")
+
+
+def is_progress_report(text: str, title: str = "") -> bool:
+    """Whether a document reports progress on a plan or on a year gone by (its periods are reporting
+    periods, not deadlines)."""
+    return bool(_PROGRESS_REPORT.search(title) or _REPORT_TITLE.search(title) or _PROGRESS_REPORT.search(text, 0, 800))
+
+
+def find_deadlines(text: str, *, year: int | None, offset: int = 0, report: bool = False) -> list[Deadline]:
     """Find the deadlines in one item's text (or one table cell) and resolve them.
 
     ``year`` is the plan's year, used for relative phrases (``年底前``, ``6月底前``, ``上半年``); with
@@ -154,8 +199,26 @@ def find_deadlines(text: str, *, year: int | None, offset: int = 0) -> list[Dead
         iso, granularity, recurring = _resolve(text[start:end], year)
         if year is not None and iso is not None and int(iso[:4]) < year:
             continue  # a period that ended before the plan's year is history (2022年，… in a 2023 report)
+        if report and not recurring and granularity != "ongoing" and not _report_limit(text, start, end):
+            continue
+        if text.startswith(("本年", "今年", "当年"), start) and _in_formula(text, start, end):
+            continue
         out.append(Deadline(start + offset, end + offset, iso, granularity, recurring))
     return out
+
+
+def _report_limit(text: str, start: int, end: int) -> bool:
+    """In a progress report: a limit set for the remaining work, not the period reported on."""
+    span = text[start:end]
+    if span.startswith(("截至", "截止")):
+        return False  # 截至3月底，已完成…
+    return span.endswith(("前", "底", "末")) or bool(_REPORT_LIMIT_BEFORE.search(text, max(0, start - 2), start))
+
+
+def _in_formula(text: str, start: int, end: int) -> bool:
+    line_start = max(text.rfind(ch, 0, start) for ch in "\n|\t") + 1
+    line_end = min((i for i in (text.find(ch, end) for ch in "\n|\t") if i >= 0), default=len(text))
+    return bool(_FORMULA.search(text, line_start, line_end))
 
 
 # -- find ---------------------------------------------------------------------------------------
@@ -166,7 +229,8 @@ def _find(text: str) -> list[tuple[int, int]]:
     masked = _masked(text)
     candidates: set[tuple[int, int, bool]] = {
         (m.start(), m.end(), _is_deadline(text, m))
-        for pattern in _PATTERNS
+        for pattern, needs in zip(_PATTERNS, _NEEDS)
+        if all(any(c in text for c in group) for group in needs)
         for m in _finditer(pattern, text)
         if m.end() > m.start() and not _in_masked(m.start(), m.end(), masked)
     }
@@ -195,16 +259,22 @@ def _finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
 def _is_deadline(text: str, m: re.Match[str]) -> bool:
     span = m.group()
     if span.startswith(("每", "长期", "按", "分")):
-        return True
+        # 每生每年3万元, 配偶每月40%: a rate per period, not a schedule of the item's work
+        return not (span.startswith("每") and _RATE_AFTER.match(text, m.end()))
     bounded = span.endswith(("前", "止", "前夕"))
     if not bounded and _NOT_AFTER.match(text, m.end()):
         return False
     if span.endswith("年") and span != "全年" and _NOT_AFTER_YEAR.match(text, m.end()):
         return False
-    if re.fullmatch(_YEAR, span) and _TITLE_AFTER.match(text, m.end()):
-        return False
+    if re.fullmatch(_YEAR, span) and (_TITLE_AFTER.match(text, m.end()) or _YEAR_RUN.match(text, m.end())
+                                      or _YEAR_RUN_BEFORE.search(text, max(0, m.start() - 8), m.start())):
+        return False  # 指标 2020年 2021年 2022年: the years of a table's columns
+    if span in ("本年度", "本年", "今年", "当年") and (_TITLE_AFTER.match(text, m.end()) or _AMOUNT_AFTER.match(text, m.end())):
+        return False  # 本年度缴费额度, 今年工作要点: the year qualifies an amount or a plan
     if _PAST_BEFORE.search(text[max(0, m.start() - 2) : m.start()]):
         return False
+    if _DONE_OR_ATTRIBUTE_BEFORE.search(text, max(0, m.start() - 8), m.start()):
+        return False  # 已于2022年2月28日发布: done; 毕业时间为2022年1-12月: who qualifies, not a limit
     if not bounded and _resolve(span, None)[1] in ("day", "month", "quarter", "half") \
             and _ATTRIBUTIVE_AFTER.match(text, m.end()):
         return False
@@ -213,7 +283,8 @@ def _is_deadline(text: str, m: re.Match[str]) -> bool:
     if not has_bounds and before not in ("于", "在") and not _whole_cell(text, m.start(), m.end()):
         # A full date standing alone (2023年3月28日, 2023.3.28) is a signature or publication date —
         # unless it fills a cell of a task table — and a dated document cited as 2021年7月印发的 is history.
-        if re.search(rf"{_YEAR}.*[日号]$", span) or re.fullmatch(_DOTTED_DAY, span):
+        ranged = re.search(r"(?<=.)(?:—|–|-|－|~|～|〜|至|到)", span)  # 2023年3月1日至6月30日 is a period
+        if not ranged and (re.search(rf"{_YEAR}.*[日号]$", span) or re.fullmatch(_DOTTED_DAY, span)):
             return False
         if re.match(_YEAR, span) and _PUBLISHED_AFTER.match(text, m.end()):
             return False
@@ -221,7 +292,10 @@ def _is_deadline(text: str, m: re.Match[str]) -> bool:
 
 
 def _masked(text: str) -> list[tuple[int, int]]:
-    """Spans inside 《titles》 and 〔document numbers〕; an unclosed 《 runs to the end of its line."""
+    """Spans inside 《titles》 and 〔document numbers〕; an unclosed 《 runs to the end of its line.
+
+    A title wrapped over a line break (《关于…\n…的意见》) is masked whole when it closes within 80 characters.
+    """
     spans = []
     i = 0
     while i < len(text):
@@ -230,7 +304,8 @@ def _masked(text: str) -> list[tuple[int, int]]:
             i += 1
             continue
         depth, j = 0, i
-        while j < len(text) and text[j] != "\n":
+        wrapped = text[i] == "《" and text.find("》", i, i + 82) > text.find("\n", i, i + 82) >= 0
+        while j < len(text) and (text[j] != "\n" or wrapped):
             if text[j] == text[i]:
                 depth += 1
             elif text[j] == close:
@@ -298,6 +373,8 @@ def _resolve(span: str, year: int | None) -> tuple[str | None, str, bool]:
         return None, "ongoing", False
     if s.startswith(("每", "按", "分")):
         return None, "recurring", True
+    if s.startswith(("暑期", "暑假")):  # the summer holiday ends with August; 寒假 follows the lunar calendar
+        return (None if s.endswith("前") else _iso(year, 8, 31)), ("day" if s.endswith("前") else "month"), False
     if s.startswith(_VACATION_WORDS):
         return None, ("day" if s.endswith("前") else "month"), False
     holiday = re.fullmatch(r"(.+?)(?:之前|以前|前夕|前)", s)

@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Department
+from ..model import Department, Document, Item
 from ..resources import load_aliases
+from . import patterns as P
 
 LEAD, CO = "lead", "co"
 _AMBIGUOUS = "ambiguous"  # 责任/负责: lead unless the item names a lead elsewhere
@@ -30,7 +31,7 @@ _SUFFIXES = (
     "处", "室", "科", "局", "委", "办", "中心", "院", "会", "部", "厅", "所", "站", "队", "组", "馆", "校",
     "公司", "集团", "团", "政府", "府", "街道", "区", "镇", "乡", "县", "市", "省", "州", "旗", "村", "社区",
     "开发区", "管委会", "办公室", "委员会", "党委", "工委", "联", "协", "社", "行", "署", "台", "园", "大学",
-    "学院", "司", "关", "庭", "办事处", "法院", "检察院", "监狱", "分局",
+    "学院", "司", "关", "庭", "办事处", "法院", "检察院", "监狱", "分局", "中央",
 )
 _BARE = {
     "部门", "单位", "学校", "政府", "街道", "企业", "处室", "科室", "机关", "乡镇", "社区", "园区", "中心",
@@ -45,38 +46,45 @@ _GENERIC_START = ("各", "相关", "有关", "其他", "其它", "所属", "属�
                   "县（市、区）", "县(市、区)", "市（县、区）", "市(县、区)", "县（区）", "县(区)", "区（县）",
                   "区(县)", "县（市）", "县(市)", "市（州）", "市(州)", "县市区", "县区", "区县", "市县", "市州",
                   "乡镇（街道）", "乡镇(街道)", "镇（街道）", "镇(街道)", "街道（镇）", "街道(镇)", "镇街", "街镇",
-                  "市属", "区属", "县属", "省属", "驻市", "驻区", "驻县", "驻地")
+                  "市属", "区属", "县属", "省属", "驻市", "驻区", "驻县", "驻地",
+                  # collectives of one level: 省级人民政府, 省直管县（市）政府
+                  "省级", "市级", "县级", "乡级", "省直管", "地方")
+# Remarks inside a list that are no unit (（责任单位：省科技厅、省工信厅，排名第1为牵头单位，下同）)
+_REMARKS = {"下同", "同上", "地方", "属地"}
+_REMARK_START = ("以下", "不再", "均含", "含", "其中")  # 以下均含省林业和草原局，不再单独列出
 # 区直部门, 市级有关单位, 驻市金融机构: real names end in 局/委/处/…
 _GENERIC_END = ("部门", "单位", "专班", "企业", "机构", "方面")
 # 市财政局等, 市住建局等相关职能部门, 市发展改革委等12个部门 (but not the 等 of 市中等职业学校)
 _ETC = re.compile(r"等(?:[^、，,；;（）()等]{0,12}?(?:部门|单位|机构|方面))?$")
-_STRIP = " \t\u3000\n：:，,、；;。.！？"
+_STRIP = " \t\u3000\n：:，,、；;。.！？★☆※▲△●◆＃＊"  # legend signs (★区发改局) are not part of a name
 _LEADING_CONJ = re.compile(r"以及")  # ，以及市编办 (never 和/与: 和平区教育局)
 _OPEN, _CLOSE = "（(", "）)"
 
 _LABEL = re.compile(
     r"(?:(?P<open>【|\[)|(?<![^\s（()）；;，,。.．：:|、]))"  # a label starts a clause (or the text)
-    r"(?P<label>(?:主要|具体|直接|其他)?(?:牵头|主责|主办|责任|配合|协办|参与|协同|协助|负责|承办)(?:负责|牵头|配合|责任)?"
+    rf"(?P<label>(?:主要|具体|直接|其他)?(?:{'|'.join(P.ROLE_WORDS)})(?:负责|牵头|配合|责任)?"
     r"(?:单位|部门|科室|处室|处|科|室|领导|人|主体)?(?:[（(][^（）()：:]{1,4}[）)])?)"
     # 【牵头单位】…, 牵头单位：…, and in prose 牵头单位为…
     r"(?(open)[】\]]\s*[：:]?|(?:\s*[：:]|(?<=单位|部门)为))"
 )
 # The role a unit takes in a clause (市教育局牵头落实, 市财政局等按职责分工负责, 市人社局配合实施).
 _ROLE_VERB = (
-    r"(?:共同)?牵头(?:负责|落实|实施|推进|组织实施|组织)?"
-    r"|(?:配合|协办|参与|协助|协同)(?:落实|实施|推进|做好)?"
-    r"|(?:按职责分工|按职责|分别|共同|具体|分工)?负责(?:落实|实施)?|按职责分工落实"
+    rf"(?:共同)?(?:{'|'.join(P.LEAD_WORDS)})(?:负责|落实|实施|推进|组织实施|组织)?"
+    rf"|(?:{'|'.join(P.CO_WORDS)})(?:落实|实施|推进|做好)?"
+    r"|(?:按照?职责分工|按照?职责|分别|共同|具体|分工)?负责(?:落实|实施)?|按照?职责分工落实"
 )
 _ROLE_CLAUSE = re.compile(rf"^(?:由)?(?P<list>.+?)(?P<verb>{_ROLE_VERB})$")
 _FIRST_LISTED = re.compile(
-    r"(?:首位|排在?第一位|排名第一|排序第一|列第一位|列在?首位|第一个)的?(?:单位|部门)?(?:者)?(?:为|是|负责)牵头"
+    r"(?:首位|排在?第[一1]位|排名第[一1](?:位)?|排序第[一1]|列第[一1]位|列在?首位|第[一1]个)的?(?:单位|部门)?(?:者)?(?:为|是|负责)牵头"
 )
 _LIST_STOP = "\n。！？|【"
+# Fields of a government website's publication record that share a line with its 责任部门：
+_CHROME = re.compile(r"公开(?:程序|方式|范围|属性|时限|形式)|信息来源|发布机构|索引号|主题分类|浏览次数")
 # Notes after a name in a list: a role (市教育局（牵头）, 市财政局（配合）) or a remark about people or duties
 # (（责任人：张三）, （按职责分工负责）) that is not part of the name; other brackets are (市场监管局（知识产权局）).
 _NOTE = re.compile(r"[（(]([^（）()]{1,24})[）)]$")
-_LEAD_NOTE = re.compile(r"牵头|牵头单位|牵头部门|主责|主办|主责单位")
-_CO_NOTE = re.compile(r"配合|配合单位|配合部门|协办|参与|协同|协助")
+_LEAD_NOTE = re.compile(rf"(?:{'|'.join(P.LEAD_WORDS)})(?:单位|部门)?")
+_CO_NOTE = re.compile(rf"(?:{'|'.join(P.CO_WORDS)})(?:单位|部门)?")
 _REMARK_NOTE = re.compile(r"责任人|联系人|负责人|分管|领导|下同|职责|负责|牵头|配合|第一位|首位|落实|[：:]")
 _ROLE_TAIL = re.compile(rf"(?:{_ROLE_VERB})$")
 
@@ -95,6 +103,7 @@ def find_departments(
     cells: dict[str, tuple[int, int]] | None = None,
     full_text: str | None = None,
     first_listed_leads: bool = False,
+    lead_mark: str = "",
 ) -> list[Department]:
     """Departments an item names, with role ``lead`` or ``co``, in order of appearance.
 
@@ -103,20 +112,27 @@ def find_departments(
     item's table cells in document coordinates (read from ``full_text``, or from ``text`` when it is
     not given). 责任…/负责 lists are ``co`` when the item also names a lead, else ``lead``; with
     ``first_listed_leads`` (the plan says 首位单位为牵头单位) only their first unit leads. Generic
-    phrases (各街道, 相关部门, 全区经济运行各专班) are dropped; names are kept as written.
+    phrases (各街道, 相关部门, 全区经济运行各专班) are dropped; names are kept as written. ``lead_mark``
+    is the sign a table's legend gives its leads (★, see :func:`lead_marker`): the marked unit of a list
+    leads and the others co-operate. A name wrapped over a line break spans the break and is named
+    without it.
     """
-    masked = _mask_titles(text)
+    joined, pos = _join_wrapped(text)
+    masked = _mask_titles(joined)
     found = _labelled(masked) + _role_clauses(masked)
     if first_listed_leads:
         found += _bare_trailing_list(masked)
     named: list[tuple[str, int, int, str]] = []  # name, start, end (document coordinates), role
     for listed in found:
-        named += _names(text, masked, listed.start, listed.end, listed.role, offset, first_listed_leads)
+        for name, s, e, role in _names(joined, masked, listed.start, listed.end, listed.role, 0, first_listed_leads,
+                                       lead_mark):
+            # back to the text as written: a name wrapped over a line break spans the break
+            named.append((name, offset + (pos[s] if pos else s), offset + (pos[e - 1] + 1 if pos else e), role))
     if cells:
         source, base = (full_text, 0) if full_text is not None else (text, offset)
         for column, role in _column_roles(cells).items():
             cs, ce = cells[column]
-            named += _names(source, source, cs - base, ce - base, role, base, first_listed_leads)
+            named += _names(source, source, cs - base, ce - base, role, base, first_listed_leads, lead_mark)
     named.sort(key=lambda n: n[1])
     has_lead = any(role == LEAD for *_, role in named)
     out: list[Department] = []
@@ -144,10 +160,47 @@ def canonical(name: str) -> str:
 
 # -- finding lists ------------------------------------------------------------------------------
 
+_BREAK = re.compile(r"[ \t\u3000]*\n\s*")
+_WRAP_CLOSES = re.compile(r"[^（）()【】\n]{0,80}(?:\n\s*[^（）()【】\n]{0,80}){0,2}[）)]")
+
+
+def _join_wrapped(text: str) -> tuple[str, list[int] | None]:
+    """The text with line breaks that wrap a list removed, and the original index of every kept character.
+
+    A break inside a bracket that closes within the next lines (（教育部、国家\n\n卫生健康委按职责分工负责）,
+    （体育总\n局牵头负责）) or right after a list's 、 (责任单位：组干科、\n计财科) wraps a list: PDF pages and
+    narrow columns break lines anywhere. ``None`` when nothing was joined.
+    """
+    if "\n" not in text:
+        return text, None
+    cuts = []
+    depth, last = 0, 0
+    for m in _BREAK.finditer(text):
+        line = text[last : m.start()]
+        depth = max(0, depth + sum(line.count(c) for c in _OPEN) - sum(line.count(c) for c in _CLOSE))
+        last = m.end()
+        before = text[m.start() - 1] if m.start() else ""
+        if (depth and _WRAP_CLOSES.match(text, m.end())) or (before == "、" and m.end() < len(text)
+                                                             and not _LABEL.match(text, m.end())):
+            cuts.append((m.start(), m.end()))
+        else:
+            depth = 0  # as _bracket_groups: a bracket left open at a paragraph end is not a group
+    if not cuts:
+        return text, None
+    parts, pos, prev = [], [], 0
+    for cs, ce in cuts:
+        parts.append(text[prev:cs])
+        pos.extend(range(prev, cs))
+        prev = ce
+    parts.append(text[prev:])
+    pos.extend(range(prev, len(text)))
+    return "".join(parts), pos
+
+
 
 def _mask_titles(text: str) -> str:
     """Blank out 《titles》 (same length) so words inside a document title are never read as labels."""
-    return re.sub(r"《[^《》\n]{1,80}》", lambda m: "《" + "\x00" * (len(m.group(0)) - 2) + "》", text)
+    return P.TITLED.sub(lambda m: "《" + "\x00" * (len(m.group(0)) - 2) + "》", text)
 
 
 def _label_role(label: str) -> str | None:
@@ -155,11 +208,18 @@ def _label_role(label: str) -> str | None:
     label = re.sub(r"^(?:主要|具体|直接|其他)", "", label)
     if label.endswith(("领导", "人")):
         return None  # 责任领导/责任人 name people, not departments
-    if "牵头" in label or label.startswith(("主责", "主办")):
+    return _word_role(label) or _AMBIGUOUS
+
+
+def _word_role(words: str) -> str | None:
+    """LEAD or CO when ``words`` (a label, verb, note or column) holds a lead or co-operation word, else None.
+
+    A lead word wins (配合牵头 is rare; 牵头负责 and 主责单位 lead)."""
+    if any(w in words for w in P.LEAD_WORDS):
         return LEAD
-    if label.startswith(("配合", "协办", "参与", "协同", "协助")):
+    if any(w in words for w in P.CO_WORDS):
         return CO
-    return _AMBIGUOUS
+    return None
 
 
 def _labelled(text: str) -> list[_Listed]:
@@ -167,6 +227,9 @@ def _labelled(text: str) -> list[_Listed]:
     out = []
     for i, m in enumerate(labels):
         role = _label_role(m.group("label"))
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if _CHROME.search(text, line_start, m.start()):
+            continue  # 公开程序：本单位审核后公开  责任部门：…: the web page's record, not the item's annotation
         limit = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         end = _list_end(text, m.end(), limit)
         if role is None or end <= m.end():
@@ -267,7 +330,7 @@ def _role_clauses(text: str) -> list[_Listed]:
             if not m:
                 continue
             verb = m.group("verb")
-            role = LEAD if "牵头" in verb else CO if verb.startswith(("配合", "协办", "参与", "协助", "协同")) else _AMBIGUOUS
+            role = _word_role(verb) or _AMBIGUOUS
             ls, le = s + m.start("list"), s + m.end("list")
             pieces = _split(text, ls, le, keep_generic=True)
             if not pieces or not all(_is_generic(text[a:b]) or _looks_like_department(text[a:b]) for a, b, _ in pieces):
@@ -303,30 +366,50 @@ def _column_roles(cells: dict[str, tuple[int, int]]) -> dict[str, str]:
     for column in cells:
         if re.search(r"领导|人$|时限|时间|进度", column):
             continue
-        if re.search(r"牵头|主责|主办", column):
-            roles[column] = LEAD
-        elif re.search(r"配合|协办|参与|协同|协助", column):
-            roles[column] = CO
-        elif re.search(r"责任|负责|承办", column):
-            roles[column] = _AMBIGUOUS
+        role = _word_role(column)
+        if role or any(w in column for w in P.AMBIGUOUS_WORDS):
+            roles[column] = role or _AMBIGUOUS
     return roles
 
 
 def _names(text: str, masked: str, start: int, end: int, role: str, offset: int,
-           first_listed_leads: bool) -> list[tuple[str, int, int, str]]:
+           first_listed_leads: bool, lead_mark: str = "") -> list[tuple[str, int, int, str]]:
     """(name, document start, document end, role) for the list ``text[start:end]``.
 
     Under the first-listed convention the first unit of an ambiguous list is its lead even when it is
     a generic phrase (which is then dropped, so nobody leads among the named units).
     """
     out = []
-    for i, (s, e, marked) in enumerate(_split(masked, start, end, keep_generic=True)):
+    pieces = _split(masked, start, end, keep_generic=True)
+    marks = [bool(lead_mark) and _marked(text, s, lead_mark) for s, _, _ in pieces]
+    for i, (s, e, marked) in enumerate(pieces):
         name = text[s:e]
         if _is_generic(masked[s:e]):
             continue
-        own = marked or (_FIRST if role == _AMBIGUOUS and first_listed_leads and i == 0 else role)
+        if any(marks) and role != CO:
+            own = LEAD if marks[i] else CO  # the legend's sign, not the column, tells the lead
+        else:
+            own = marked or (_FIRST if role == _AMBIGUOUS and first_listed_leads and i == 0 else role)
         out.append((name, s + offset, e + offset, own))
     return out
+
+
+def _marked(text: str, s: int, mark: str) -> bool:
+    i = s - 1
+    while i >= 0 and text[i] in " \u3000":
+        i -= 1
+    return i >= 0 and text[i] == mark
+
+
+# A table legend naming the sign of the lead unit: 标★的为牵头单位, ★为牵头单位, 带“※”者为牵头部门.
+_LEGEND = re.compile(r"(?:标注?|标有|带有?|加|注)?[“\"]?([★☆※▲△●◆#＃*＊])[”\"]?号?(?:的|者)?(?:单位|部门)?(?:为|是|表示)牵头")
+_MARKS = "★☆※▲△●◆＃＊"
+
+
+def lead_marker(text: str) -> str:
+    """The sign a plan's legend says marks the lead unit (``★`` in 标★的为牵头单位), else ""."""
+    m = _LEGEND.search(text)
+    return m.group(1) if m else ""
 
 
 # -- splitting lists into names -----------------------------------------------------------------
@@ -356,15 +439,43 @@ def _split(text: str, start: int, end: int, *,
         if depth:
             continue
         cut = i - 1 if ch == "及" and i - 1 > piece and text[i - 1] == "以" else i  # 以及
-        if ch in "，,；;/／\n" or (ch in "、和及与 " and _complete(text[piece:cut].strip(_STRIP))):
+        if ch == "同" and i - 1 > piece and text[i - 1] == "会":
+            # 人民银行石家庄中心支行会同省工商局; but 市卫生健康委员会同市财政局 keeps its 会
+            cut = i - 1 if _complete(text[piece : i - 1].strip(_STRIP)) else i
+        if ch in "，,；;/／\n" or (ch in "、和及与同 " and (ch != "同" or text[i - 1 : i] == "会")
+                                      and _complete(_without_etc(text[piece:cut].strip(_STRIP)))):
             s, e = _trim(text, piece, cut)
             s, e, mark = _strip_notes(text, s, e)
             if e > s:
-                spans.append((s, e, mark))
+                spans += [(a, b, mark) for a, b in _unglue(text, s, e)]
             piece = i + 1
     if keep_generic:
         return spans
     return [(s, e, mark) for s, e, mark in spans if not _is_generic(text[s:e])]
+
+
+def _without_etc(piece: str) -> str:
+    """体育总局等 -> 体育总局: a list closed by 等 before a generic tail (…等和各省级人民政府)."""
+    etc = _ETC.search(piece)
+    return piece[: etc.start()] if etc and etc.start() > 0 else piece
+
+
+# Names glued without a separator in a table cell (区市场监管局区司法局): an organ's ending followed by a
+# region or organ prefix starts the next name.
+_GLUED = re.compile(r"(?<=[局委办厅处科室院部所站队组馆校会署])(?=(?:区|市|县|省|镇|乡|国家|自治区)"
+                    r"[\u4e00-\u9fff]{1,12}?(?:局|委|办|厅|处|科|室|院|部|所|站|队|中心|政府|公司|集团|会|署))")
+
+
+def _unglue(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Split a piece at glued names where every part is itself a department (3+ characters)."""
+    cuts = [m.start() for m in _GLUED.finditer(text, s, e)]
+    if not cuts:
+        return [(s, e)]
+    bounds = [s, *cuts, e]
+    parts = list(zip(bounds, bounds[1:]))
+    if all(b - a >= 3 and _looks_like_department(text[a:b]) for a, b in parts):
+        return parts
+    return [(s, e)]
 
 
 def _strip_notes(text: str, s: int, e: int) -> tuple[int, int, str | None]:
@@ -384,7 +495,7 @@ def _strip_notes(text: str, s: int, e: int) -> tuple[int, int, str | None]:
                 and _looks_like_department(text[s : verb.start()].strip(_STRIP))):
             word = verb.group()
             if mark is None:
-                mark = LEAD if "牵头" in word else CO if word.startswith(("配合", "协办", "参与", "协助", "协同")) else None
+                mark = _word_role(word)
             s, e = _trim(text, s, verb.start())
             continue
         break
@@ -424,5 +535,52 @@ def _complete(piece: str) -> bool:
 
 def _is_generic(name: str) -> bool:
     core = _core(name)
-    return (len(core) < 2 or "各" in core or "以上" in core or core in _BARE or core.startswith(_GENERIC_START)
-            or core.endswith(_GENERIC_END) or "\x00" in core)
+    return (len(core) < 2 or "各" in core or "以上" in core or "有关" in core or "相关" in core or core in _BARE
+            or core in _REMARKS or core.startswith(_GENERIC_START) or core.endswith(_GENERIC_END)
+            or "\x00" in core or "牵头" in core or core.startswith(_REMARK_START))
+
+
+# -- a section's annotation after its last sub-item ------------------------------------------------
+
+# A paragraph that is only an annotation: a bracket group (one level of nesting), or a label line (牵头单位：…).
+_ANNOTATION_LINE = re.compile(r"[（(][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)][。；;]?"
+                              r"|(?:【|\[)?[\u4e00-\u9fff]{2,8}(?:】|\])?\s*[：:].*")
+
+
+def lift_section_annotations(doc: Document) -> None:
+    """Move a section's department paragraph from its last sub-item to the section.
+
+    Plans often close a section with one paragraph naming who does the whole section (（市科技局、市科协牵头，
+    市委宣传部…参与）) after its last sub-item, whose text span then holds it. It is the section's when it is a
+    paragraph of its own and no earlier sibling closes with such a paragraph (in plans that annotate every
+    sub-item on a line of its own, the last one's belongs to it). The section must have none of its own.
+    """
+    by_parent: dict[str | None, list[Item]] = {}
+    for it in doc.items:
+        by_parent.setdefault(it.parent_id, []).append(it)
+    parents = {it.item_id: it for it in doc.items}
+    for parent_id, children in by_parent.items():
+        parent = parents.get(parent_id) if parent_id is not None else None
+        if parent is None or parent.departments or len(children) < 2:
+            continue
+        last = children[-1]
+        if not last.departments or any(_closing_annotation(doc.text, c) for c in children[:-1]):
+            continue
+        para = _closing_annotation(doc.text, last)
+        if para is not None:
+            parent.departments = [d for d in last.departments if d.start >= para]
+            last.departments = [d for d in last.departments if d.start < para]
+
+
+def _closing_annotation(text: str, item: Item) -> int | None:
+    """Start of the paragraph closing ``item`` when that paragraph is a department annotation alone."""
+    body = text[item.start : item.end].rstrip()
+    nl = body.rfind("\n")
+    if nl < 0 or item.cells:
+        return None
+    para = body[nl + 1 :].strip()
+    if not para or not _ANNOTATION_LINE.fullmatch(para):
+        return None
+    start = item.start + nl + 1 + (len(body[nl + 1 :]) - len(body[nl + 1 :].lstrip()))
+    return start if find_departments(para) else None
+

@@ -31,6 +31,7 @@ _POST_VERB = re.compile(
     r"(?=工作|[，,。；;、]|和|及|并|$)"
 )
 _CLAUSE_BREAK = "。；;！？\n，,"
+_WRAP = re.compile(r"[ \t\u3000]*\n\s*")
 
 
 def find_instruments(text: str, *, offset: int = 0) -> list[Instrument]:
@@ -42,6 +43,7 @@ def find_instruments(text: str, *, offset: int = 0) -> list[Instrument]:
     verbs reduce to their issuing part: 研制出台 -> 出台, 制定实施 -> 制定), ``""`` when none is found;
     ``issued`` is true for verbs that produce the document (出台, 制定, 修订, 印发, 拟订, 编制, …).
     A title joined to the previous one (出台《A》《B》, 贯彻落实《A》和省政府办公厅《B》) shares its verb.
+    A title wrapped over a line break is named without the break (its span still covers it).
     """
     out: list[Instrument] = []
     prev_close = -1
@@ -55,7 +57,10 @@ def find_instruments(text: str, *, offset: int = 0) -> list[Instrument]:
         if action is None and out and _joined(text, prev_close + 1, pos):
             action = out[-1].action
         action = action or ""
-        out.append(Instrument(start=pos + 1 + offset, end=close + offset, title=text[pos + 1 : close],
+        title = text[pos + 1 : close]
+        if "\n" in title:  # a title wrapped over a line or page break is one title
+            title = _WRAP.sub("", title)
+        out.append(Instrument(start=pos + 1 + offset, end=close + offset, title=title,
                               action=action, issued=action in ISSUING))
         prev_close = close
         pos = text.find("《", close + 1)

@@ -9,11 +9,15 @@ A measure that picks out what is counted is not a target either: an age or a siz
 (65岁以上老年人, 400米跑道) and a threshold before another count (10亿元以上重大项目20个). Fractions and
 ratios are pure numbers (三分之一 -> 0.333, 1/3 -> 0.333, 生师比17:1 -> 17; 百分之八十 -> 80 %, 千分之五 -> 5 ‰);
 a rate per population keeps its base in the unit (孕产妇死亡率10/10万 -> 10 "/10万"); 100余场 reads as 100 以上.
+A target after 力争 in its sentence is ``aspirational`` whatever its qualifier (力争达到72%以上: 以上, aspirational),
+so binding and aspirational targets can be told apart; ``qualifier`` is 力争 only when nothing else is written.
 """
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from ..model import Quantity
 from ..numerals import cn_to_int, to_number
@@ -27,11 +31,17 @@ _BREAKDOWN = re.compile(r"\s*其中")
 # Subjects are looked for this many characters around the number (real ones are under 20): a clause
 # that never ends (text without punctuation) would otherwise give every number the whole clause.
 _MAX_SUBJECT = 100
+_BARE_VERBS = frozenset(P.COUNT_VERBS) | frozenset(P.SUBJECT_LEAD_STRIP)
+_PARALLEL_COUNT = re.compile(r"[\u4e00-\u9fff]{1,6}?\d")
+_SUBJECT_TAIL_NOISE = re.compile(r"(?:[（(]|(?:19|20)\d{2}年(?:底|末)?(?:前)?)$")
+_LIST_JOIN = re.compile(r"\s*(?:、|和|及|与|或者|或)\s*")
+_ISSUE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年\s*$")
 
 
 def _masked(text: str) -> list[tuple[int, int]]:
     """Spans where numbers are names, titles or document numbers, never quantities: sorted and merged."""
-    spans = sorted((m.start(), m.end()) for pat in (P.QUOTED, P.TITLED, P.DOC_NUMBER) for m in pat.finditer(text))
+    pats = (P.QUOTED, P.TITLED, P.DOC_NUMBER, P.ATTACHMENT_LIST) if "附件" in text else (P.QUOTED, P.TITLED, P.DOC_NUMBER)
+    spans = sorted((m.start(), m.end()) for pat in pats for m in pat.finditer(text))
     merged: list[tuple[int, int]] = []
     for s, e in spans:
         if merged and s <= merged[-1][1]:
@@ -86,97 +96,185 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
             continue
         value, vmax, unit, qual, qs, qe = q
         prev_end = found[-1].end - offset if found else 0
+        if (found and qual == "以下" and found[-1].qualifier == "以上" and found[-1].unit == unit
+                and found[-1].value_max is None and vmax is None and prev_end == qs and value > found[-1].value):
+            # 处2000元以上1万元以下的罚款: one range, 以上 the low end and 以下 the high end
+            low = found.pop()
+            after = _phrase_after(text, qe + text.startswith("的", qe))  # …以下的罚款
+            subject = after or _subject(text, low.start - offset, qe,
+                                        max(clause_start, found[-1].end - offset if found else 0))
+            found.append(replace(low, end=qe + offset, value_max=value, qualifier="", subject=subject))
+            continue
         subject = _subject(text, s, qe, max(clause_start, prev_end))
-        if subject in P.COUNT_VERBS and found and found[-1].unit == unit and base_subject:
-            subject += base_subject  # 安排重大项目100项，新开工29项 -> 新开工重大项目
+        if not subject and found and found[-1].unit == unit and _LIST_JOIN.fullmatch(text, prev_end, s):
+            subject = found[-1].subject  # 补助比例为12%、10%、8%: one subject for the list
+        if subject in P.CHANGE_VERBS and found and not any(ch in text[prev_end:s] for ch in P.CLAUSE_BREAK):
+            subject = found[-1].subject  # 占比由10%提高至15%: the change has the subject of its start
+        if (subject in P.COUNT_VERBS and found and found[-1].unit == unit and base_subject
+                and not any(ch in text[prev_end:s] for ch in "。；！？\n")):
+            subject += base_subject  # 安排重大项目100项，新开工29项 -> 新开工重大项目 (same sentence only)
         else:
             base_subject = subject
+        if subject in _BARE_VERBS:
+            subject = ""  # never a bare verb (给予100万元支持): better no subject than a wrong one
         found.append(Quantity(start=qs + offset, end=qe + offset, value=value, unit=unit, value_max=vmax,
-                              qualifier=qual, subject=subject, part_of=breakdown_of))
+                              qualifier=qual, subject=subject, part_of=breakdown_of, aspirational=aspiring))
         if breakdown_of is None:
             last_total = len(found) - 1
+    if "分别" in text:
+        found = _distribute(text, found, offset)
     return found
+
+
+_JOIN = re.compile(r"\s*[、和及与]\s*(?:每(?:人|户|年|月|天|日)){0,3}$")
+
+
+def _distribute(text: str, found: list[Quantity], offset: int) -> list[Quantity]:
+    """Give each target of a 分别 list its own subject: 城乡居民人均可支配收入分别增长8%、8.5% -> 城镇居民
+    人均可支配收入增长 and 农村居民人均可支配收入增长; 接待游客5000万人次、旅游收入600亿元，分别增长15%、18% ->
+    游客增长, 旅游收入增长."""
+    out = list(found)
+    i = 0
+    while i < len(out):
+        s = out[i].start - offset
+        clause = max(text.rfind(ch, 0, s) for ch in "，。；！？\n|：") + 1
+        lead = text[clause:s]
+        k = lead.find("分别")
+        if k < 0:
+            i += 1
+            continue
+        group = [i]
+        while group[-1] + 1 < len(out) and _JOIN.fullmatch(
+                text, out[group[-1]].end - offset, out[group[-1] + 1].start - offset):
+            group.append(group[-1] + 1)
+        head, verb = lead[:k].strip(), _strip_tails(P.RATE_PREFIX.sub("", lead[k + 2 :]))
+        if head:
+            names = _parts(head, len(group))
+        else:  # 接待游客5000万人次、旅游收入600亿元，分别增长15%、18%: the targets just named, same sentence
+            before = out[i - len(group) : i] if i >= len(group) else []
+            sentence = max(text.rfind(ch, 0, s) for ch in "。；！？\n") + 1
+            names = [q.subject for q in before] if before and before[0].start - offset >= sentence else []
+        if len(group) > 1 and len(names) == len(group) and all(names):
+            for j, name in zip(group, names):
+                out[j] = replace(out[j], subject=name + verb)
+        i = group[-1] + 1
+    return out
+
+
+def _parts(head: str, n: int) -> list[str]:
+    """城乡居民收入 -> 城镇居民收入, 农村居民收入; 城镇、农村居民收入 -> both whole; A和B -> A, B."""
+    if head.startswith("城乡") and n == 2:
+        return ["城镇" + head[2:], "农村" + head[2:]]
+    pieces = [p for p in re.split(r"[、和及与]", head) if p]
+    if len(pieces) != n:
+        return []
+    last = pieces[-1]
+    # 城镇、农村居民人均可支配收入: the short modifiers share the last piece's noun
+    return [p + last[len(p) :] if len(p) <= 2 and len(last) > len(p) + 1 else p for p in pieces[:-1]] + [last]
+
+
+def _strip_tails(verb: str) -> str:
+    changed = True
+    while changed and verb:
+        changed = False
+        for tail in P.SUBJECT_TAIL_STRIP:
+            if verb.endswith(tail):
+                verb, changed = verb[: -len(tail)], True
+    return verb
 
 
 _Resolved = tuple[float, float | None, str, str, int, int]
 
 
+@dataclass(slots=True)
+class _Candidate:
+    """A number being read: where it is, what stands around it, and (once read) its unit."""
+
+    text: str
+    m: re.Match[str]
+    s: int  # the number's start
+    e: int  # where the reading has got to (after the number, then after its unit)
+    lo: str
+    hi: str | None
+    chinese: bool  # written in Chinese numerals (两所, 二十所)
+    before: str  # the four characters before the number
+    lead: str  # the words before the number, without a rate phrase (提高到每人每月200元 -> 提高到)
+    clause_start: int
+    unit: str = ""
+
+
+# Rules that reject a number before its unit is read: (why, test). Read top down; the first that holds wins.
+_NOT_A_NUMBER: tuple[tuple[str, Callable[[_Candidate], bool]], ...] = (
+    ("an ordinal, a document number or a code (第六, 〔2021〕, No.5, A3)",
+     lambda c: any(c.before.endswith(w) for w in P.NOT_BEFORE)
+     or bool(c.s and c.text[c.s - 1].isascii() and c.text[c.s - 1].isalnum())),
+    ("the tail of a longer number (3.5 read from 5)",
+     lambda c: bool(c.s) and (c.text[c.s - 1] in ".．" or c.text[c.s - 1].isdigit())),
+    ("一万 / 一至三 in a name (一万个心愿); 一万元 is an amount",
+     lambda c: c.chinese and bool(c.m.group("lomul") or c.hi and not c.hi[0].isdigit()) and c.lo == "一"
+     and not c.text.startswith(P.MONEY_UNITS, c.e)),
+    ("十四五, 二五: names and digit-by-digit years, not counts",
+     lambda c: c.chinese and not all(P.CN_WELL_FORMED.fullmatch(n) for n in (c.lo, c.hi) if n and not n[0].isdigit())),
+    ("每招用1人, 每使用一名童工: the base of a rate",
+     lambda c: c.lo in ("1", "一") and not c.hi and bool(P.RATE_BASE.search(c.text, max(0, c.s - 5), c.s))),
+)
+
+# Rules that reject a number once its unit is read: (why, test).
+_NOT_A_TARGET: tuple[tuple[str, Callable[[_Candidate], bool]], ...] = (
+    ("首批, 三批: an ordinal batch", lambda c: c.unit == "批" and (c.chinese or c.before.endswith(("首", "第")))),
+    ("第六批, 二期工程, 第 1 期: ordinals and phases",
+     lambda c: c.unit in ("期", "批", "轮", "届") and (c.before.rstrip().endswith("第") or c.chinese and c.unit == "期")),
+    ("2023年1期: a journal's issue", lambda c: c.unit == "期" and bool(_ISSUE_YEAR.search(c.text, max(0, c.s - 8), c.s))),
+    ("65岁以上老年人, 超过20年的老旧小区: who or what is meant", lambda c: c.unit in P.ATTRIBUTE_UNITS and _names_a_noun(c)),
+    ("220千伏输变电工程: a voltage class", lambda c: c.unit in P.CLASS_UNITS and bool(_CJK.match(c.text, c.e))),
+    ("24小时自助图书馆, 1小时通勤圈: a duration naming a service",
+     lambda c: c.unit in P.DURATION_UNITS and bool(_CJK.match(c.text, c.e))
+     and not c.text.startswith((*P.QUALIFIERS_AFTER, "内", "及", "和", "或"), c.e)),
+    ("千万工程, 百万人口: only 百亿元 / 千亿元 are amounts",
+     lambda c: c.lo[0] in "百千" and not (c.unit in P.MONEY_UNITS and c.m.group("lomul"))),
+    ("两个确立, 五大行动, 五个一工程: a Chinese numeral is a count only after a counting verb",
+     lambda c: c.chinese and not (c.unit in P.MONEY_UNITS and c.m.group("lomul")) and _chinese_name(c)),
+    ("a bare number is a target only after a target verb (指数达85) or as 1000万以上",
+     lambda c: not c.unit and (not (c.lead.endswith(P.TARGET_VERBS)
+                                    or (bool(c.m.group("lomul")) and c.text.startswith(P.QUALIFIERS_AFTER, c.e)))
+                               or bool(re.fullmatch(r"(19|20)\d{2}", c.lo)))),
+)
+
+
+def _names_a_noun(c: _Candidate) -> bool:
+    after = P.ATTRIBUTE_TAIL.match(c.text, c.e).end()  # type: ignore[union-attr]
+    return bool(_CJK.match(c.text, after)) and c.text[after] not in P.CONJUNCTIONS
+
+
+def _chinese_name(c: _Candidate) -> bool:
+    if not c.unit or c.lo == "一" or not any(v in c.text[c.clause_start : c.s] for v in P.COUNT_VERBS):
+        return True
+    return c.e < len(c.text) and (c.text[c.e].isdigit() or c.text[c.e] == "一")  # 两个一百年, 三个100%
+
+
 def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_start: int, aspiring: bool
              ) -> _Resolved | None:
+    """Value, upper value, unit, qualifier and span of one number, or None when it is not a quantity.
+
+    The reading is three tables of rules around two steps: :data:`_NOT_A_NUMBER` before the unit is read,
+    :data:`_NOT_A_TARGET` after, then the qualifier and the thresholds (10亿元以上重大项目20个).
+    """
     s, e = m.span()
     if _inside(s, masked):
         return None
     if m.group("fden") is not None or m.group("anum") is not None or m.group("ra") is not None:
         return _resolve_ratio(text, m, aspiring)
     lo, hi = m.group("lo"), m.group("hi")
-    chinese = not lo[0].isdigit()
-    before = text[max(0, s - 4) : s]
-    if any(before.endswith(w) for w in P.NOT_BEFORE) or (s and (text[s - 1].isascii() and text[s - 1].isalnum())):
+    c = _Candidate(text, m, s, e, lo, hi, not lo[0].isdigit(), text[max(0, s - 4) : s], _lead_in(text, s),
+                   clause_start)
+    if any(rule(c) for _, rule in _NOT_A_NUMBER):
         return None
-    if s and text[s - 1] in ".．" or (s > 0 and text[s - 1].isdigit()):
+    read = _read_unit(c)
+    if read is None:
         return None
-    if chinese and (m.group("lomul") or hi and not hi[0].isdigit()) and len(lo) == 1 and lo == "一":
+    approx, mult = read
+    if any(rule(c) for _, rule in _NOT_A_TARGET):
         return None
-    if chinese and not all(P.CN_WELL_FORMED.fullmatch(n) for n in (lo, hi) if n and not n[0].isdigit()):
-        return None  # 十四五, 二五: names and digit-by-digit years, not counts
-    lead = _lead_in(text, s)
-    rest = text[e : e + _LOOKAHEAD]
-    approx, approx_mult, per = False, 1, ""
-    if _is_year_duration(m, rest, lead):
-        unit = "年"
-        e += 1
-    else:
-        if e < len(text) and text[e].isascii() and text[e].isalpha():
-            return None
-        unit = ""
-        um = _UNIT.match(rest)
-        pct = m.group("lopct")
-        if pct and not hi:
-            unit = "%"
-        elif um:
-            unit = um.group(0)
-            per_m = P.UNIT_PER.match(rest, len(unit)) if "/" not in unit else None
-            per = per_m.group(0) if per_m else ""
-            e += len(unit) + len(per)
-        elif not hi and rest.startswith(P.APPROX_AFTER):  # 100余场, 3000余万元, 1万余人
-            um = _UNIT.match(rest, 1)
-            extra = rest[1:2] if not um and not m.group("lomul") and rest[1:2] in P.MULTIPLIERS else ""
-            um = um or (_UNIT.match(rest, 2) if extra else None)
-            if um:
-                unit, approx, approx_mult = um.group(0), True, P.MULTIPLIERS.get(extra, 1)
-                e += 1 + len(extra) + len(unit)
-        if pct and hi and not unit:
-            unit = "%"
-        if P.NOT_AFTER.match(rest) and not unit.startswith("/"):  # 10/10万 is a rate per 100,000
-            return None
-    mult = approx_mult
-    if unit in P.UNIT_MULTIPLIERS:
-        unit, unit_mult = P.UNIT_MULTIPLIERS[unit]
-        mult *= unit_mult
-    unit += per  # 5万立方米/日, 1.2万元/人
-    if unit == "批" and (chinese or before.endswith(("首", "第"))):
-        return None
-    if unit in ("期", "批", "轮", "届") and (before.endswith("第") or chinese and unit == "期"):
-        return None  # 第六批, 二期工程: ordinals and phases
-    after = P.ATTRIBUTE_TAIL.match(text, e).end()  # type: ignore[union-attr]
-    if unit in P.ATTRIBUTE_UNITS and _CJK.match(text, after) and text[after] not in P.CONJUNCTIONS:
-        return None  # 65岁以上老年人, 超过20年的老旧小区: who or what is meant, not a target
-    if unit in P.DURATION_UNITS and _CJK.match(text, e) and not text.startswith((*P.QUALIFIERS_AFTER, "内", "及", "和", "或"), e):
-        return None  # 24小时自助图书馆, 1小时通勤圈
-    if lo[0] in "百千" and not (unit in P.MONEY_UNITS and m.group("lomul")):
-        return None  # 千万工程, 百万人口: only 百亿元 / 千亿元 are amounts
-    if chinese and not (unit in P.MONEY_UNITS and m.group("lomul")):  # 两亿元 is an amount anywhere
-        clause = text[clause_start:s]
-        if not unit or lo == "一" or not any(v in clause for v in P.COUNT_VERBS):
-            return None
-        if e < len(text) and (text[e].isdigit() or text[e] == "一"):
-            return None  # 五个一工程, 两个一百年, 三个100%: a slogan, not a count
-    if not unit:
-        has_mul = bool(m.group("lomul"))
-        if not (lead.endswith(P.TARGET_VERBS) or (has_mul and text.startswith(P.QUALIFIERS_AFTER, e))):
-            return None
-        if re.fullmatch(r"(19|20)\d{2}", lo):
-            return None
     try:
         value = _value(lo, m.group("lomul")) * mult
         vmax = _value(hi, m.group("himul") or (m.group("lomul") if not m.group("himul") else None)) * mult if hi else None
@@ -184,14 +282,55 @@ def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_
         return None
     if hi and vmax is not None and vmax < value:
         return None  # 2023-03 is a date, not a range
-    qual, e = _qualifier(text, e, lead, aspiring, approx)
-    if (qual in P.THRESHOLD_QUALIFIERS or lead.endswith(P.THRESHOLD_LEAD) or unit in P.MEASURE_UNITS
+    qual, e = _qualifier(text, c.e, c.lead, aspiring, approx)
+    if (qual in P.THRESHOLD_QUALIFIERS or c.lead.endswith(P.THRESHOLD_LEAD) or c.unit in P.MEASURE_UNITS
             or text.startswith("的", e)) and _is_threshold(text, e):
-        return None
-    if unit in P.POLICY_PACKAGE_UNITS and any(v in text[max(clause_start, s - _MAX_SUBJECT) : s]
-                                               for v in P.POLICY_PACKAGE_VERBS):
-        return None
-    return value, vmax, unit, qual, s, e
+        return None  # 10亿元以上重大项目20个, 400米跑道2个: a threshold that picks what is counted
+    if c.lead.endswith(P.CONDITION_LEAD) and text.startswith("的", e):
+        return None  # 违法所得不足三十万元的: a condition
+    if c.unit in P.POLICY_PACKAGE_UNITS and any(v in text[max(clause_start, s - _MAX_SUBJECT) : s]
+                                                 for v in P.POLICY_PACKAGE_VERBS):
+        return None  # 落实民营经济30条
+    return value, vmax, c.unit, qual, s, e
+
+
+def _read_unit(c: _Candidate) -> tuple[bool, float] | None:
+    """Read the unit after the number into ``c`` (moving ``c.e`` past it): (approximate, multiplier), or None
+    when what follows makes the number a date, a time or a name (5月, 3点, 5G)."""
+    text, m = c.text, c.m
+    rest = text[c.e : c.e + _LOOKAHEAD]
+    approx, mult, per = False, 1.0, ""
+    if _is_year_duration(m, rest, c.lead):
+        c.unit = "年"
+        c.e += 1
+    else:
+        if c.e < len(text) and text[c.e].isascii() and text[c.e].isalpha():
+            return None
+        um = _UNIT.match(rest)
+        pct = m.group("lopct")
+        if pct and not c.hi:
+            c.unit = "%"
+        elif um:
+            c.unit = um.group(0)
+            per_m = P.UNIT_PER.match(rest, len(c.unit)) if "/" not in c.unit else None
+            per = per_m.group(0) if per_m else ""
+            c.e += len(c.unit) + len(per)
+        elif not c.hi and rest.startswith(P.APPROX_AFTER):  # 100余场, 3000余万元, 1万余人
+            um = _UNIT.match(rest, 1)
+            extra = rest[1:2] if not um and not m.group("lomul") and rest[1:2] in P.MULTIPLIERS else ""
+            um = um or (_UNIT.match(rest, 2) if extra else None)
+            if um:
+                c.unit, approx, mult = um.group(0), True, P.MULTIPLIERS.get(extra, 1)
+                c.e += 1 + len(extra) + len(c.unit)
+        if pct and c.hi and not c.unit:
+            c.unit = "%"
+        if P.NOT_AFTER.match(rest) and not c.unit.startswith("/"):  # 10/10万 is a rate per 100,000
+            return None
+    if c.unit in P.UNIT_MULTIPLIERS:
+        c.unit, unit_mult = P.UNIT_MULTIPLIERS[c.unit]
+        mult *= unit_mult
+    c.unit += per  # 5万立方米/日, 1.2万元/人
+    return approx, mult
 
 
 def _is_threshold(text: str, e: int) -> bool:
@@ -225,9 +364,10 @@ def _is_year_duration(m: re.Match[str], rest: str, lead: str) -> bool:
 
 def _qualifier(text: str, e: int, lead: str, aspiring: bool, approx: bool = False) -> tuple[str, int]:
     """The qualifier written after the quantity (以上), else before it (不少于), else 余 (100余场), else 力争."""
+    incl = P.INCLUSIVE.match(text, e)  # 30人（含）以下: the note says the bound is included
     for w in P.QUALIFIERS_AFTER:
-        if text.startswith(w, e):
-            return w, e + len(w)
+        if text.startswith(w, incl.end() if incl else e):
+            return w, (incl.end() if incl else e) + len(w)
     for w in P.QUALIFIERS_BEFORE:
         if lead.endswith(w) and not lead.endswith(P.QUALIFIER_LOOKALIKES):
             return w, e
@@ -272,9 +412,10 @@ def _resolve_ratio(text: str, m: re.Match[str], aspiring: bool) -> _Resolved | N
 def _subject(text: str, num_start: int, q_end: int, clause_start: int) -> str:
     """What is counted: the noun phrase after the quantity, else the one before it."""
     after = _phrase_after(text, q_end)
-    if after:
+    if after and after not in _BARE_VERBS and not after.startswith(P.PURPOSE_VERBS):
         return after
-    return _phrase_before(text, num_start, max(clause_start, num_start - _MAX_SUBJECT))
+    # 赤字率拟按4%左右安排, 安排国债2500亿元支持…: a bare verb after the number is not what is counted
+    return _phrase_before(text, num_start, max(clause_start, num_start - _MAX_SUBJECT)) or after
 
 
 def _phrase_after(text: str, pos: int) -> str:
@@ -283,6 +424,8 @@ def _phrase_after(text: str, pos: int) -> str:
     while end < stop and text[end] not in P.CLAUSE_BREAK:
         if text[end] == "、" and (end + 1 < len(text)) and (text[end + 1].isdigit() or text[end + 1] in P.CN_NUM and _UNIT.match(text, end + 2)):
             break
+        if text[end] == "、" and _PARALLEL_COUNT.match(text, end + 1):
+            break  # 学习1本读本、撰写1篇心得: the next clause of the list counts its own thing
         if text[end] in "和及与等" and end > pos and _next_is_number(text, end + 1):
             break
         if text[end] == "等":
@@ -291,7 +434,9 @@ def _phrase_after(text: str, pos: int) -> str:
             return ""  # 从75%提高到80%: what follows leads in the next number, it is not counted
         end += 1
     phrase = text[pos:end]
-    if not phrase or phrase[0] in "的（(以左上下、和及与或" or phrase.startswith(("，", "。")):
+    if phrase.startswith("的") and 2 <= len(phrase) <= 7 and not re.search(r"\d", phrase):
+        return phrase[1:]  # 处1万元的罚款: a short noun after 的 is what the amount is
+    if not phrase or phrase[0] in "的（(以左上下、和及与或内”’」》）)" or phrase.startswith(("，", "。")):
         return ""
     for tail in ("建设", "实施", "清单", "制度", "工作", "的"):
         if phrase.endswith(tail) and len(phrase) > len(tail) + 1:
@@ -327,4 +472,18 @@ def _phrase_before(text: str, num_start: int, clause_start: int) -> str:
         for tail in P.SUBJECT_TAIL_STRIP:
             if phrase.endswith(tail) and len(phrase) > len(tail):
                 phrase, changed = phrase[: -len(tail)], True
+    phrase = _SUBJECT_TAIL_NOISE.sub("", phrase).lstrip("）)、")  # 故城县（0%）、泊头市（0%）; 转诊率2005年达到90%
+    if phrase[:1] in "“‘「" and not any(c in phrase for c in "”’」"):
+        phrase = phrase[1:]  # the opening quote of a quoted article (“一次性工亡补助金…), not of a name
+    if phrase.endswith("的") and len(phrase) > 2:
+        phrase = phrase[:-1]  # 本人工资的75%
     return "" if phrase in P.SUBJECT_TAIL_STRIP else phrase
+
+
+def readable_value(value: float) -> str:
+    """A value in base units as a reader writes it: 10000000000 -> 100亿, 12670000 -> 1267万, 6.2 -> 6.2."""
+    for size, word in ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")):
+        if abs(value) >= size:
+            return f"{round(value / size, 4):f}".rstrip("0").rstrip(".") + word
+    return f"{round(value, 4):f}".rstrip("0").rstrip(".")
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import PurePath
 
+from ..extract.quantities import readable_value
 from ..model import Document, Item
 
 KINDS = {
@@ -66,8 +67,9 @@ def _table(doc: Document, item: Item) -> str:
     rows = []
     t = doc.text
     for q in item.quantities:
-        value = f"{q.value:g}" + (f"–{q.value_max:g}" if q.value_max is not None else "")
-        rows.append(("数量", t[q.start:q.end], f"{value} {q.unit} {q.qualifier}".strip(), q.subject))
+        value = readable_value(q.value) + (f"–{readable_value(q.value_max)}" if q.value_max is not None else "")
+        aim = "力争 " if q.aspirational and q.qualifier != "力争" else ""
+        rows.append(("数量", t[q.start:q.end], f"{value} {q.unit} {aim}{q.qualifier}".strip(), q.subject))
     for d in item.deadlines:
         rows.append(("时限", t[d.start:d.end], d.date or ("recurring" if d.recurring else "—"), d.granularity))
     for dep in item.departments:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.extract.deadlines import find_deadlines
+from pipeline.extract.deadlines import find_deadlines, is_progress_report
 from pipeline.ingest import read
 from pipeline.model import Document
 from pipeline.structure import parse
@@ -27,7 +27,7 @@ def _doc(path: Path) -> Document:
 @pytest.mark.parametrize("case", CASES, ids=[c["text"][:24] for c in CASES])
 def test_deadline_cases(case: dict[str, Any]) -> None:
     text = case["text"]
-    found = find_deadlines(text, year=case["year"])
+    found = find_deadlines(text, year=case["year"], report=case.get("report", False))
     got = [
         {"text": text[d.start : d.end], "date": d.date, "granularity": d.granularity, "recurring": d.recurring}
         for d in found
@@ -52,3 +52,14 @@ def test_deadline_spans_on_corpus(path: Path) -> None:
             if d.date is not None:
                 assert date.fromisoformat(d.date).isoformat() == d.date
             assert d.recurring == (d.granularity == "recurring")
+
+
+def test_progress_reports_are_told_from_plans() -> None:
+    report = "区政府：\n按照工作安排，区督查办对2021年政府工作报告重点任务一季度推进情况进行了汇总，现将具体情况报告如下。"
+    assert is_progress_report(report)
+    assert is_progress_report("", title="2023年重点工作任务上半年进展情况报告")
+    assert is_progress_report("", title="某市教育局2022年政府信息公开工作年度报告")
+    assert is_progress_report("", title="某省工业和信息化厅2021年法治政府建设情况")
+    assert not is_progress_report("", title="2023年区政府工作报告重点工作责任分解方案")
+    plan = "2023年全市教育工作要点\n一、加强党的建设\n1.持续推进党史学习教育常态化长效化。"
+    assert not is_progress_report(plan, title="2023年全市教育工作要点")

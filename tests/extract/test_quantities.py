@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.extract.quantities import find_quantities
+from pipeline.extract.quantities import find_quantities, readable_value
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "quantities.yaml").read_text(encoding="utf-8"))
 
@@ -35,3 +35,18 @@ def test_quantities_offsets_index_document_text(corpus_docs) -> None:  # type: i
             for q in it.quantities:
                 span = doc.text[q.start : q.end]
                 assert span and span[0].isdigit() or span[0] in "一二两三四五六七八九十", (doc.doc_id, span)
+
+
+def test_quantities_aspirational_targets_stay_visible_beside_their_qualifier() -> None:
+    qs = find_quantities("城镇新增就业1.2万人。力争全市高新技术企业达到500家以上，研发投入强度力争达到3%。")
+    assert [(q.value, q.qualifier, q.aspirational) for q in qs] == [
+        (12000, "", False), (500, "以上", True), (3, "达到", True)]
+    (q,) = find_quantities("力争研究成果落地2-3项")
+    assert (q.qualifier, q.aspirational) == ("力争", True)
+
+
+def test_quantities_readable_values_keep_base_units() -> None:
+    (q,) = find_quantities("固定资产投资额达到100亿元以上")
+    assert (q.value, q.unit) == (10_000_000_000, "元")
+    assert readable_value(q.value) == "100亿"
+    assert [readable_value(v) for v in (12_670_000, 1.43e12, 33000, 6.2, 85)] == ["1267万", "1.43万亿", "3.3万", "6.2", "85"]
