@@ -7,14 +7,16 @@ from pipeline.evaluate import evaluate
 
 from .conftest import CORPUS
 
-# Floors from the issues (#2 items, #3 extraction); the measured figures are in the README.
+# Floors from the issues (#10 structure, #11 extraction) over corpus/gold and corpus/dev; the measured
+# figures are in the README.
 FLOORS = {
-    "title": 0.9,
-    "year": 0.9,
-    "items": 0.97,
+    "title": 0.95,
+    "year": 1.0,  # the plan year right on every document
+    "items": 0.97,  # label path and exact heading
     "lead_departments": 0.97,
-    "quantities": 0.93,
-    "deadlines": 0.90,
+    "departments": 0.95,  # lead and co-operating, with their role
+    "quantities": 0.95,
+    "deadlines": 0.92,
     "instruments": 0.90,
     "instrument_actions": 0.90,
 }
