@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Document, Item, ItemAlignment
 
-if TYPE_CHECKING:  # the compare stack (scikit-learn, scipy) loads only when a comparison is rendered
+if TYPE_CHECKING:  # the compare stack loads only when a comparison is rendered
     from ..compare import Comparison, PairComparison
     from ..compare.changes import DiffOp, ItemChange, TargetDetail
 
