@@ -57,18 +57,8 @@ def read_docx(data: bytes, *, source: str = "<bytes>") -> RawText:
     Raises :class:`~pipeline.errors.ReadError` naming ``source`` for a damaged package, a zip bomb, or
     XML that declares a DTD (which Word never writes; it is how external-entity attacks start).
     """
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as exc:
-        raise ReadError(f"{source}: not a valid .docx (zip) package ({exc}); re-save it from Word") from None
+    zf, doc = _open(data, source)
     with zf:
-        check_package(zf, source)
-        from docx import Document
-
-        try:
-            doc = Document(io.BytesIO(data))
-        except Exception as exc:  # python-docx raises KeyError/ValueError/... on damaged packages
-            raise ReadError(f"{source}: damaged .docx ({type(exc).__name__}: {exc})") from None
         styles = _parse_related(zf, doc.part, _RT_STYLES, source)
         numbering = _Numbering(_parse_related(zf, doc.part, _RT_NUMBERING, source), styles)
     lines: list[str] = []
@@ -92,19 +82,28 @@ def read_docx(data: bytes, *, source: str = "<bytes>") -> RawText:
 
 def tracked_changes(data: bytes, *, source: str = "<bytes>") -> list[TrackedChange]:
     """The insertions and deletions a draft .docx tracks, in document order (the drafting comparison)."""
+    zf, doc = _open(data, source)
+    zf.close()
+    return _changes(doc.element.body)
+
+
+def _open(data: bytes, source: str) -> tuple[zipfile.ZipFile, Any]:
+    """The package (checked against zip bombs and DTDs) and python-docx's document; the caller closes it."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as exc:
         raise ReadError(f"{source}: not a valid .docx (zip) package ({exc}); re-save it from Word") from None
-    with zf:
+    try:
         check_package(zf, source)
         from docx import Document
 
         try:
-            doc = Document(io.BytesIO(data))
-        except Exception as exc:
+            return zf, Document(io.BytesIO(data))
+        except Exception as exc:  # python-docx raises KeyError/ValueError/... on damaged packages
             raise ReadError(f"{source}: damaged .docx ({type(exc).__name__}: {exc})") from None
-    return _changes(doc.element.body)
+    except BaseException:
+        zf.close()
+        raise
 
 
 _REVISIONS = {_W + "ins": "ins", _W + "del": "del", _W + "moveTo": "ins", _W + "moveFrom": "del"}

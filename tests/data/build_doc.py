@@ -10,14 +10,12 @@ implementation of the container, checks the result in the tests.
 """
 from __future__ import annotations
 
-import re
 import struct
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = (ROOT / "corpus" / "changzhou_edu_2022.txt").read_text(encoding="utf-8")
-LISHAN = (ROOT / "corpus" / "samples" / "anshan_lishan_gov_tasks_2023.txt").read_text(encoding="utf-8")
 
 SECTOR = 512
 END, FREE, FATSECT, NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
@@ -117,15 +115,10 @@ def seed_text() -> str:
 
 def task_table_text() -> str:
     """The 立山 tasks as a Word table: cells end with \\x07, rows with one more \\x07."""
-    rows: list[list[str]] = []
-    for line in (ln.strip() for ln in LISHAN.split("\n")):
-        m = re.match(r"^(\d+)\.(.+)$", line)
-        if m:
-            rows.append([m.group(1), m.group(2), "", ""])
-        elif rows and line.startswith("牵头单位:"):
-            rows[-1][2] = line.split(":", 1)[1].replace(",", "，")
-        elif rows and line.startswith("责任单位:"):
-            rows[-1][3] = line.split(":", 1)[1].replace(",", "，")
+    sys.path.insert(0, str(Path(__file__).parent))
+    from build_sheet import tasks  # the same seven task rows the spreadsheet fixtures hold
+
+    rows = tasks()
     title = "立山区政府2023年重点工作任务分解和责任分工方案"
     text = f"{title}\r一、经济社会发展的主要预期目标\r"
     for row in [["序号", "工作任务", "牵头单位", "责任单位"], *rows]:
