@@ -350,3 +350,29 @@ def test_numbers_listed_in_a_sentence_or_an_attachment_list_are_no_markers() -> 
     text = ("某某通知\n通知如下：一、填报要求。序号填写1、2、3等数字，达到3.5万人。二、报送时间。内容。"
             "附件：1.申报表2.汇总表3.承诺书")
     assert [it.label for it in _doc(text).items] == ["一、", "二、"]
+
+
+def test_a_heading_ending_in_a_bracket_or_quote_before_an_indent_run_is_its_own_line() -> None:
+    text = ("政府工作报告要点\n一、总体要求　　坚持稳中求进。　　二、「十五五」时期主要目标　　国内生产总值增长保持在合理区间"
+            "　　三、主要目标　　（一）地区生产总值增长7%以上　　责任单位：区发展和改革局")
+    assert _headings(text) == ["总体要求", "「十五五」时期主要目标", "主要目标", "地区生产总值增长7%以上"]
+
+
+def test_a_task_table_whose_cells_a_crawl_joined_with_indent_runs() -> None:
+    cells = ["附件1", "预期目标任务分解表", "序号", "2022年预期目标", "责任单位", "1", "地区生产总值增长5.5%左右",
+             "区发展改革委", "2", "固定资产投资增长6%左右", "区发展改革委"]
+    doc = extract(_doc("\u3000\u3000".join(cells)))
+    assert [(it.label, doc.heading(it), [d.name for d in it.departments]) for it in doc.items[1:]] == [
+        ("1", "地区生产总值增长5.5%左右", ["区发展改革委"]), ("2", "固定资产投资增长6%左右", ["区发展改革委"])]
+    assert normalize("共有　　3　　个单位。") == "共有  3  个单位。"  # no table here: the runs stay spaces
+
+
+def test_title_wrapped_over_two_lines_that_a_crawl_joined() -> None:
+    doc = _doc("立山区政府2023年重点工作　　任务分解和责任分工方案\n一、主要预期目标\n1.地区生产总值增长6.2%左右。")
+    assert doc.title == "立山区政府2023年重点工作任务分解和责任分工方案"
+
+
+def test_the_signatures_date_comes_before_the_pages_publication_date() -> None:
+    doc = _doc("发布时间：2023-03-01 10:00\n区政府：\n现将一季度推进情况报告如下。\n一、预期目标情况\n内容。\n"
+               "二、民生实事进展\n内容。\n附件：1.进展情况表　　某区政府督查办\n2021年4月8日")
+    assert (doc.year, doc.issuer) == (2021, "某区政府督查办")

@@ -40,6 +40,15 @@ def repair_mojibake(text: str) -> str:
     if not _MOJIBAKE_LEAD.search(text):
         return text
 
+    header = _TABLE_HEADER.search(text)
+    table_from = header.start() if header else len(text) + 1
+
+    def letter_spaced(s: int, e: int) -> bool:
+        """A run between single characters of one word (序　　号, 总　　则)."""
+        def single(i: int, j: int) -> bool:  # text[i] a lone CJK character, j the index beyond it
+            return "\u4e00" <= text[i] <= "\u9fff" and (j < 0 or j >= len(text) or text[j].isspace())
+        return single(s - 1, s - 2) or (e < len(text) and single(e, e + 1))
+
     def ideographic(run: str) -> bool:
         return "\u3000" in run or "\u00a0" in run
 
@@ -86,6 +95,11 @@ _GLUED_SIGNATURE = re.compile(
     r"((?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日)(?!起|前|以|至|到|后|的)")
 
 
+# The header of a task table flattened into runs (序号　　工作任务　　牵头单位…): from here a run between
+# cells is a cell break
+_TABLE_HEADER = re.compile("(?:序|编)[ \u3000\u00a0]*号[ \u3000\u00a0|]")
+
+
 def restore_paragraph_breaks(text: str) -> str:
     """Turn paragraph breaks that became blank runs back into line breaks.
 
@@ -100,6 +114,15 @@ def restore_paragraph_breaks(text: str) -> str:
     if "\u3000" not in text and "\u00a0" not in text and "  " not in text:
         return text
 
+    header = _TABLE_HEADER.search(text)
+    table_from = header.start() if header else len(text) + 1
+
+    def letter_spaced(s: int, e: int) -> bool:
+        """A run between single characters of one word (序　　号, 总　　则)."""
+        def single(i: int, j: int) -> bool:  # text[i] a lone CJK character, j the index beyond it
+            return "\u4e00" <= text[i] <= "\u9fff" and (j < 0 or j >= len(text) or text[j].isspace())
+        return single(s - 1, s - 2) or (e < len(text) and single(e, e + 1))
+
     def ideographic(run: str) -> bool:
         return "\u3000" in run or "\u00a0" in run
 
@@ -109,6 +132,8 @@ def restore_paragraph_breaks(text: str) -> str:
             return run
         if text[s - 1] == "|" and ideographic(run):
             return "\n"  # a table's cells closed by " |", one per line before the crawl joined them
+        if ideographic(run) and table_from <= s and not letter_spaced(s, e):
+            return "\n"  # after a 序号 header: the cells of a flattened table (not a letter-spaced 序　号)
         if _MARKER_AHEAD.match(text, e) or _LETTER_PART_AHEAD.match(text, e) or (len(run) >= 2 and ("\u3000" in run or "\u00a0" in run)
                                             and _ends_paragraph(text, s)):
             return "\n"
@@ -123,10 +148,10 @@ def _ends_paragraph(text: str, s: int) -> bool:
     (``中共常州市委教育工委　　常州市教育局``) or inside a letter-spaced word (``总　　则``) is no break."""
     if text[s - 1] in _SENTENCE_CLOSE:
         return True
-    k = s
-    while k > 0 and k > s - 40 and not text[k - 1].isspace() and text[k - 1] not in _SENTENCE_CLOSE:
+    k = s  # back to the start of the phrase: a blank or a sentence end (not the ） of its own （一）)
+    while k > 0 and k > s - 40 and not text[k - 1].isspace() and text[k - 1] not in "。！？；":
         k -= 1
-    return ((k == 0 or text[k - 1].isspace() or text[k - 1] in _SENTENCE_CLOSE)
+    return ((k == 0 or text[k - 1].isspace() or text[k - 1] in "。！？；")
             and bool(_MARKER_AHEAD.match(text, k) or text.startswith("附件", k)))
 
 

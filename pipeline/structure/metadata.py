@@ -15,7 +15,7 @@ _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}〔\d{4}〕\d{1,4}号")
 
 
 # Labels and page furniture in front of a title line: 信息名称：…, a breadcrumb (当前位置：首页 › … › title).
-_TITLE_LABEL = re.compile(r"^(?:信息名称|文件名称|标\s*题|名\s*称)\s*[：:]\s*")
+_TITLE_LABEL = re.compile(r"^(?:(?:信息名称|文件名称|标\s*题|名\s*称)\s*[：:]|附件\s*[：:]?\s*(?:\d{1,2}\s*[.．、]?)?)\s*")
 _BREADCRUMB = re.compile(r"(?:当前位置|您当前的位置|您的位置|所在位置)\s*[：:].*(?:›|>>|>|»)\s*")
 _CHROME = re.compile(r"Copyright|©|版权所有|https?://|www\.|发布时间|发布日期|更新时间|浏览次数|访问次数|字体|索\s*引\s*号"
                      r"|当前位置|您当前的位置|首页|打印|关闭|分享")
@@ -80,8 +80,12 @@ def _title(doc: Document, body_lines: list[str]) -> tuple[str, list[str]]:
     text = doc.text
     title, issuers, at = "", [], -1
     for i, raw in enumerate(body_lines[:40]):
-        for part in raw.split("  "):  # a running header: 期号  发文机关：标题  页码
+        parts = raw.split("  ")  # a running header: 期号  发文机关：标题  页码
+        for p, part in enumerate(parts):
             cand = clean_title(part)
+            # a title wrapped over two lines that a crawl joined: …2023年重点工作  任务分解和责任分工方案
+            if p + 1 < len(parts) and _continues_title(cand, clean_title(parts[p + 1])):
+                cand += clean_title(parts[p + 1])
             head, colon, tail = cand.partition("：")
             if colon and ORG_END.search(head) and _is_title(tail):
                 return tail, [head]
@@ -90,13 +94,8 @@ def _title(doc: Document, body_lines: list[str]) -> tuple[str, list[str]]:
                 break
         if title:
             break
-    if 0 <= at < len(body_lines) - 1:
-        nxt = clean_title(body_lines[at + 1])
-        # a continuation of a title wrapped onto two lines (…2023年重点工作 / 任务分解和责任分工方案),
-        # not a repeat of the title as web pages print it above the text
-        if (len(nxt) <= 30 and "。" not in nxt and _TITLE_WORDS.search(nxt) and not match_marker(nxt, 0)
-                and not YEAR.search(nxt)):
-            title += nxt
+    if 0 <= at < len(body_lines) - 1 and _continues_title(title, clean_title(body_lines[at + 1])):
+        title += clean_title(body_lines[at + 1])
     if at > 0:
         prev = clean_title(body_lines[at - 1])
         if len(prev) <= 30 and "。" not in prev and YEAR.search(prev) and not YEAR.search(title):
@@ -122,6 +121,13 @@ def _title(doc: Document, body_lines: list[str]) -> tuple[str, list[str]]:
     return "", issuers
 
 
+def _continues_title(title: str, nxt: str) -> bool:
+    """A continuation of a title wrapped onto two lines (…2023年重点工作 / 任务分解和责任分工方案), not a
+    repeat of the title as web pages print it above the text."""
+    return (bool(title) and 0 < len(nxt) <= 30 and "。" not in nxt and bool(_TITLE_WORDS.search(nxt))
+            and not match_marker(nxt, 0) and not YEAR.search(nxt) and nxt not in title)
+
+
 def _signature(text: str, body_start: int) -> list[str]:
     """The issuers of a signature: the lines of organ names right above a date (落款), several for a
     joint document. The cover letter's signature comes first; it gives the full official name
@@ -140,10 +146,12 @@ def _signature_at(text: str) -> tuple[list[str], str] | None:
         names: list[str] = []
         for j in range(i - 1, max(-1, i - 7), -1):
             parts = lines[j].split()
-            if (len(lines[j]) > 40 or not parts or not all(ORG_END.search(p) for p in parts)
-                    or re.search(r"[。，；：]", lines[j])):
+            tail: list[str] = []  # the organ names closing the line (a signature set off by spaces)
+            while parts and len(parts[-1]) <= 40 and ORG_END.search(parts[-1]) and not re.search(r"[。，；：]", parts[-1]):
+                tail.insert(0, parts.pop())
+            names[:0] = tail
+            if parts or not tail:
                 break
-            names[:0] = parts
         if names:
             return names, lines[i]
     return None
@@ -166,7 +174,7 @@ def _title_prefix(title: str) -> list[str]:
 def _year(doc: Document) -> int | None:
     """The year the plan is for: the start of a range in the title (（2023—2025年）), a year in the title,
     the session of the National People's Congress a government report goes to, the preamble's
-    ``20XX年是…``, then the publication date."""
+    ``20XX年是…``, the date under the signature, then the page's publication date and the 文号's year."""
     text = doc.text
     span = _YEAR_RANGE.search(doc.title)
     if span:
@@ -183,14 +191,14 @@ def _year(doc: Document) -> int | None:
         year = re.search(r"(20\d{2})\s*年(?:是|全|，|工作)", text[doc.preamble[0] : doc.preamble[1]])
         if year:
             return int(year.group(1))
-    published = _PUBLISHED.search(text[:3000])
-    if published:
-        return int(published.group(1))
     signed = _signature_at(text)
-    if signed:  # the date under the signature: 2022年11月30日, 二〇〇三年十月二十四日
+    if signed:  # the document's own date, under its signature: 2022年11月30日, 二〇〇三年十月二十四日
         digits = re.match(r"(\d{4})|([〇○零一二三四五六七八九]{4})", signed[1])
         if digits:
             return int(digits.group(1)) if digits.group(1) else cn_to_int(digits.group(2).replace("○", "〇"))
+    published = _PUBLISHED.search(text[:3000])  # the web page's date, which a repost makes later
+    if published:
+        return int(published.group(1))
     date = doc.metadata.get("date", "") or doc.metadata.get("created", "")
     found = re.search(r"(20\d{2}|19\d{2})", date)
     if found:
