@@ -160,6 +160,7 @@ _ATTRIBUTIVE_AFTER = re.compile(
 )
 _AMOUNT_AFTER = re.compile(r"的?[\u4e00-\u9fff]{0,6}?(?:额度|缴费|预算|资金|工资|收入|支出|金额|基数|数据|人数|总数|数量|标准)")
 _OPEN = {"《": "》", "〔": "〕", "［": "］", "[": "]"}
+_OPENERS = re.compile("[《〔［\\[]")
 
 _FIVE_YEAR_END = {"十一": 2010, "十二": 2015, "十三": 2020, "十四": 2025, "十五": 2030, "十六": 2035}
 _CN_DIGITS = "一二三四1234"
@@ -227,10 +228,11 @@ def _in_formula(text: str, start: int, end: int) -> bool:
 def _find(text: str) -> list[tuple[int, int]]:
     """Spans of deadline expressions in ``text``: longest first, never overlapping, in text order."""
     masked = _masked(text)
+    present = set(text)  # the pre-check asks which characters occur; one set answers every pattern
     candidates: set[tuple[int, int, bool]] = {
         (m.start(), m.end(), _is_deadline(text, m))
         for pattern, needs in zip(_PATTERNS, _NEEDS)
-        if all(any(c in text for c in group) for group in needs)
+        if all(not present.isdisjoint(group) for group in needs)
         for m in _finditer(pattern, text)
         if m.end() > m.start() and not _in_masked(m.start(), m.end(), masked)
     }
@@ -298,11 +300,12 @@ def _masked(text: str) -> list[tuple[int, int]]:
     """
     spans = []
     i = 0
-    while i < len(text):
-        close = _OPEN.get(text[i])
-        if close is None:
-            i += 1
-            continue
+    while True:
+        found = _OPENERS.search(text, i)  # jump to the next opening bracket instead of stepping through text
+        if found is None:
+            break
+        i = found.start()
+        close = _OPEN[text[i]]
         depth, j = 0, i
         wrapped = text[i] == "《" and text.find("》", i, i + 82) > text.find("\n", i, i + 82) >= 0
         while j < len(text) and (text[j] != "\n" or wrapped):

@@ -245,22 +245,40 @@ def _labelled(text: str) -> list[_Listed]:
 
 def _field_labels(text: str) -> list[re.Match[str]]:
     """Labels that start a field; a label inside a note of a list (市应急局（责任人：张三）) does not."""
-    depth_at, depth = [], 0
-    for ch in text:
-        depth_at.append(depth)
+    found = list(_LABEL.finditer(text))
+    if len(found) < 2:
+        return found  # one label cannot sit inside another's note
+    depth_at = _depths(text, [m.start() for m in found])
+    labels: list[re.Match[str]] = []
+    for m in found:
+        prev = labels[-1] if labels else None
+        if prev and depth_at[m.start()] > depth_at[prev.start()] and "\n" not in text[prev.end() : m.start()]:
+            continue
+        labels.append(m)
+    return labels
+
+
+_BRACKET_OR_BREAK = re.compile("[（()）\n]")
+
+
+def _depths(text: str, positions: list[int]) -> dict[int, int]:
+    """Bracket depth (reset at line breaks) at each of ``positions``, visiting only brackets and breaks."""
+    wanted, out = sorted(set(positions)), {}
+    depth, k = 0, 0
+    for m in _BRACKET_OR_BREAK.finditer(text):
+        while k < len(wanted) and wanted[k] <= m.start():
+            out[wanted[k]] = depth
+            k += 1
+        ch = m.group(0)
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE and depth:
             depth -= 1
         elif ch == "\n":
             depth = 0
-    labels: list[re.Match[str]] = []
-    for m in _LABEL.finditer(text):
-        prev = labels[-1] if labels else None
-        if prev and depth_at[m.start()] > depth_at[prev.start()] and "\n" not in text[prev.end() : m.start()]:
-            continue
-        labels.append(m)
-    return labels
+    for p in wanted[k:]:
+        out[p] = depth
+    return out
 
 
 def _list_end(text: str, start: int, limit: int) -> int:
@@ -287,7 +305,8 @@ def _bracket_groups(text: str) -> list[tuple[int, int]]:
     """Outermost one-line bracket groups as (content start, content end)."""
     groups = []
     depth, open_at = 0, -1
-    for i, ch in enumerate(text):
+    for found in _BRACKET_OR_BREAK.finditer(text):  # only brackets and breaks change the depth
+        i, ch = found.start(), found.group(0)
         if ch in _OPEN:
             if depth == 0:
                 open_at = i
