@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.batch import expand_paths, process_task, run
+from pipeline.batch import expand_paths, run
 from pipeline.cli import main
 
 from .conftest import CORPUS, DATA, assert_same_tables, read_tables

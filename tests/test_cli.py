@@ -9,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.api import extract
 from pipeline.cli import main
 
 from .conftest import CORPUS, DATA

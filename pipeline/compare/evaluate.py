@@ -25,8 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Document
-from .align import align_items
-from .changes import target_details
 
 
 def _norm_path(path: str) -> tuple[str, ...]:

@@ -40,18 +40,6 @@ def repair_mojibake(text: str) -> str:
     if not _MOJIBAKE_LEAD.search(text):
         return text
 
-    header = _TABLE_HEADER.search(text)
-    table_from = header.start() if header else len(text) + 1
-
-    def letter_spaced(s: int, e: int) -> bool:
-        """A run between single characters of one word (序　　号, 总　　则)."""
-        def single(i: int, j: int) -> bool:  # text[i] a lone CJK character, j the index beyond it
-            return "\u4e00" <= text[i] <= "\u9fff" and (j < 0 or j >= len(text) or text[j].isspace())
-        return single(s - 1, s - 2) or (e < len(text) and single(e, e + 1))
-
-    def ideographic(run: str) -> bool:
-        return "\u3000" in run or "\u00a0" in run
-
     def fix(m: re.Match[str]) -> str:
         run = m.group(0)
         try:
