@@ -9,29 +9,25 @@ The API lives in :mod:`pipeline.api`; the stages are the subpackages (``pipeline
 """
 from __future__ import annotations
 
-import types
+import importlib
 from typing import Any
 
 __version__ = "0.1.0"
 
-from . import api  # noqa: E402
-from . import compare as _compare_stage  # noqa: E402
-from . import extract as _extract_stage  # noqa: E402
-from .api import read_tables  # noqa: E402
+_STAGES = ("extract", "compare")
 
 
-class _CallableStage(types.ModuleType):
-    """``pipeline.extract`` and ``pipeline.compare`` are both a stage subpackage and, when called, the API
-    function of the same name, so ``import pipeline.extract.patterns`` and ``pipeline.extract("corpus")``
-    both work."""
+def __getattr__(name: str) -> Any:
+    # the stages load on first use: ``import pipeline`` (and a worker that only extracts) stays light
+    if name in _STAGES:
+        return importlib.import_module(f".{name}", __name__)
+    if name == "read_tables":
+        from .api import read_tables
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return getattr(api, self.__name__.rsplit(".", 1)[1])(*args, **kwargs)
+        return read_tables
+    if name == "api":
+        return importlib.import_module(".api", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-
-for _stage in (_extract_stage, _compare_stage):
-    _stage.__class__ = _CallableStage
-extract = _extract_stage
-compare = _compare_stage
 
 __all__ = ["api", "compare", "extract", "read_tables", "__version__"]

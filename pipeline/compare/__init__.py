@@ -220,3 +220,7 @@ __all__ = [
     "comparison_rows",
     "comparison_tables",
 ]
+
+from .._stage import make_callable  # noqa: E402
+
+make_callable(__name__)  # pipeline.compare(...) is the API function

@@ -35,3 +35,7 @@ def extract(doc: Document) -> Document:
 
 
 __all__ = ["extract", "find_quantities", "find_deadlines", "find_departments", "find_instruments"]
+
+from .._stage import make_callable  # noqa: E402
+
+make_callable(__name__)  # pipeline.extract(...) is the API function
