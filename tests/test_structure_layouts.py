@@ -376,3 +376,9 @@ def test_the_signatures_date_comes_before_the_pages_publication_date() -> None:
     doc = _doc("发布时间：2023-03-01 10:00\n区政府：\n现将一季度推进情况报告如下。\n一、预期目标情况\n内容。\n"
                "二、民生实事进展\n内容。\n附件：1.进展情况表　　某区政府督查办\n2021年4月8日")
     assert (doc.year, doc.issuer) == (2021, "某区政府督查办")
+
+
+def test_a_marker_set_off_from_its_heading_by_an_indent_run_keeps_it() -> None:
+    text = "某办法\n第一章　　总则　　第一条　　为了规范管理，制定本办法。　　一、　　总体要求　　坚持稳中求进。"
+    assert [(it.label, h) for it, h in zip(_doc(text).items, _headings(text))] == [
+        ("第一章", "总则"), ("第一条", "为了规范管理，制定本办法"), ("一、", "总体要求")]

@@ -116,8 +116,8 @@ def restore_paragraph_breaks(text: str) -> str:
 
     def fix(m: re.Match[str]) -> str:
         run, s, e = m.group(0), m.start(), m.end()
-        if s == 0 or e == len(text) or text[s - 1] == "\n" or text[e] == "\n":
-            return run
+        if s == 0 or e == len(text) or text[s - 1] == "\n" or text[e] == "\n" or _after_marker(text, s):
+            return run  # a marker's own padding (第一章　　总则, 一、　　总体要求) keeps it with its heading
         if text[s - 1] == "|" and ideographic(run):
             return "\n"  # a table's cells closed by " |", one per line before the crawl joined them
         if ideographic(run) and table_from <= s and not letter_spaced(s, e):
@@ -130,6 +130,15 @@ def restore_paragraph_breaks(text: str) -> str:
     return _INDENT_RUN.sub(fix, text)
 
 
+def _after_marker(text: str, s: int) -> bool:
+    """Whether the phrase before ``s`` is a bare marker (第一章, 第一条, 一、, （一）, 1.)."""
+    k = s
+    while k > 0 and k > s - 8 and not text[k - 1].isspace() and text[k - 1] not in "。！？；：":
+        k -= 1
+    found = _MARKER_AHEAD.match(text, k)
+    return found is not None and found.end() == s
+
+
 def _ends_paragraph(text: str, s: int) -> bool:
     """Whether an indent run at ``s`` closes a paragraph or a heading: it follows a sentence end, or a
     short heading that starts with a marker or 附件N (``一、总体要求　　坚持…``). A run between names on one line
@@ -139,8 +148,14 @@ def _ends_paragraph(text: str, s: int) -> bool:
     k = s  # back to the start of the phrase: a blank or a sentence end (not the ） of its own （一）)
     while k > 0 and k > s - 40 and not text[k - 1].isspace() and text[k - 1] not in "。！？；":
         k -= 1
-    return ((k == 0 or text[k - 1].isspace() or text[k - 1] in "。！？；")
-            and bool(_MARKER_AHEAD.match(text, k) or text.startswith("附件", k)))
+    if not (k == 0 or text[k - 1].isspace() or text[k - 1] in "。！？；"):
+        return False
+    if _MARKER_AHEAD.match(text, k) or text.startswith("附件", k):
+        return True
+    j = k  # or a heading set off from its marker by a run of its own (一、　　总体要求　　坚持…)
+    while j > 0 and text[j - 1] in " \u3000\u00a0":
+        j -= 1
+    return j < k and s - k >= 2 and _after_marker(text, j)  # not a letter-spaced 总　　则
 
 
 def unify_characters(text: str) -> str:
