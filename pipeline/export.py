@@ -322,16 +322,7 @@ def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | Path, *, for
     notices = [] if notices is None else notices
     for fmt in formats:
         if fmt == "csv":
-            sinks: list[_CsvSink] = []
-            try:
-                for name, part in rows.items():
-                    sinks.append(_CsvSink(out, name, headers))
-                    sinks[-1].write(part)
-            except BaseException:
-                _abort(sinks)
-                raise
-            written += _commit(sinks)
-            written.append(write_datapackage(out, list(rows), headers))
+            written += write_csv_rows(rows, out, headers=headers)
         elif fmt == "xlsx":
             written.append(write_xlsx(rows, out / workbook, headers=headers, notices=notices))
         elif fmt == "json":
