@@ -76,13 +76,19 @@ def _num(v: object) -> float | None:
     return None if v is None or v == "" else round(float(v), 4)  # type: ignore[arg-type]
 
 
+def _keys(title: str | None, year: int | None, issuers: list[str]) -> dict[str, list[Hashable]]:
+    """Empty keys for every field, with the document-level ones (title, year, issuers) filled in."""
+    keys: dict[str, list[Hashable]] = {f: [] for f in FIELDS}
+    keys["title"] = [_norm(title)] if title else []
+    keys["year"] = [year] if year else []
+    keys["issuer"] = [_norm(name) for name in issuers if name]
+    return keys
+
+
 def predicted_keys(doc: Document) -> dict[str, list[Hashable]]:
     """The comparable keys of everything the pipeline found in ``doc``, per field."""
     paths = _paths(doc)
-    keys: dict[str, list[Hashable]] = {f: [] for f in FIELDS}
-    keys["title"] = [_norm(doc.title)] if doc.title else []
-    keys["year"] = [doc.year] if doc.year else []
-    keys["issuer"] = [_norm(name) for name in doc.issuer.split("；") if name]
+    keys = _keys(doc.title, doc.year, doc.issuer.split("；"))
     for it in doc.items:
         p = paths[it.item_id]
         keys["items"].append((p, _heading(doc.heading(it))))
@@ -103,11 +109,8 @@ def predicted_keys(doc: Document) -> dict[str, list[Hashable]]:
 
 def gold_keys(gold: dict[str, object]) -> dict[str, list[Hashable]]:
     """The same keys read from a gold JSON file (corpus/gold's nested format)."""
-    keys: dict[str, list[Hashable]] = {f: [] for f in FIELDS}
-    keys["title"] = [_norm(gold["title"])] if gold.get("title") else []  # type: ignore[arg-type]
-    keys["year"] = [gold["year"]] if gold.get("year") else []
     issuer = gold.get("issuer") or []
-    keys["issuer"] = [_norm(i) for i in (issuer if isinstance(issuer, list) else [issuer])]
+    keys = _keys(gold.get("title"), gold.get("year"), issuer if isinstance(issuer, list) else [issuer])  # type: ignore[arg-type]
     for it in gold["items"]:  # type: ignore[attr-defined]
         p = tuple(_label(x) for x in it["path"])
         keys["items"].append((p, _heading(it["heading"])))
@@ -141,10 +144,7 @@ def guide_keys(gold: dict[str, object], doc: Document) -> tuple[dict[str, list[H
     by the excerpt (``partial_last``) are not scored, nor its heading; deadlines compare by end date
     (or text, for a date-less one); instruments are the titles the plan promises to issue.
     """
-    g: dict[str, list[Hashable]] = {f: [] for f in FIELDS}
-    g["title"] = [_norm(gold["title"])] if gold.get("title") else []  # type: ignore[arg-type]
-    g["year"] = [gold["year"]] if gold.get("year") else []
-    g["issuer"] = [_norm(i) for i in gold.get("issuers") or []]  # type: ignore[union-attr]
+    g = _keys(gold.get("title"), gold.get("year"), gold.get("issuers") or [])  # type: ignore[arg-type]
     items = list(gold.get("items") or [])  # type: ignore[call-overload]
 
     def path(text: str) -> tuple[str, ...]:
@@ -173,10 +173,7 @@ def guide_keys(gold: dict[str, object], doc: Document) -> tuple[dict[str, list[H
     g["instruments"] = [_norm(t) for t in gold.get("instruments_issued") or []]  # type: ignore[union-attr]
 
     paths = _paths(doc)
-    p_keys: dict[str, list[Hashable]] = {f: [] for f in FIELDS}
-    p_keys["title"] = [_norm(doc.title)] if doc.title else []
-    p_keys["year"] = [doc.year] if doc.year else []
-    p_keys["issuer"] = [_norm(name) for name in doc.issuer.split("；") if name]
+    p_keys = _keys(doc.title, doc.year, doc.issuer.split("；"))
     loose_q = list(getattr(doc, "quantities", []) or [])
     loose_d = list(getattr(doc, "deadlines", []) or [])
     spans: list[tuple[tuple[str, ...], list, list]] = [((), loose_q, loose_d)]  # type: ignore[type-arg]
