@@ -53,25 +53,34 @@ def use_aliases(path: str | os.PathLike[str]) -> dict[str, str]:
 
 
 def _read_aliases(path: Path, *, strict: bool) -> dict[str, str]:
+    pairs = _read_pairs(path, header=("variant", "canonical"), what="alias", strict=strict)
+    return {variant.replace("(", "（").replace(")", "）"): canonical for variant, canonical in pairs}
+
+
+def _read_pairs(path: Path, *, header: tuple[str, str], what: str, strict: bool) -> list[tuple[str, str]]:
+    """The ``a<TAB>b`` rows of a two-column table; comment (``#``), blank and header lines skipped. With
+    ``strict`` a malformed line is a PlanscopeError naming the file and line, else it is skipped."""
     from .errors import PlanscopeError
 
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise PlanscopeError(f"{path}: cannot read the alias file ({exc.__class__.__name__}: {exc})") from None
-    table: dict[str, str] = {}
+        raise PlanscopeError(f"{path}: cannot read the {what} file ({exc.__class__.__name__}: {exc})") from None
+    pairs: list[tuple[str, str]] = []
     for n, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         parts = [p.strip() for p in line.split("\t")]
-        if parts[:2] == ["variant", "canonical"]:
+        if tuple(parts[:2]) == header:
             continue
         if len(parts) < 2 or not parts[0] or not parts[1]:
             if strict:
-                raise PlanscopeError(f"{path}:{n}: an alias line is variant<TAB>canonical, not {line.strip()!r}")
+                article = "an" if what[0] in "aeiou" else "a"
+                raise PlanscopeError(f"{path}:{n}: {article} {what} line is {header[0]}<TAB>{header[1]}, "
+                                     f"not {line.strip()!r}")
             continue
-        table[parts[0].replace("(", "（").replace(")", "）")] = parts[1]
-    return table
+        pairs.append((parts[0], parts[1]))
+    return pairs
 
 
 @lru_cache(maxsize=1)
@@ -97,9 +106,5 @@ def load_tw_phrases() -> list[tuple[str, str]]:
     path = MODELS / "tw_phrases.tsv"
     if not path.is_file():
         return []
-    pairs = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) == 2 and not line.startswith("#"):
-            pairs.append((parts[0], parts[1]))
+    pairs = _read_pairs(path, header=("taiwan", "mainland"), what="phrase", strict=False)
     return sorted(pairs, key=lambda p: -len(p[0]))
