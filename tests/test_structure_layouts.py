@@ -382,3 +382,13 @@ def test_a_marker_set_off_from_its_heading_by_an_indent_run_keeps_it() -> None:
     text = "某办法\n第一章　　总则　　第一条　　为了规范管理，制定本办法。　　一、　　总体要求　　坚持稳中求进。"
     assert [(it.label, h) for it, h in zip(_doc(text).items, _headings(text))] == [
         ("第一章", "总则"), ("第一条", "为了规范管理，制定本办法"), ("一、", "总体要求")]
+
+
+def test_a_files_internal_id_is_no_title() -> None:
+    from pipeline.model import RawText
+
+    raw = RawText(text="监理大纲应包括下列内容：\n一、监理工程概况。\n二、监理范围。", format="ofd",
+                  metadata={"title": "CF8856E711FA473B9CDC46D4D7692FD6"})
+    assert parse(raw).title == ""
+    raw = RawText(text=raw.text, format="html", metadata={"title": "某市2023年工作要点"})
+    assert parse(raw).title == "某市2023年工作要点"

@@ -107,7 +107,7 @@ def _title(doc: Document, body_lines: list[str]) -> tuple[str, list[str]]:
     first = doc.items[0] if doc.items else None
     if first is not None and first.kind == "attachment" and _is_title(doc.heading(first)):
         return doc.heading(first), issuers
-    if doc.metadata.get("title"):
+    if re.search(r"[\u4e00-\u9fff]", doc.metadata.get("title", "")):  # not a file's internal id (CF8856E7…)
         return doc.metadata["title"], issuers
     notice = re.search(r"关于印发(?:《([^》]+)》|(.+?))的通知", text[:3000])
     if notice:
