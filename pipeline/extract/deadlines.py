@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import calendar
 import re
-from bisect import bisect_left, insort
+from bisect import insort
 from collections.abc import Iterator
 from datetime import date
 
 from ..model import Deadline
 from ..numerals import cn_to_int
+from ..spans import overlaps
 
 # -- building blocks --------------------------------------------------------------------------
 
@@ -234,14 +235,14 @@ def _find(text: str) -> list[tuple[int, int]]:
         for pattern, needs in zip(_PATTERNS, _NEEDS)
         if all(not present.isdisjoint(group) for group in needs)
         for m in _finditer(pattern, text)
-        if m.end() > m.start() and not _in_masked(m.start(), m.end(), masked)
+        if m.end() > m.start() and not overlaps(m.start(), m.end(), masked)
     }
     candidates.update((s, e, True) for s, e in _ongoing_cells(text))
     # A rejected expression still claims its characters: the 3月28日 of a signature date
     # 2023年3月28日 must not come back as a deadline of its own.
     chosen: list[tuple[int, int, bool]] = []  # sorted and disjoint, so one bisection finds any overlap
     for s, e, keep in sorted(candidates, key=lambda c: (c[0] - c[1], c[0], not c[2])):
-        if not _overlaps(s, e, chosen):
+        if not overlaps(s, e, chosen):
             insort(chosen, (s, e, keep))
     return [(s, e) for s, e, keep in chosen if keep]
 
@@ -319,16 +320,6 @@ def _masked(text: str) -> list[tuple[int, int]]:
         spans.append((i, j + 1))
         i = j + 1
     return spans
-
-
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]] | list[tuple[int, int, bool]]) -> bool:
-    """Whether ``[start, end)`` overlaps one of ``spans``, which are sorted and disjoint."""
-    i = bisect_left(spans, end, key=lambda span: span[0]) - 1  # the last span starting before ``end``
-    return i >= 0 and spans[i][1] > start
-
-
-def _in_masked(start: int, end: int, masked: list[tuple[int, int]]) -> bool:
-    return _overlaps(start, end, masked)
 
 
 def _whole_cell(text: str, start: int, end: int) -> bool:

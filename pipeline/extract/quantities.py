@@ -15,12 +15,12 @@ so binding and aspirational targets can be told apart; ``qualifier`` is 力争 o
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ..model import Quantity
 from ..numerals import cn_to_int, to_number
+from ..spans import inside
 from . import patterns as P
 
 _UNIT = re.compile("|".join(
@@ -49,12 +49,6 @@ def _masked(text: str) -> list[tuple[int, int]]:
         else:
             merged.append((s, e))
     return merged
-
-
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    # A bisection over the sorted, disjoint spans: a long item has thousands of numbers and titles.
-    i = bisect_right(spans, pos, key=lambda span: span[0]) - 1
-    return i >= 0 and pos < spans[i][1]
 
 
 def _value(num: str, mul: str | None) -> float:
@@ -260,7 +254,7 @@ def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_
     :data:`_NOT_A_TARGET` after, then the qualifier and the thresholds (10亿元以上重大项目20个).
     """
     s, e = m.span()
-    if _inside(s, masked):
+    if inside(s, masked):
         return None
     if m.group("fden") is not None or m.group("anum") is not None or m.group("ra") is not None:
         return _resolve_ratio(text, m, aspiring)

@@ -7,12 +7,12 @@ read back into rows with named cells), :mod:`.items` (the tree and headings), :m
 """
 from __future__ import annotations
 
-import bisect
 import re
 from pathlib import Path
 
 from ..model import Document, RawText
 from ..numerals import CN_NUMERAL_CHARS
+from ..spans import inside
 from .audit import audit
 from .cover import attachment_list_lines, body_start
 from .items import build_items
@@ -104,7 +104,7 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], list[int]]:
     # (（二）（二） written twice is one marker)
     claimed = sorted([(s, e) for i, (s, e) in enumerate(spans) if i in rows or i in piped or i in skip]
                      + [(m.start, max(m.label_end, m.start + 1)) for m in candidates])
-    inline = [m for m in inline_markers(text, start) if not _inside(m.start, claimed)]
+    inline = [m for m in inline_markers(text, start) if not inside(m.start, claimed)]
     merged = sorted(structural + inline, key=lambda m: m.start)
     kept = continuous(merged, resync=True)
     cuts = [m for m in candidates if m.kind == CUT]
@@ -121,12 +121,6 @@ def _repeated_from(text: str, markers: list[Marker]) -> int | None:
         return None
     again = text.find(probe, first.start + 300)
     return again if again > 0 else None
-
-
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    """Whether ``pos`` falls in one of the sorted, non-overlapping ``spans``."""
-    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
-    return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
 __all__ = ["CN_NUMERAL_CHARS", "parse", "find_markers"]
