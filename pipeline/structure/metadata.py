@@ -5,7 +5,6 @@ import re
 
 from ..model import Document
 from ..numerals import cn_to_int
-from .cover import COVER_END
 from .markers import match_marker
 from .text import ORG_END, YEAR
 from .text import lines as line_spans
@@ -140,8 +139,7 @@ def _signature_at(text: str) -> tuple[list[str], str] | None:
     """(issuers, date line) of the first signature block in ``text``."""
     lines = [ln for ln in (ln.strip() for ln in text.split("\n")) if ln]
     for i in range(1, len(lines)):
-        if not (_SIGNATURE_DATE.match(lines[i]) or COVER_END.match(lines[i])
-                and re.match(r"\d{4}|[〇○零一二三四五六七八九]{4}年", lines[i])):
+        if not _SIGNATURE_DATE.match(lines[i]):
             continue
         names: list[str] = []
         for j in range(i - 1, max(-1, i - 7), -1):
