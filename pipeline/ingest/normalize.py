@@ -70,8 +70,10 @@ _MARKER_AHEAD = re.compile(
 _SENTENCE_CLOSE = "。！？；：”’」』）)"
 # Parts of a letter that start their own line: the attachment heading, a table's 序号 header, the
 # signature's date.
-_LETTER_PART_AHEAD = re.compile(r"附件\s*(?:[：:]|\d{1,2}(?:-\d{1,2})?[\s\u3000]|\d{1,2}$|(?=[\s\u3000]))|(?:序|编)[\s\u3000]*号[\s\u3000|]"
-                                r"|\d{4}年\d{1,2}月\d{1,2}日(?=[\s\u3000]|$)")
+# A task table's 序号 header cell (also letter-spaced: 序　号)
+_TABLE_HEADER = re.compile(r"(?:序|编)\s*号[\s|]")
+_LETTER_PART_AHEAD = re.compile(r"附件\s*(?:[：:]|\d{1,2}(?:-\d{1,2})?\s|\d{1,2}$|(?=\s))|" + _TABLE_HEADER.pattern
+                                + r"|\d{4}年\d{1,2}月\d{1,2}日(?=\s|$)")
 # A run of blanks inside a line that holds an ideographic space or a no-break space: in crawled and copied
 # text this is where a paragraph break (and its two-character U+3000 indent) used to be.
 _INDENT_RUN = re.compile("[ \u3000\u00a0]*[\u3000\u00a0][ \u3000\u00a0]*|[ ]{2,}")
@@ -83,9 +85,6 @@ _GLUED_SIGNATURE = re.compile(
     r"((?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日)(?!起|前|以|至|到|后|的)")
 
 
-# The header of a task table flattened into runs (序号　　工作任务　　牵头单位…): from here a run between
-# cells is a cell break
-_TABLE_HEADER = re.compile("(?:序|编)[ \u3000\u00a0]*号[ \u3000\u00a0|]")
 
 
 def restore_paragraph_breaks(text: str) -> str:
@@ -102,6 +101,7 @@ def restore_paragraph_breaks(text: str) -> str:
     if "\u3000" not in text and "\u00a0" not in text and "  " not in text:
         return text
 
+    # after a task table's header (序号　　工作任务　　牵头单位…) a run between cells is a cell break
     header = _TABLE_HEADER.search(text)
     table_from = header.start() if header else len(text) + 1
 
