@@ -5,7 +5,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,14 +59,15 @@ def _heading(text: str | None) -> str:
     return _norm(text).rstrip("。.;；:：,，")
 
 
-def _paths(doc: Document) -> dict[str, tuple[str, ...]]:
+def item_paths(doc: Document, norm: Callable[[str], str] = _label) -> dict[str, tuple[str, ...]]:
+    """{item_id: label path from the top down}, each label passed through ``norm``, in document order."""
     by_id = {it.item_id: it for it in doc.items}
     out: dict[str, tuple[str, ...]] = {}
     for it in doc.items:
-        path = [_label(it.label)]
+        path = [norm(it.label)]
         parent = it.parent_id
         while parent:
-            path.append(_label(by_id[parent].label))
+            path.append(norm(by_id[parent].label))
             parent = by_id[parent].parent_id
         out[it.item_id] = tuple(reversed(path))
     return out
@@ -87,7 +88,7 @@ def _keys(title: str | None, year: int | None, issuers: list[str]) -> dict[str, 
 
 def predicted_keys(doc: Document) -> dict[str, list[Hashable]]:
     """The comparable keys of everything the pipeline found in ``doc``, per field."""
-    paths = _paths(doc)
+    paths = item_paths(doc)
     keys = _keys(doc.title, doc.year, doc.issuer.split("；"))
     for it in doc.items:
         p = paths[it.item_id]
@@ -172,7 +173,7 @@ def guide_keys(gold: dict[str, object], doc: Document) -> tuple[dict[str, list[H
             (optional["deadlines"].update([key]) if d.get("optional") else g["deadlines"].append(key))
     g["instruments"] = [_norm(t) for t in gold.get("instruments_issued") or []]  # type: ignore[union-attr]
 
-    paths = _paths(doc)
+    paths = item_paths(doc)
     p_keys = _keys(doc.title, doc.year, doc.issuer.split("；"))
     loose_q = list(getattr(doc, "quantities", []) or [])
     loose_d = list(getattr(doc, "deadlines", []) or [])

@@ -32,15 +32,12 @@ def _norm_path(path: str) -> tuple[str, ...]:
 
 
 def label_paths(doc: Document) -> dict[tuple[str, ...], str]:
-    """{label path (NFKC), item_id}: ``("一、", "(四)")`` for the item （四） under 一、."""
-    by_id = {it.item_id: it for it in doc.items}
+    """{label path (NFKC), item_id}: ``("一、", "(四)")`` for the item （四） under 一、; the first item wins."""
+    from ..evaluate import item_paths
+
     out: dict[tuple[str, ...], str] = {}
-    for it in doc.items:
-        chain, node = [], it
-        while node is not None:
-            chain.append(unicodedata.normalize("NFKC", node.label).strip())
-            node = by_id.get(node.parent_id) if node.parent_id else None  # type: ignore[assignment]
-        out.setdefault(tuple(reversed(chain)), it.item_id)
+    for item_id, path in item_paths(doc, lambda label: unicodedata.normalize("NFKC", label).strip()).items():
+        out.setdefault(path, item_id)
     return out
 
 
