@@ -29,6 +29,7 @@ from datetime import date
 
 from ..model import Deadline
 from ..numerals import cn_to_int
+from ..shortcuts import cannot_match
 from ..spans import overlaps
 
 # -- building blocks --------------------------------------------------------------------------
@@ -233,7 +234,7 @@ def _find(text: str) -> list[tuple[int, int]]:
     candidates: set[tuple[int, int, bool]] = {
         (m.start(), m.end(), _is_deadline(text, m))
         for pattern, needs in zip(_PATTERNS, _NEEDS)
-        if all(not present.isdisjoint(group) for group in needs)
+        if not cannot_match(present, needs)
         for m in _finditer(pattern, text)
         if m.end() > m.start() and not overlaps(m.start(), m.end(), masked)
     }
