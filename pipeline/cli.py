@@ -56,7 +56,7 @@ def _locked(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
 @_locked
 def _extract(args: argparse.Namespace) -> int:
     from .batch import expand_paths, run
-    from .export import CsvFinisher, TableWriter, parse_formats
+    from .export import TableWriter, parse_formats
     from .resume import ResultStore, Storing
 
     formats = parse_formats(args.format)
@@ -70,16 +70,16 @@ def _extract(args: argparse.Namespace) -> int:
     if total == 0:
         raise PlanscopeError("no input files found in " + ", ".join(args.paths or [args.from_list]))
     store = ResultStore(args.output) if args.resume else None  # the cache costs time: only when asked for
-    finish = CsvFinisher(args.output)
-    results = run(args.paths, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
-                  max_bytes=int(args.max_size * 1024 * 1024), timeout=args.timeout or None,
-                  max_memory=args.max_memory or None,
-                  from_list=args.from_list, skip=[args.output], reuse=store.get if store else None,
-                  finish=Storing(store, finish) if store else finish)
     errors = resumed = done = 0
     try:
         with TableWriter(args.output, headers=args.headers, formats=formats) as writer, \
                 _progress(total, quiet=args.quiet) as advance:
+            finish = writer.finisher()
+            results = run(args.paths, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
+                          max_bytes=int(args.max_size * 1024 * 1024), timeout=args.timeout or None,
+                          max_memory=args.max_memory or None,
+                          from_list=args.from_list, skip=[args.output], reuse=store.get if store else None,
+                          finish=Storing(store, finish) if store else finish)
             for res in results:
                 writer.write(res)
                 done += 1

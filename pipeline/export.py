@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -36,6 +37,7 @@ DATABASE = "planscope.sqlite"
 
 # OWASP CSV injection: a cell starting with one of these runs as a formula in Excel / LibreOffice.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_QUOTED_START = (*_FORMULA_START, "'")  # what neutralise() prefixes with '
 
 
 def neutralise(value: object) -> object:
@@ -43,7 +45,7 @@ def neutralise(value: object) -> object:
 
     Text that already starts with ``'`` gets one more, so :func:`unneutralise` restores every cell exactly.
     """
-    if isinstance(value, str) and value.startswith((*_FORMULA_START, "'")):
+    if isinstance(value, str) and value.startswith(_QUOTED_START):
         return "'" + value
     return value
 
@@ -214,8 +216,26 @@ def _quietly() -> Iterator[None]:
 
 
 def _csv_cells(cols: tuple[Column, ...], row: Mapping[str, Any]) -> list[str]:
-    return [neutralise(cell_text(c, row.get(c.name))) if c.type == "string" else cell_text(c, row.get(c.name))
-            for c in cols]  # type: ignore[misc]
+    cells = []
+    for c in cols:
+        value = row.get(c.name)
+        if c.type != "string":
+            cells.append(cell_text(c, value))
+        elif type(value) is str:  # most cells: cell_text() would return the text unchanged
+            cells.append("'" + value if value.startswith(_QUOTED_START) else value)
+        else:
+            cells.append(neutralise(cell_text(c, value)))  # type: ignore[arg-type]
+    return cells
+
+
+def csv_text(name: str, rows: Iterable[Row], headers: str = "en") -> str:
+    """Table ``name``'s CSV lines for ``rows`` (no header), exactly as :class:`TableWriter` writes them."""
+    buf = io.StringIO()
+    if headers == "zh":
+        rows = _zh_values(name, rows)
+    cols = TABLES[name].columns
+    csv.writer(buf, lineterminator="\r\n").writerows(_csv_cells(cols, r) for r in rows)
+    return buf.getvalue()
 
 
 def _zh_values(name: str, rows: Iterable[Row]) -> Iterator[Row]:
@@ -246,6 +266,13 @@ class _CsvSink:
             if header:
                 self.writer.writerow(header_names(self.name, self.headers))
             self.writer.writerows(_csv_cells(self.cols, r) for r in rows)
+        except OSError as exc:
+            raise _named(exc, self.path) from exc
+
+    def append(self, text: str) -> None:
+        """Append lines already rendered by :func:`csv_text`."""
+        try:
+            self.fh.write(text)
         except OSError as exc:
             raise _named(exc, self.path) from exc
 
@@ -457,11 +484,13 @@ def write_xlsx(tables: Mapping[str, list[Row]], path: Path, *, headers: str = "e
 # ------------------------------------------------------------------------------------ streaming (CLI)
 
 class CsvFinisher:
-    """Worker-side last step of ``planscope extract``: write the text file, turn the result into table
-    rows, and send back only those (not the whole Document); ``resume.Storing`` keeps it for --resume."""
+    """Worker-side last step of ``planscope extract``: write the text file and render the result's rows as
+    CSV text, table by table, so that the single writing process only appends them (it would otherwise be
+    the bottleneck of many workers). Only that text goes back, with the rows themselves when other formats
+    need them (``keep_rows``), not the whole Document; ``resume.Storing`` keeps the Document for --resume."""
 
-    def __init__(self, out_dir: str | Path) -> None:
-        self.out_dir = str(out_dir)
+    def __init__(self, out_dir: str | Path, *, headers: str = "en", keep_rows: bool = False) -> None:
+        self.out_dir, self.headers, self.keep_rows = str(out_dir), headers, keep_rows
 
     def __call__(self, result: DocResult) -> DocResult:
         if result.document is not None:
@@ -469,7 +498,11 @@ class CsvFinisher:
             text_dir.mkdir(parents=True, exist_ok=True)
             with atomic(text_dir / f"{result.doc_id}.txt", encoding="utf-8") as fh:
                 fh.write(result.document.text)
-        result.extra["rows"] = result_rows(result)
+        rows = result_rows(result)
+        result.extra["csv"] = {name: csv_text(name, part, self.headers) for name, part in rows.items()}
+        result.extra["counts"] = {name: len(part) for name, part in rows.items()}
+        if self.keep_rows:
+            result.extra["rows"] = rows
         result.document = None
         return result
 
@@ -499,16 +532,21 @@ class TableWriter:
         self._texts: set[str] = set()
 
     def write(self, result: DocResult) -> None:
-        """Append one result's rows to every table (making them here unless a worker did)."""
-        if "rows" not in result.extra:
-            result = CsvFinisher(self.out)(result)
+        """Append one result's rows to every table (rendering them here unless a worker did)."""
+        if "csv" not in result.extra:
+            result = self.finisher()(result)
         if result.status == "ok":
             self._texts.add(f"{result.doc_id}.txt")
-        for name, rows in result.extra["rows"].items():
-            self._sinks[name].write(rows)
-            self.counts[name] += len(rows)
-            if self.extra:
+        for name, text in result.extra["csv"].items():
+            self._sinks[name].append(text)
+            self.counts[name] += result.extra["counts"][name]
+        if self.extra:
+            for name, rows in result.extra["rows"].items():
                 self._kept[name].extend(rows)
+
+    def finisher(self) -> CsvFinisher:
+        """The worker-side step that prepares results for this writer."""
+        return CsvFinisher(self.out, headers=self.headers, keep_rows=bool(self.extra))
 
     def close(self) -> list[Path]:
         written = _commit(self._sinks.values())

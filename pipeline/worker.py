@@ -222,11 +222,8 @@ def run_limited(fn: Callable[[Any], Any], tasks: Sequence[Any], *, jobs: int, ti
     following = 0
     try:
         while following < len(tasks):
-            while following in ready:
-                yield ready.pop(following)
-                following += 1
-            if following == len(tasks):
-                break
+            # Idle workers get their next task before the caller is handed a result: the caller's work
+            # on it (writing tables) then runs while the workers read the next files.
             for i, w in enumerate(workers):
                 if w.index is None and pending and pending[0][0] < following + window:
                     if w.done >= RECYCLE_AFTER or not w.proc.is_alive():
@@ -239,6 +236,10 @@ def run_limited(fn: Callable[[Any], Any], tasks: Sequence[Any], *, jobs: int, ti
                         w.kill()
                         w = workers[i] = Worker(ctx, fn, max_mb)
                         w.start(index, task, timeout)
+            if following in ready:
+                yield ready.pop(following)
+                following += 1
+                continue
             busy = [w for w in workers if w.index is not None]
             now = time.monotonic()
             soonest = min(w.deadline for w in busy)

@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -166,19 +167,30 @@ def test_cli_from_list_resolves_relative_to_the_list(tmp_path: Path, monkeypatch
 
 
 def _fail_on(monkeypatch: pytest.MonkeyPatch, exc: BaseException, *, after: int = 0) -> None:
-    """Make writing the CSV tables fail with ``exc`` after ``after`` rows."""
+    """Make the CSV files the writing process appends to fail with ``exc`` after ``after`` appends."""
     from pipeline import export
 
-    real = export._csv_cells
+    real = export._CsvSink.append
     calls = {"n": 0}
 
-    def cells(*args: object) -> list[str]:
-        calls["n"] += 1
-        if calls["n"] > after:
-            raise exc
-        return real(*args)  # type: ignore[arg-type]
+    class FullDisk:
+        def __init__(self, fh: Any) -> None:
+            self.fh = fh
 
-    monkeypatch.setattr(export, "_csv_cells", cells)
+        def write(self, text: str) -> int:
+            self.fh.write(text[: len(text) // 2])  # half a row reaches the temporary file
+            raise exc
+
+        def close(self) -> None:
+            self.fh.close()
+
+    def append(self: Any, text: str) -> None:
+        calls["n"] += 1
+        if calls["n"] > after and not isinstance(self.fh, FullDisk):
+            self.fh = FullDisk(self.fh)
+        real(self, text)
+
+    monkeypatch.setattr(export._CsvSink, "append", append)
 
 
 def test_cli_full_disk_names_the_file_and_keeps_old_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
