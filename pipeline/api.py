@@ -5,6 +5,7 @@
 >>> tables["quantities"].head()                    # doctest: +SKIP
 >>> changes = compare("plan_2022.txt", "plan_2023.txt")["target_changes"]  # doctest: +SKIP
 >>> read_tables("outputs")["items"]                # doctest: +SKIP
+>>> read_text("outputs", "plan_2022")[120:135]     # doctest: +SKIP  (what a span's start/end point at)
 """
 from __future__ import annotations
 
@@ -81,3 +82,10 @@ def read_tables(path: PathLike, *, format: str | None = None) -> dict[str, pd.Da
 
 
 __all__ = ["compare", "extract", "read_tables"]
+
+
+def read_text(path: PathLike, doc_id: str) -> str:
+    """The normalised text of one document of an output folder: every ``start``/``end`` indexes it."""
+    from .export import read_text as _read
+
+    return _read(path, doc_id)

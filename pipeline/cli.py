@@ -72,7 +72,7 @@ def _extract(args: argparse.Namespace) -> int:
     store = ResultStore(args.output) if args.resume else None  # the cache costs time: only when asked for
     errors = resumed = done = 0
     try:
-        with TableWriter(args.output, headers=args.headers, formats=formats) as writer, \
+        with TableWriter(args.output, headers=args.headers, formats=formats, plain_text=args.plain_text) as writer, \
                 _progress(total, quiet=args.quiet) as advance:
             finish = writer.finisher()
             results = run(args.paths, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
@@ -333,6 +333,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--headers", choices=["en", "zh"], default="en",
                     help="column names (and role/status values) in English (default, the documented contract) "
                          "or Chinese")
+    ex.add_argument("--plain-text", action="store_true",
+                    help="write DIR/text/<doc_id>.txt uncompressed (default .txt.gz: the tables hold the item "
+                         "texts already, and the output stays under twice the input)")
     ex.add_argument("--aliases", metavar="FILE",
                     help="extra department aliases, one variant<TAB>canonical per line (fills the canonical column)")
     ex.set_defaults(func=_extract)

@@ -53,8 +53,8 @@ def _cols(*specs: tuple[str, str, str] | tuple[str, str, str, str]) -> tuple[Col
 
 _DOC = ("doc_id", "string", "文件", "file name without extension, unique within a run")
 _ITEM = ("item_id", "string", "条目编号", "dotted path of positions, e.g. 2.4")
-_SPAN = (("start", "integer", "起始位置", "offset into text/<doc_id>.txt, inclusive"),
-         ("end", "integer", "结束位置", "offset into text/<doc_id>.txt, exclusive"))
+_SPAN = (("start", "integer", "起始位置", "offset into text/<doc_id>.txt.gz, inclusive"),
+         ("end", "integer", "结束位置", "offset into text/<doc_id>.txt.gz, exclusive"))
 _CONTEXT = (("year", "integer", "年份", "the year the plan is for"),
             ("issuer", "string", "发文机关", "issuing bodies, ';'-separated"))
 _TO_ITEM = ((("doc_id", "item_id"), "items", ("doc_id", "item_id")),)

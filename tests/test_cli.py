@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from pipeline.api import read_text
 from pipeline.cli import main
 
 from .conftest import CORPUS, DATA
@@ -59,7 +60,7 @@ def test_cli_extract_one_row_per_document(extracted: Path) -> None:
 def test_cli_extract_offsets_trace_to_exported_text(extracted: Path, name: str, column: str | None) -> None:
     df = _table(extracted, name)
     assert len(df) > 0
-    texts = {p.stem: p.read_text(encoding="utf-8") for p in (extracted / "text").glob("*.txt")}
+    texts = {doc_id: read_text(extracted, doc_id) for doc_id in _table(extracted, "documents")["doc_id"]}
     for row in df.itertuples():
         span = texts[row.doc_id][int(row.start) : int(row.end)]
         if column is None:
@@ -105,7 +106,7 @@ def test_cli_doc_ids_unique_within_run(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert main(["extract", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "--quiet"]) == 0
     assert list(_table(out, "documents")["doc_id"]) == ["plan", "plan_2"]
-    assert sorted(p.name for p in (out / "text").iterdir()) == ["plan.txt", "plan_2.txt"]
+    assert sorted(p.name for p in (out / "text").iterdir()) == ["plan.txt.gz", "plan_2.txt.gz"]
 
 
 # ------------------------------------------------------------------------------- inputs and errors
@@ -330,9 +331,12 @@ def test_cli_zh_tables_read_back_the_same(tmp_path: Path) -> None:
 def test_cli_stale_texts_of_earlier_runs_pruned(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert main(["extract", str(CORPUS / "samples"), "-o", str(out), "--quiet"]) == 0
-    assert len(list((out / "text").glob("*.txt"))) == 6
+    assert len(list((out / "text").glob("*.txt.gz"))) == 6
     assert main(["extract", str(WUHU), "-o", str(out), "--quiet"]) == 0
+    assert sorted(p.name for p in (out / "text").iterdir()) == ["wuhu_edu_2024.txt.gz"]
+    assert main(["extract", str(WUHU), "-o", str(out), "--quiet", "--plain-text"]) == 0
     assert sorted(p.name for p in (out / "text").iterdir()) == ["wuhu_edu_2024.txt"]
+    assert read_text(out, "wuhu_edu_2024").startswith("关于印发《芜湖市教育局2024年工作要点》的通知")
 
 
 def test_cli_compare_default_folder_and_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -372,3 +376,13 @@ def test_cli_report_pages_are_not_read_back_as_plans(tmp_path: Path, monkeypatch
     assert main(["report", ".", "--quiet"]) == 0  # outputs/report/*.html, before any extract
     assert main(["extract", ".", "--quiet"]) == 0
     assert list(_table(tmp_path / "outputs", "documents")["doc_id"]) == ["wuhu"]
+
+
+def test_cli_texts_are_kept_compressed(tmp_path: Path) -> None:
+    # the tables hold every item's text already: the texts every span indexes take a fraction of the input
+    out = tmp_path / "out"
+    assert main(["extract", str(CORPUS), "-o", str(out), "--quiet"]) == 0
+    size_in = sum(p.stat().st_size for p in CORPUS.rglob("*.txt") if "gold" not in p.parts)
+    size_texts = sum(p.stat().st_size for p in (out / "text").iterdir())
+    assert size_texts < 0.6 * size_in
+    assert read_text(out, "changzhou_edu_2022").count("\n") > 39  # every text is there, readable

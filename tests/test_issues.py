@@ -35,7 +35,7 @@ def test_issue_gbk_file_names_are_resumed(tmp_path: Path, capsys) -> None:  # ty
     capsys.readouterr()
     assert main(["extract", str(folder), "-o", str(out), "--jobs", "1", "--resume"]) == 0
     assert "1 ok (1 resumed)" in capsys.readouterr().err
-    assert (out / "text" / "芜湖教育工作要点.txt").exists()
+    assert (out / "text" / "芜湖教育工作要点.txt.gz").exists()
 
 
 def test_issue_department_spelling_variants_are_not_a_lead_change(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ def _tables(paths: list[Path], out: Path, *, shortcuts: bool) -> dict[str, bytes
     env = dict(os.environ, PLANSCOPE_NO_SHORTCUTS="0" if shortcuts else "1")
     subprocess.run([sys.executable, "-m", "pipeline", "extract", *map(str, paths), "-o", str(out), "--quiet",
                     "--jobs", "2"], check=True, cwd=ROOT, env=env)
-    files = [*out.glob("*.csv"), *(out / "text").glob("*.txt")]
+    files = [*out.glob("*.csv"), *(out / "text").glob("*.txt.gz")]
     return {str(f.relative_to(out)): f.read_bytes() for f in files}
 
 

@@ -1,5 +1,5 @@
 """Plans read back from the tables of an earlier ``planscope extract`` (``documents.csv``, ``items.csv``, …
-and ``text/<doc_id>.txt``), so that a corpus extracted once can be compared without reading it again.
+and ``text/<doc_id>.txt.gz``), so that a corpus extracted once can be compared without reading it again.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _rows(df: Any) -> list[dict[str, Any]]:
 def read_extract(folder: str | Path) -> list[DocResult]:
     """One DocResult per documents row, read through the declared schema (``read_tables``: keys as text,
     types as written); a document whose text file is missing is an error result."""
-    from ..export import read_tables
+    from ..export import read_tables, read_text, text_name
 
     folder = Path(folder)
     tables = read_tables(folder)
@@ -41,11 +41,12 @@ def read_extract(folder: str | Path) -> list[DocResult]:
         if row.get("status", "ok") != "ok":
             out.append(DocResult(source, doc_id, "error", row.get("error") or f"{source}: not read by extract"))
             continue
-        text_file = folder / "text" / f"{doc_id}.txt"
-        if not text_file.is_file():
-            out.append(DocResult(source, doc_id, "error", f"{text_file}: missing; run planscope extract again"))
+        try:
+            text = read_text(folder, doc_id)
+        except FileNotFoundError:
+            out.append(DocResult(source, doc_id, "error", f"{folder / 'text' / text_name(doc_id)}: missing; "
+                                 "run planscope extract again"))
             continue
-        text = text_file.read_text(encoding="utf-8")
         rows = by_doc[doc_id]
         items = []
         for r in rows["items"]:
