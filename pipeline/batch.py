@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import glob
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 
 from . import worker
@@ -219,13 +221,14 @@ def failed_task(task: Task, kind: str, details: object) -> DocResult:
 
 
 class _Limited:
-    """A Dask task: run one file in this Dask worker's own limited child process."""
+    """A Dask task: run a few files, one by one, in this Dask worker's own limited child process."""
 
     def __init__(self, timeout: float | None, max_memory: float | None) -> None:
         self.timeout, self.max_memory = timeout, max_memory
 
-    def __call__(self, task: Task) -> DocResult:
-        return worker.run_one(process_task, task, timeout=self.timeout, max_mb=self.max_memory, failed=failed_task)
+    def __call__(self, chunk: list[Task]) -> list[DocResult]:
+        return [worker.run_one(process_task, task, timeout=self.timeout, max_mb=self.max_memory, failed=failed_task)
+                for task in chunk]
 
 
 def _dask(tasks: list[Task], jobs: int, scheduler: str | None, limited: _Limited) -> Iterator[DocResult]:
@@ -240,16 +243,27 @@ def _dask(tasks: list[Task], jobs: int, scheduler: str | None, limited: _Limited
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
-        window = max(64, 16 * jobs)  # bounded number of results in flight keeps memory flat
-        for i in range(0, len(tasks), window):
-            futures = client.map(limited, tasks[i : i + window], pure=False)
-            for fut in futures:
-                yield fut.result()
-                fut.release()
+        workers = max(jobs, len(client.scheduler_info().get("workers", ())))
+        # A Dask task costs milliseconds of scheduling and transfer: a few files per task make that a few
+        # per cent of a plan's time, while every worker still gets several tasks to balance long files.
+        size = max(1, min(_DASK_CHUNK_MAX, len(tasks) // (8 * workers)))
+        chunks = (tasks[i : i + size] for i in range(0, len(tasks), size))
+        window = 4 * workers  # bounded number of results in flight keeps memory flat
+        futures = deque(client.submit(limited, c, pure=False) for c in islice(chunks, window))
+        while futures:
+            fut = futures.popleft()
+            results = fut.result()
+            fut.release()
+            for chunk in islice(chunks, 1):  # the next chunk starts before the caller writes these results
+                futures.append(client.submit(limited, chunk, pure=False))
+            yield from results
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+_DASK_CHUNK_MAX = 16
 
 
 LOCK_NAME = ".planscope.lock"
