@@ -1,12 +1,17 @@
-"""Batch benchmark (issue #5): run with ``python benchmarks/bench_batch.py [--plans 1000] [--memory-plans 10000]``.
+"""Batch benchmark: ``python benchmarks/bench_batch.py [--plans 1000] [--runs 5] [--memory-plans 3000] [--readme]``.
 
-Everything is measured as whole processes in the same run, so the ratios hold on any machine:
-- planscope extract (1 worker) vs plain ``jieba.lcut`` over the same 400 texts (the floor of a jieba pipeline);
-- plans/s and characters/s per worker; speed-up of 2 workers over 1 on ``--plans`` plans;
-- peak memory (RSS of the process tree) over ``--memory-plans`` plans;
-- the Dask engine's overhead against the local pool with the same workers.
-The generated corpus is made from the corpus/ documents with their numbers perturbed, so no two plans
-are identical.
+Everything is a whole process measured in the same run, so the ratios hold on any machine; each figure is
+the median of ``--runs`` runs after a warm-up run.
+- CPU time (the process and all its workers) of ``planscope extract --jobs 1`` against plain ``jieba.lcut``
+  of the same texts in one process (the floor of any jieba pipeline; extraction itself never calls jieba),
+  on a mix of ``--plans`` generated plans and on ../shared/corpus/wild when it lies beside the checkout;
+- wall-clock speed-up of 2 workers over 1 on both;
+- the Dask engine on a LocalCluster against the local pool, after the cluster's start-up (a one-file Dask run);
+- the start-up of ``planscope extract`` on one file, and what ``import pipeline`` loads;
+- the output's size against the input's, and the cost of ``--resume``'s cache;
+- peak memory of the process tree over ``--memory-plans`` plans.
+The generated mix is made from the corpus/ documents with their numbers perturbed, so no two plans are
+identical. ``--readme`` rewrites the figures in README.md between the ``bench_batch`` markers.
 """
 from __future__ import annotations
 
@@ -14,15 +19,21 @@ import argparse
 import os
 import random
 import re
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [ROOT / "corpus" / "changzhou_edu_2022.txt", *sorted((ROOT / "corpus" / "samples").glob("*.txt"))]
+WILD = ROOT.parent / "shared" / "corpus" / "wild"
+README = ROOT / "README.md"
+MARKERS = ("<!-- bench_batch:start -->", "<!-- bench_batch:end -->")
 
 
 def make_corpus(folder: Path, n: int, seed: int = 7) -> int:
@@ -40,14 +51,12 @@ def make_corpus(folder: Path, n: int, seed: int = 7) -> int:
 
 
 def _rss_tree_kb(pid: int) -> int:
-    total = 0
-    pids = [pid]
+    total, pids = 0, [pid]
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         pids += [int(c) for c in children]
         for c in children:
-            grand = Path(f"/proc/{c}/task/{c}/children").read_text().split()
-            pids += [int(g) for g in grand]
+            pids += [int(g) for g in Path(f"/proc/{c}/task/{c}/children").read_text().split()]
     except OSError:
         pass
     for p in pids:
@@ -60,27 +69,40 @@ def _rss_tree_kb(pid: int) -> int:
     return total
 
 
-def timed(cmd: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (kB, whole process tree) of a command."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    stop = threading.Event()
+class Run:
+    """One whole process: wall seconds, CPU seconds of it and its children, peak RSS of the tree (kB)."""
 
-    def sample() -> None:
-        nonlocal peak
-        while not stop.is_set():
-            peak = max(peak, _rss_tree_kb(proc.pid))
-            time.sleep(0.05)
+    def __init__(self, cmd: list[str], *, sample_memory: bool = False) -> None:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.peak_kb = 0
+        stop = threading.Event()
 
-    t = threading.Thread(target=sample, daemon=True)
-    t.start()
-    _, err = proc.communicate()
-    stop.set()
-    t.join()
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{err.decode()[-2000:]}")
-    return time.perf_counter() - start, peak
+        def sample() -> None:
+            while not stop.is_set():
+                self.peak_kb = max(self.peak_kb, _rss_tree_kb(proc.pid))
+                time.sleep(0.05)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        if sample_memory:
+            sampler.start()
+        _, err = proc.communicate()
+        self.wall = time.perf_counter() - start
+        stop.set()
+        if sample_memory:
+            sampler.join()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed:\n{err.decode()[-2000:]}")
+
+
+def median_of(runs: int, make: Callable[[int], list[str]]) -> tuple[float, float]:
+    """Median wall and CPU seconds of ``runs`` runs of ``make(i)`` after one warm-up run."""
+    Run(make(-1))
+    done = [Run(make(i)) for i in range(runs)]
+    return statistics.median(r.wall for r in done), statistics.median(r.cpu for r in done)
 
 
 JIEBA = """
@@ -91,51 +113,89 @@ for p in sorted(Path(sys.argv[1]).glob('*.txt')):
     jieba.lcut(p.read_text(encoding='utf-8'))
 """
 
+IMPORTS = """
+import sys, pipeline, pipeline.cli, pipeline.batch, pipeline.export
+heavy = sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'sklearn', 'pandas', 'jieba', 'spacy', 'dask'})
+print(','.join(heavy) or 'none')
+"""
+
 
 def extract(folder: Path, out: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "pipeline", "extract", str(folder), "-o", str(out), "--quiet", *extra]
 
 
+def size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def chars_of(folder: Path) -> int:
+    return sum(len(p.read_text(encoding="utf-8", errors="replace")) for p in folder.glob("*.txt"))
+
+
+def measure(name: str, folder: Path, tmp: Path, runs: int, dask: bool) -> list[tuple[str, str]]:
+    chars = chars_of(folder)
+    n = len(list(folder.glob("*.txt")))
+    out = tmp / f"out-{name}"
+    jw, jc = median_of(runs, lambda i: [sys.executable, "-c", JIEBA, str(folder)])
+    w1, c1 = median_of(runs, lambda i: extract(folder, out / f"j1-{i}", "--jobs", "1"))
+    w2, c2 = median_of(runs, lambda i: extract(folder, out / f"j2-{i}", "--jobs", "2"))
+    rows = [
+        (f"{name}: {n:,} plans, {chars / 1e6:.2f} M characters", ""),
+        ("  extract CPU, 1 worker / `jieba.lcut` CPU", f"{c1:.2f} s / {jc:.2f} s = **{c1 / jc:.2f}**"),
+        ("  characters per CPU second", f"{chars / c1 / 1e6:.2f} M ({n / c1:.0f} plans/s)"),
+        ("  wall, 1 worker / 2 workers", f"{w1:.2f} s / {w2:.2f} s = **{w1 / w2:.2f}×**"),
+    ]
+    if dask:
+        ws, _ = median_of(runs, lambda i: extract(SOURCES[0], out / f"d0-{i}", "--jobs", "2", "--engine", "dask"))
+        wd, _ = median_of(runs, lambda i: extract(folder, out / f"d-{i}", "--jobs", "2", "--engine", "dask"))
+        rows.append(("  Dask LocalCluster (2 workers) after its start-up / local pool",
+                     f"({wd:.2f} − {ws:.2f}) s / {w2:.2f} s = **{(wd - ws) / w2:.2f}**"))
+    wr, cr = median_of(runs, lambda i: extract(folder, out / f"r-{i}", "--jobs", "1", "--resume"))
+    rows.append(("  `--resume` (writing its cache) / plain run, CPU", f"{cr:.2f} s / {c1:.2f} s = {cr / c1:.2f}"))
+    insize, outsize = size(folder), size(out / "j1-0")
+    rows.append(("  output / input size", f"{outsize / 1e6:.1f} MB / {insize / 1e6:.1f} MB = {outsize / insize:.2f}"))
+    return rows
+
+
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--plans", type=int, default=1000)
-    ap.add_argument("--jieba-plans", type=int, default=400)
-    ap.add_argument("--memory-plans", type=int, default=10000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--memory-plans", type=int, default=3000)
     ap.add_argument("--skip-dask", action="store_true")
+    ap.add_argument("--skip-wild", action="store_true")
+    ap.add_argument("--readme", action="store_true", help="write the figures into README.md")
     args = ap.parse_args()
+    env_note = "" if os.environ.get("PYTHONDONTWRITEBYTECODE") is None else " (PYTHONDONTWRITEBYTECODE is set)"
+    rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory() as tmp_:
         tmp = Path(tmp_)
-        rows = []
-        small = tmp / "small"
-        chars_small = make_corpus(small, args.jieba_plans)
-        t_jieba, _ = timed([sys.executable, "-c", JIEBA, str(small)])
-        t_ps1, _ = timed(extract(small, tmp / "o0", "--jobs", "1"))
-        rows.append(("jieba.lcut, %d plans (1 process)" % args.jieba_plans, f"{t_jieba:.2f} s"))
-        rows.append(("planscope extract, same plans, 1 worker", f"{t_ps1:.2f} s"))
-        rows.append(("ratio planscope / jieba", f"{t_ps1 / t_jieba:.2f}"))
-
-        big = tmp / "big"
-        chars_big = make_corpus(big, args.plans)
-        t1, _ = timed(extract(big, tmp / "o1", "--jobs", "1"))
-        t2, _ = timed(extract(big, tmp / "o2", "--jobs", "2"))
-        rows.append((f"{args.plans} plans, 1 worker", f"{t1:.2f} s = {args.plans / t1:.0f} plans/s, "
-                                                      f"{chars_big / t1 / 1e6:.2f} M chars/s"))
-        rows.append((f"{args.plans} plans, 2 workers", f"{t2:.2f} s = {args.plans / t2 / 2:.0f} plans/s per worker"))
-        rows.append(("speed-up 2 workers / 1", f"{t1 / t2:.2f}x"))
-        if not args.skip_dask:
-            td, _ = timed(extract(big, tmp / "od", "--jobs", "2", "--engine", "dask"))
-            rows.append((f"{args.plans} plans, Dask LocalCluster 2 workers", f"{td:.2f} s "
-                         f"(overhead vs local pool: {td - t2:+.2f} s, {td / t2:.2f}x)"))
+        mix = tmp / "mix"
+        make_corpus(mix, args.plans)
+        rows += measure("generated mix", mix, tmp, args.runs, not args.skip_dask)
+        if WILD.is_dir() and not args.skip_wild:
+            rows += measure("../shared/corpus/wild", WILD, tmp, args.runs, not args.skip_dask)
+        one, _ = median_of(args.runs, lambda i: extract(SOURCES[0], tmp / f"one-{i}", "--jobs", "1"))
+        bare, _ = median_of(args.runs, lambda i: [sys.executable, "-c", "pass"])
+        heavy = subprocess.run([sys.executable, "-c", IMPORTS], capture_output=True, text=True, check=True,
+                               cwd=ROOT).stdout.strip()
+        rows.append(("start-up: `planscope extract` on one plan (wall) / bare `python -c pass`",
+                     f"{one:.2f} s / {bare:.2f} s{env_note}"))
+        rows.append(("`import pipeline` (and its CLI, batch, export) loads", heavy))
         if args.memory_plans:
             huge = tmp / "huge"
             make_corpus(huge, args.memory_plans)
-            tm, peak = timed(extract(huge, tmp / "om", "--jobs", "2"))
-            rows.append((f"{args.memory_plans} plans, 2 workers", f"{tm:.1f} s, peak RSS {peak / 1024:.0f} MB"))
-        del chars_small
-    width = max(len(r[0]) for r in rows)
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+            r = Run(extract(huge, tmp / "om", "--jobs", "2"), sample_memory=True)
+            rows.append((f"{args.memory_plans:,} plans, 2 workers: wall, peak memory of the process tree",
+                         f"{r.wall:.1f} s, {r.peak_kb / 1024:.0f} MB"))
+    table = [f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {args.runs} runs "
+             "after a warm-up", "", "| measurement | result |", "| --- | --- |"]
+    table += [f"| {name} | {value} |" for name, value in rows]
+    print("\n".join(table))
+    if args.readme:
+        text = README.read_text(encoding="utf-8")
+        start, end = text.index(MARKERS[0]) + len(MARKERS[0]), text.index(MARKERS[1])
+        README.write_text(text[:start] + "\n" + "\n".join(table) + "\n" + text[end:], encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ into ``Document.text``, so every exported value can be traced to its source span
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 
@@ -174,9 +175,34 @@ class TargetChange:
 
 def document_to_dict(doc: Document) -> dict[str, Any]:
     """A JSON-ready dict of the whole document (text, metadata, items and their extractions)."""
-    from dataclasses import asdict
+    return _plain(doc)  # type: ignore[return-value]
 
-    return asdict(doc)
+
+def _plain(value: Any) -> Any:
+    # dataclasses.asdict without its deep copy of every leaf: the values are immutable str/int/float/None,
+    # and the --resume cache converts every result it stores (asdict took a tenth of a run)
+    if type(value) in _LEAVES:
+        return value
+    names = _field_names(type(value))
+    if names:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    from dataclasses import fields, is_dataclass
+
+    return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else ()
 
 
 def document_from_dict(data: dict[str, Any]) -> Document:

@@ -80,9 +80,10 @@ class ResultStore:
             return
         # Two inputs with the same bytes share a key; each writer needs its own temporary file.
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=key[:16], suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"code": code_fingerprint(), "document": document_to_dict(result.document)}, fh,
-                      ensure_ascii=False)
+        entry = json.dumps({"code": code_fingerprint(), "document": document_to_dict(result.document)},
+                           ensure_ascii=False, check_circular=False)  # one string, one write: json.dump
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:                   # writes it in small pieces
+            fh.write(entry)
         os.replace(tmp, self.root / f"{key}.json")
 
 
