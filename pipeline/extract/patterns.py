@@ -107,6 +107,10 @@ NUMBER = re.compile(
     rf"|(?P<lo>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[一二两三四五六七八九十][{CN_NUM}]*|[百千](?=[万亿]))(?P<lomul>万亿|[万亿千](?![米瓦克伏]))?(?P<lopct>%)?"
     rf"(?:\s*[-—–~～至到]\s*(?P<hi>\d+(?:\.\d+)?|[一二两三四五六七八九十][{CN_NUM}]*)(?P<himul>万亿|[万亿千](?![米瓦克伏]))?)?"
 )
+# Every NUMBER match starts with one of these. A search for NUMBER itself tries the whole pattern at every
+# character (its alternatives start with groups, so re finds no first-character set); skipping to these first
+# finds the same matches several times faster.
+NUMBER_START = re.compile(rf"[\d{_CN_DIGIT}十百千]")
 # A Chinese numeral as a count is well formed (二十, 一百零五, 两千); 十四五, 二五 are names and years.
 CN_WELL_FORMED = re.compile(
     rf"(?:[{_CN_DIGIT}]?千)?(?:零?[{_CN_DIGIT}]?百)?(?:零?[{_CN_DIGIT}]?十)?(?:零?[{_CN_DIGIT}])?"

@@ -15,7 +15,7 @@ so binding and aspirational targets can be told apart; ``qualifier`` is 力争 o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from ..model import Quantity
@@ -51,6 +51,19 @@ def _masked(text: str) -> list[tuple[int, int]]:
     return merged
 
 
+def _numbers(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``P.NUMBER.finditer(text)``, found by jumping from one ``P.NUMBER_START`` to the next."""
+    find_start, match = P.NUMBER_START.search, P.NUMBER.match
+    pos = 0
+    while (start := find_start(text, pos)) is not None:
+        m = match(text, start.start())
+        if m is None:
+            pos = start.start() + 1
+        else:
+            yield m
+            pos = m.end()  # a match is never empty
+
+
 def _value(num: str, mul: str | None) -> float:
     return to_number(num) * (P.MULTIPLIERS[mul] if mul else 1)
 
@@ -70,7 +83,7 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
     pos = 0
     base_subject = ""
     # Bookkeeping only looks at the text since the previous number, so a long item costs linear time.
-    for m in P.NUMBER.finditer(text):
+    for m in _numbers(text):
         s, e = m.span()
         # clause bookkeeping for breakdowns (其中幼儿园37所、小学35所)
         brk = max(text.rfind(ch, pos, s) for ch in "，。；！？\n")
