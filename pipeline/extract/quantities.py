@@ -202,6 +202,7 @@ class _Candidate:
     s: int  # the number's start
     e: int  # where the reading has got to (after the number, then after its unit)
     lo: str
+    lomul: str | None  # the multiplier written with ``lo`` (3.3万, 两亿)
     hi: str | None
     chinese: bool  # written in Chinese numerals (两所, 二十所)
     before: str  # the four characters before the number
@@ -210,42 +211,66 @@ class _Candidate:
     unit: str = ""
 
 
-# Rules that reject a number before its unit is read: (why, test). Read top down; the first that holds wins.
-_NOT_A_NUMBER: tuple[tuple[str, Callable[[_Candidate], bool]], ...] = (
-    ("an ordinal, a document number or a code (第六, 〔2021〕, No.5, A3)",
-     lambda c: any(c.before.endswith(w) for w in P.NOT_BEFORE)
-     or bool(c.s and c.text[c.s - 1].isascii() and c.text[c.s - 1].isalnum())),
-    ("the tail of a longer number (3.5 read from 5)",
-     lambda c: bool(c.s) and (c.text[c.s - 1] in ".．" or c.text[c.s - 1].isdigit())),
-    ("一万 / 一至三 in a name (一万个心愿); 一万元 is an amount",
-     lambda c: c.chinese and bool(c.m.group("lomul") or c.hi and not c.hi[0].isdigit()) and c.lo == "一"
-     and not c.text.startswith(P.MONEY_UNITS, c.e)),
-    ("十四五, 二五: names and digit-by-digit years, not counts",
-     lambda c: c.chinese and not all(P.CN_WELL_FORMED.fullmatch(n) for n in (c.lo, c.hi) if n and not n[0].isdigit())),
-    ("每招用1人, 每使用一名童工: the base of a rate",
-     lambda c: c.lo in ("1", "一") and not c.hi and bool(P.RATE_BASE.search(c.text, max(0, c.s - 5), c.s))),
-)
+# The two rule lists below are read top down; the first rule that holds rejects the number. Each rule is one
+# ``if`` with its reason, cheapest tests first (most numbers pass all of them).
+def _not_a_number(c: _Candidate) -> bool:
+    """Rules that reject a number before its unit is read."""
+    text, s, lo, hi = c.text, c.s, c.lo, c.hi
+    prev = text[s - 1] if s else ""
+    # an ordinal, a document number or a code (第六, 〔2021〕, No.5, A3)
+    if c.before.endswith(P.NOT_BEFORE) or prev.isascii() and prev.isalnum():
+        return True
+    # the tail of a longer number (3.5 read from 5)
+    if prev and (prev in ".．" or prev.isdigit()):
+        return True
+    if c.chinese:
+        # 一万 / 一至三 in a name (一万个心愿); 一万元 is an amount
+        if lo == "一" and (c.lomul or hi and not hi[0].isdigit()) and not text.startswith(P.MONEY_UNITS, c.e):
+            return True
+        # 十四五, 二五: names and digit-by-digit years, not counts
+        if not P.CN_WELL_FORMED.fullmatch(lo) or hi and not hi[0].isdigit() and not P.CN_WELL_FORMED.fullmatch(hi):
+            return True
+    # 每招用1人, 每使用一名童工: the base of a rate
+    return lo in ("1", "一") and not hi and P.RATE_BASE.search(text, max(0, s - 5), s) is not None
 
-# Rules that reject a number once its unit is read: (why, test).
-_NOT_A_TARGET: tuple[tuple[str, Callable[[_Candidate], bool]], ...] = (
-    ("首批, 三批: an ordinal batch", lambda c: c.unit == "批" and (c.chinese or c.before.endswith(("首", "第")))),
-    ("第六批, 二期工程, 第 1 期: ordinals and phases",
-     lambda c: c.unit in ("期", "批", "轮", "届") and (c.before.rstrip().endswith("第") or c.chinese and c.unit == "期")),
-    ("2023年1期: a journal's issue", lambda c: c.unit == "期" and bool(_ISSUE_YEAR.search(c.text, max(0, c.s - 8), c.s))),
-    ("65岁以上老年人, 超过20年的老旧小区: who or what is meant", lambda c: c.unit in P.ATTRIBUTE_UNITS and _names_a_noun(c)),
-    ("220千伏输变电工程: a voltage class", lambda c: c.unit in P.CLASS_UNITS and bool(_CJK.match(c.text, c.e))),
-    ("24小时自助图书馆, 1小时通勤圈: a duration naming a service",
-     lambda c: c.unit in P.DURATION_UNITS and bool(_CJK.match(c.text, c.e))
-     and not c.text.startswith((*P.QUALIFIERS_AFTER, "内", "及", "和", "或"), c.e)),
-    ("千万工程, 百万人口: only 百亿元 / 千亿元 are amounts",
-     lambda c: c.lo[0] in "百千" and not (c.unit in P.MONEY_UNITS and c.m.group("lomul"))),
-    ("两个确立, 五大行动, 五个一工程: a Chinese numeral is a count only after a counting verb",
-     lambda c: c.chinese and not (c.unit in P.MONEY_UNITS and c.m.group("lomul")) and _chinese_name(c)),
-    ("a bare number is a target only after a target verb (指数达85) or as 1000万以上",
-     lambda c: not c.unit and (not (c.lead.endswith(P.TARGET_VERBS)
-                                    or (bool(c.m.group("lomul")) and c.text.startswith(P.QUALIFIERS_AFTER, c.e)))
-                               or bool(re.fullmatch(r"(19|20)\d{2}", c.lo)))),
-)
+
+_ORDINAL_UNITS = ("期", "批", "轮", "届")
+_DURATION_NAME_ENDS = (*P.QUALIFIERS_AFTER, "内", "及", "和", "或")  # what may follow a duration target (1小时内)
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def _not_a_target(c: _Candidate) -> bool:
+    """Rules that reject a number once its unit is read."""
+    text, unit, e = c.text, c.unit, c.e
+    if unit in _ORDINAL_UNITS:
+        # 首批, 三批: an ordinal batch
+        if unit == "批" and (c.chinese or c.before.endswith(("首", "第"))):
+            return True
+        # 第六批, 二期工程, 第 1 期: ordinals and phases
+        if c.before.rstrip().endswith("第") or c.chinese and unit == "期":
+            return True
+        # 2023年1期: a journal's issue
+        if unit == "期" and _ISSUE_YEAR.search(text, max(0, c.s - 8), c.s):
+            return True
+    # 65岁以上老年人, 超过20年的老旧小区: who or what is meant
+    if unit in P.ATTRIBUTE_UNITS and _names_a_noun(c):
+        return True
+    # 220千伏输变电工程: a voltage class
+    if unit in P.CLASS_UNITS and _CJK.match(text, e):
+        return True
+    # 24小时自助图书馆, 1小时通勤圈: a duration naming a service
+    if unit in P.DURATION_UNITS and _CJK.match(text, e) and not text.startswith(_DURATION_NAME_ENDS, e):
+        return True
+    an_amount = bool(c.lomul) and unit in P.MONEY_UNITS  # 百亿元, 两亿元
+    # 千万工程, 百万人口: only 百亿元 / 千亿元 are amounts
+    if c.lo[0] in "百千" and not an_amount:
+        return True
+    # 两个确立, 五大行动, 五个一工程: a Chinese numeral is a count only after a counting verb
+    if c.chinese and not an_amount and _chinese_name(c):
+        return True
+    # a bare number is a target only after a target verb (指数达85) or as 1000万以上
+    return not unit and (not (c.lead.endswith(P.TARGET_VERBS) or bool(c.lomul) and text.startswith(P.QUALIFIERS_AFTER, e))
+                         or _YEAR.fullmatch(c.lo) is not None)
 
 
 def _names_a_noun(c: _Candidate) -> bool:
@@ -263,28 +288,28 @@ def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_
              ) -> _Resolved | None:
     """Value, upper value, unit, qualifier and span of one number, or None when it is not a quantity.
 
-    The reading is three tables of rules around two steps: :data:`_NOT_A_NUMBER` before the unit is read,
-    :data:`_NOT_A_TARGET` after, then the qualifier and the thresholds (10亿元以上重大项目20个).
+    The reading is rules around two steps: :func:`_not_a_number` before the unit is read, :func:`_not_a_target`
+    after, then the qualifier and the thresholds (10亿元以上重大项目20个).
     """
     s, e = m.span()
-    if inside(s, masked):
+    if masked and inside(s, masked):
         return None
-    if m.group("fden") is not None or m.group("anum") is not None or m.group("ra") is not None:
+    lo, lomul, hi, himul = m.group("lo", "lomul", "hi", "himul")
+    if lo is None:  # P.NUMBER matched a fraction or a ratio
         return _resolve_ratio(text, m, aspiring)
-    lo, hi = m.group("lo"), m.group("hi")
-    c = _Candidate(text, m, s, e, lo, hi, not lo[0].isdigit(), text[max(0, s - 4) : s], _lead_in(text, s),
+    c = _Candidate(text, m, s, e, lo, lomul, hi, not lo[0].isdigit(), text[max(0, s - 4) : s], _lead_in(text, s),
                    clause_start)
-    if any(rule(c) for _, rule in _NOT_A_NUMBER):
+    if _not_a_number(c):
         return None
     read = _read_unit(c)
     if read is None:
         return None
     approx, mult = read
-    if any(rule(c) for _, rule in _NOT_A_TARGET):
+    if _not_a_target(c):
         return None
     try:
-        value = _value(lo, m.group("lomul")) * mult
-        vmax = _value(hi, m.group("himul") or (m.group("lomul") if not m.group("himul") else None)) * mult if hi else None
+        value = _value(lo, lomul) * mult
+        vmax = _value(hi, himul or (lomul if not himul else None)) * mult if hi else None
     except ValueError:
         return None
     if hi and vmax is not None and vmax < value:
