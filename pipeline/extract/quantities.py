@@ -26,6 +26,7 @@ from . import patterns as P
 _UNIT = re.compile("|".join(
     re.escape(u) + (f"(?![{P.UNIT_NOT_BEFORE[u]}])" if u in P.UNIT_NOT_BEFORE else "") for u in P.UNITS))
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGIT = re.compile(r"\d")
 _LOOKAHEAD = 32  # longer than any unit or P.NOT_AFTER word: what follows a number is read from this window
 _BREAKDOWN = re.compile(r"\s*其中")
 # Subjects are looked for this many characters around the number (real ones are under 20): a clause
@@ -374,7 +375,7 @@ def _is_threshold(text: str, e: int) -> bool:
     end = e
     while end < len(text) and end - e < _MAX_SUBJECT and text[end] not in P.CLAUSE_BREAK and text[end] != "、":
         end += 1
-    return re.search(r"\d", text[e:end]) is not None
+    return _DIGIT.search(text, e, end) is not None
 
 
 def _lead_in(text: str, s: int) -> str:
@@ -466,7 +467,7 @@ def _phrase_after(text: str, pos: int) -> str:
             return ""  # 从75%提高到80%: what follows leads in the next number, it is not counted
         end += 1
     phrase = text[pos:end]
-    if phrase.startswith("的") and 2 <= len(phrase) <= 7 and not re.search(r"\d", phrase):
+    if phrase.startswith("的") and 2 <= len(phrase) <= 7 and not _DIGIT.search(phrase):
         return phrase[1:]  # 处1万元的罚款: a short noun after 的 is what the amount is
     if not phrase or phrase[0] in "的（(以左上下、和及与或内”’」》）)" or phrase.startswith(("，", "。")):
         return ""
@@ -483,7 +484,7 @@ def _next_is_number(text: str, pos: int) -> bool:
 def _phrase_before(text: str, num_start: int, clause_start: int) -> str:
     start = max(clause_start, text.rfind("、", clause_start, num_start) + 1)
     # a 、 inside the noun (新建、改扩建学校) is kept when no number stands between
-    if start > clause_start and not re.search(r"\d", text[clause_start:start]):
+    if start > clause_start and not _DIGIT.search(text, clause_start, start):
         start = clause_start
     phrase = text[start:num_start]
     phrase = phrase[max(phrase.rfind("："), phrase.rfind("|")) + 1 :].strip().lstrip("、和及与的").strip()
@@ -493,23 +494,57 @@ def _phrase_before(text: str, num_start: int, clause_start: int) -> str:
         phrase = phrase[: rate.start()]
     phrase = P.SUBJECT_COMPARISON.sub("", phrase)  # 比上年增长6.5% -> 增长
     changed, keep = True, 1
-    while changed:
-        changed = False
-        for lead in P.SUBJECT_LEAD_STRIP:
-            # 新认定 / 新招聘 strip like 认定 / 招聘; a verb joined to the next by 、 (新建、改扩建学校) stays,
-            # and a second one that would leave a single character is part of the noun (举办招聘会: 招聘会, not 会)
-            for head in (lead, "新" + lead):
-                if phrase.startswith(head) and len(phrase) - len(head) >= keep and phrase[len(head)] != "、":
-                    phrase, changed, keep = phrase[len(head):], True, 2
-        for tail in P.SUBJECT_TAIL_STRIP:
-            if phrase.endswith(tail) and len(phrase) > len(tail):
-                phrase, changed = phrase[: -len(tail)], True
+    while changed:  # strip lead words, then tails, until a round strips nothing
+        phrase, keep, lead_changed = _strip_leads(phrase, keep)
+        phrase, tail_changed = _strip_subject_tails(phrase)
+        changed = lead_changed or tail_changed
     phrase = _SUBJECT_TAIL_NOISE.sub("", phrase).lstrip("）)、")  # 故城县（0%）、泊头市（0%）; 转诊率2005年达到90%
     if phrase[:1] in "“‘「" and not any(c in phrase for c in "”’」"):
         phrase = phrase[1:]  # the opening quote of a quoted article (“一次性工亡补助金…), not of a name
     if phrase.endswith("的") and len(phrase) > 2:
         phrase = phrase[:-1]  # 本人工资的75%
     return "" if phrase in P.SUBJECT_TAIL_STRIP else phrase
+
+
+def _ranked(words: list[str] | tuple[str, ...], key: Callable[[str], str]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """``words`` with their rank in the list, grouped by ``key`` (a first or last character)."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for rank, word in enumerate(words):
+        groups.setdefault(key(word), []).append((rank, word))
+    return {k: tuple(v) for k, v in groups.items()}
+
+
+# Stripping a subject tries every lead word in turn (each as written, then with 新: 新认定 like 认定) and then every
+# tail. Only words starting (ending) with the phrase's current first (last) character can strip anything, so a
+# round looks up just those, in the same order, going on from the rank of the last word it stripped.
+_LEADS_BY_FIRST = _ranked([h for lead in P.SUBJECT_LEAD_STRIP for h in (lead, "新" + lead)], lambda w: w[0])
+_TAILS_BY_LAST = _ranked(P.SUBJECT_TAIL_STRIP, lambda w: w[-1])
+
+
+def _strip_leads(phrase: str, keep: int) -> tuple[str, int, bool]:
+    """One round of lead words off ``phrase``: (phrase, keep, whether it changed). A lead word goes only when
+    ``keep`` characters stay and it is not joined to the next by 、; after one has gone, two must stay."""
+    changed, rank_from = False, 0
+    while True:
+        for rank, head in _LEADS_BY_FIRST.get(phrase[:1], ()):
+            if (rank >= rank_from and phrase.startswith(head) and len(phrase) - len(head) >= keep
+                    and phrase[len(head)] != "、"):
+                phrase, keep, changed, rank_from = phrase[len(head) :], 2, True, rank + 1
+                break
+        else:
+            return phrase, keep, changed
+
+
+def _strip_subject_tails(phrase: str) -> tuple[str, bool]:
+    """One round of P.SUBJECT_TAIL_STRIP off ``phrase`` (never all of it): (phrase, whether it changed)."""
+    changed, rank_from = False, 0
+    while True:
+        for rank, tail in _TAILS_BY_LAST.get(phrase[-1:], ()):
+            if rank >= rank_from and phrase.endswith(tail) and len(phrase) > len(tail):
+                phrase, changed, rank_from = phrase[: -len(tail)], True, rank + 1
+                break
+        else:
+            return phrase, changed
 
 
 def readable_value(value: float) -> str:
