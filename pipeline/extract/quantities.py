@@ -29,6 +29,9 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"\d")
 _LOOKAHEAD = 32  # longer than any unit or P.NOT_AFTER word: what follows a number is read from this window
 _BREAKDOWN = re.compile(r"\s*其中")
+# The last break in search(text, start, end): the break that only break-free text follows up to ``end``.
+_LAST_CLAUSE_BREAK = re.compile(r"[，。；！？\n](?=[^，。；！？\n]*\Z)")
+_LAST_SENTENCE_BREAK = re.compile(r"[。；！？\n](?=[^。；！？\n]*\Z)")
 # Subjects are looked for this many characters around the number (real ones are under 20): a clause
 # that never ends (text without punctuation) would otherwise give every number the whole clause.
 _MAX_SUBJECT = 100
@@ -87,13 +90,14 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
     for m in _numbers(text):
         s, e = m.span()
         # clause bookkeeping for breakdowns (其中幼儿园37所、小学35所)
-        brk = max(text.rfind(ch, pos, s) for ch in "，。；！？\n")
-        if brk >= 0:
-            clause_start = brk + 1
+        brk = _LAST_CLAUSE_BREAK.search(text, pos, s)
+        if brk:
+            clause_start = brk.end()
             breakdown_of = None
-        brk = max(text.rfind(ch, pos, s) for ch in "。；！？\n")
-        if brk >= 0:
-            sentence_start, aspiring = brk + 1, False
+            if text[brk.start()] == "，":  # it ends a clause, not a sentence: the sentence's end is before it
+                brk = _LAST_SENTENCE_BREAK.search(text, pos, brk.start())
+            if brk:
+                sentence_start, aspiring = brk.end(), False
         from_ = max(sentence_start, pos - len(P.ASPIRATION) + 1)
         aspiring = aspiring or text.find(P.ASPIRATION, from_, s) >= 0
         pos = s
