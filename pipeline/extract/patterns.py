@@ -67,7 +67,8 @@ QUALIFIERS_BEFORE = ("不得低于", "不得少于", "不得超过", "不得高�
 QUALIFIER_LOOKALIKES = ("节约", "签约", "预约", "制约", "合约", "公约", "邀约", "条约", "履约", "集约", "违约", "特约",
                         "简约")
 # A rate phrase between the verb and the number (提高到每人每月200元) belongs to the unit, not the subject.
-RATE_PREFIX = re.compile(r"(?:每(?:人|户|年|月|天|日|周|季度|学期|亩|床|生)){1,3}$")
+_PER = r"每(?:人|户|年|月|天|日|周|季度|学期|亩|床|生)"
+RATE_PREFIX = re.compile(rf"{_PER}(?:{_PER}){{0,2}}$")  # one to three, led by a plain 每 that a search can skip to
 # 力争 governs a whole clause: 力争…获得2-3项成果.
 ASPIRATION = "力争"
 

@@ -45,7 +45,10 @@ _ISSUE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年\s*$")
 def _masked(text: str) -> list[tuple[int, int]]:
     """Spans where numbers are names, titles or document numbers, never quantities: sorted and merged."""
     pats = (P.QUOTED, P.TITLED, P.DOC_NUMBER, P.ATTACHMENT_LIST) if "附件" in text else (P.QUOTED, P.TITLED, P.DOC_NUMBER)
-    spans = sorted((m.start(), m.end()) for pat in pats for m in pat.finditer(text))
+    spans = [m.span() for pat in pats for m in pat.finditer(text)]
+    if len(spans) < 2:
+        return spans  # most items: nothing to sort or merge
+    spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
         if merged and s <= merged[-1][1]:
@@ -337,17 +340,16 @@ def _read_unit(c: _Candidate) -> tuple[bool, float] | None:
     text, m = c.text, c.m
     rest = text[c.e : c.e + _LOOKAHEAD]
     approx, mult, per = False, 1.0, ""
-    if _is_year_duration(m, rest, c.lead):
+    if _is_year_duration(c, rest):
         c.unit = "年"
         c.e += 1
     else:
         if c.e < len(text) and text[c.e].isascii() and text[c.e].isalpha():
             return None
-        um = _UNIT.match(rest)
         pct = m.group("lopct")
         if pct and not c.hi:
             c.unit = "%"
-        elif um:
+        elif um := _UNIT.match(rest):
             c.unit = um.group(0)
             per_m = P.UNIT_PER.match(rest, len(c.unit)) if "/" not in c.unit else None
             per = per_m.group(0) if per_m else ""
@@ -389,14 +391,13 @@ def _lead_in(text: str, s: int) -> str:
     return lead[: rate.start()] if rate else lead
 
 
-def _is_year_duration(m: re.Match[str], rest: str, lead: str) -> bool:
+def _is_year_duration(c: _Candidate, rest: str) -> bool:
     """11.5年, 达到12年: a number of years (schooling, life span), not a year or a year count in a name."""
-    lo = m.group("lo")
-    if not rest.startswith("年") or m.group("hi") or m.group("lomul") or not lo[0].isdigit():
+    if not rest.startswith("年") or c.hi or c.lomul or c.chinese:
         return False
     if rest.startswith(("年度", "年底", "年初", "年末", "年中", "年内", "年前", "年后", "年以来", "年起")):
         return False
-    return "." in lo or (len(lo) <= 2 and lead.endswith(P.YEAR_DURATION_VERBS))
+    return "." in c.lo or (len(c.lo) <= 2 and c.lead.endswith(P.YEAR_DURATION_VERBS))
 
 
 def _qualifier(text: str, e: int, lead: str, aspiring: bool, approx: bool = False) -> tuple[str, int]:
