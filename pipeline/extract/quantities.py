@@ -15,7 +15,7 @@ so binding and aspirational targets can be told apart; ``qualifier`` is 力争 o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from ..model import Quantity
@@ -511,19 +511,32 @@ def _phrase_before(text: str, num_start: int, clause_start: int) -> str:
     return "" if phrase in P.SUBJECT_TAIL_STRIP else phrase
 
 
-def _ranked(words: list[str] | tuple[str, ...], key: Callable[[str], str]) -> dict[str, tuple[tuple[int, str], ...]]:
-    """``words`` with their rank in the list, grouped by ``key`` (a first or last character)."""
+def _ranked(words: Sequence[str], *, from_end: bool = False) -> dict[str, tuple[tuple[int, str], ...]]:
+    """``words`` with their rank in the list, grouped by the two characters they start with (end with, when
+    ``from_end``), which a phrase's own first (last) two look up. A one-character word is also in every group
+    of two that starts (ends) with it, and in a group of its own for a phrase whose two characters are no key.
+    """
+    def key(word: str) -> str:
+        return word[-2:] if from_end else word[:2]
+
     groups: dict[str, list[tuple[int, str]]] = {}
     for rank, word in enumerate(words):
-        groups.setdefault(key(word), []).append((rank, word))
-    return {k: tuple(v) for k, v in groups.items()}
+        if len(word) > 1:
+            groups.setdefault(key(word), []).append((rank, word))
+    for rank, word in enumerate(words):
+        if len(word) == 1:
+            for k in list(groups):
+                if len(k) == 2 and k[-1 if from_end else 0] == word:
+                    groups[k].append((rank, word))
+            groups.setdefault(word, []).append((rank, word))
+    return {k: tuple(sorted(v)) for k, v in groups.items()}
 
 
 # Stripping a subject tries every lead word in turn (each as written, then with 新: 新认定 like 认定) and then every
-# tail. Only words starting (ending) with the phrase's current first (last) character can strip anything, so a
-# round looks up just those, in the same order, going on from the rank of the last word it stripped.
-_LEADS_BY_FIRST = _ranked([h for lead in P.SUBJECT_LEAD_STRIP for h in (lead, "新" + lead)], lambda w: w[0])
-_TAILS_BY_LAST = _ranked(P.SUBJECT_TAIL_STRIP, lambda w: w[-1])
+# tail. Only words that start (end) the phrase can strip anything, so a round looks up just those that share its
+# first (last) two characters, in the same order, going on from the rank of the last word it stripped.
+_LEADS = _ranked([h for lead in P.SUBJECT_LEAD_STRIP for h in (lead, "新" + lead)])
+_TAILS = _ranked(P.SUBJECT_TAIL_STRIP, from_end=True)
 
 
 def _strip_leads(phrase: str, keep: int) -> tuple[str, int, bool]:
@@ -531,7 +544,7 @@ def _strip_leads(phrase: str, keep: int) -> tuple[str, int, bool]:
     ``keep`` characters stay and it is not joined to the next by 、; after one has gone, two must stay."""
     changed, rank_from = False, 0
     while True:
-        for rank, head in _LEADS_BY_FIRST.get(phrase[:1], ()):
+        for rank, head in _LEADS.get(phrase[:2]) or _LEADS.get(phrase[:1], ()):
             if (rank >= rank_from and phrase.startswith(head) and len(phrase) - len(head) >= keep
                     and phrase[len(head)] != "、"):
                 phrase, keep, changed, rank_from = phrase[len(head) :], 2, True, rank + 1
@@ -544,7 +557,7 @@ def _strip_subject_tails(phrase: str) -> tuple[str, bool]:
     """One round of P.SUBJECT_TAIL_STRIP off ``phrase`` (never all of it): (phrase, whether it changed)."""
     changed, rank_from = False, 0
     while True:
-        for rank, tail in _TAILS_BY_LAST.get(phrase[-1:], ()):
+        for rank, tail in _TAILS.get(phrase[-2:]) or _TAILS.get(phrase[-1:], ()):
             if rank >= rank_from and phrase.endswith(tail) and len(phrase) > len(tail):
                 phrase, changed, rank_from = phrase[: -len(tail)], True, rank + 1
                 break
