@@ -81,7 +81,7 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
     >>> [(q.value, q.unit, q.qualifier) for q in find_quantities("组建8个以上思政课建设联盟")]
     [(8.0, '个', '以上')]
     """
-    masked = _masked(text)
+    masked: list[tuple[int, int]] | None = None  # read at the first number: most items have none
     found: list[Quantity] = []
     breakdown_of: int | None = None
     last_total: int | None = None
@@ -91,7 +91,9 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
     base_subject = ""
     # Bookkeeping only looks at the text since the previous number, so a long item costs linear time.
     for m in _numbers(text):
-        s, e = m.span()
+        if masked is None:
+            masked = _masked(text)
+        s = m.start()
         # clause bookkeeping for breakdowns (其中幼儿园37所、小学35所)
         brk = _LAST_CLAUSE_BREAK.search(text, pos, s)
         if brk:
@@ -104,7 +106,7 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
         from_ = max(sentence_start, pos - len(P.ASPIRATION) + 1)
         aspiring = aspiring or text.find(P.ASPIRATION, from_, s) >= 0
         pos = s
-        if _BREAKDOWN.match(text, clause_start, s) and last_total is not None:
+        if last_total is not None and _BREAKDOWN.match(text, clause_start, s):
             breakdown_of = last_total
         q = _resolve(text, m, masked, clause_start, aspiring)
         if q is None:
@@ -406,9 +408,10 @@ def _qualifier(text: str, e: int, lead: str, aspiring: bool, approx: bool = Fals
     for w in P.QUALIFIERS_AFTER:
         if text.startswith(w, incl.end() if incl else e):
             return w, (incl.end() if incl else e) + len(w)
-    for w in P.QUALIFIERS_BEFORE:
-        if lead.endswith(w) and not lead.endswith(P.QUALIFIER_LOOKALIKES):
-            return w, e
+    if lead.endswith(P.QUALIFIERS_BEFORE) and not lead.endswith(P.QUALIFIER_LOOKALIKES):
+        for w in P.QUALIFIERS_BEFORE:
+            if lead.endswith(w):
+                return w, e
     if approx:
         return P.APPROX_QUALIFIER, e
     return (P.ASPIRATION if aspiring else ""), e
@@ -468,7 +471,7 @@ def _phrase_after(text: str, pos: int) -> str:
             break
         if text[end] == "等":
             break
-        if text[end].isdigit() and text[pos:end].endswith((*P.SUBJECT_TAIL_STRIP, *P.QUALIFIERS_BEFORE)):
+        if text[end].isdigit() and text[pos:end].endswith(_LEADS_IN_NEXT):
             return ""  # 从75%提高到80%: what follows leads in the next number, it is not counted
         end += 1
     phrase = text[pos:end]
@@ -480,6 +483,9 @@ def _phrase_after(text: str, pos: int) -> str:
         if phrase.endswith(tail) and len(phrase) > len(tail) + 1:
             phrase = phrase[: -len(tail)]
     return phrase.strip()
+
+
+_LEADS_IN_NEXT = (*P.SUBJECT_TAIL_STRIP, *P.QUALIFIERS_BEFORE)  # 提高到: the words that lead in a number
 
 
 def _next_is_number(text: str, pos: int) -> bool:
