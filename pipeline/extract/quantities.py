@@ -222,7 +222,7 @@ class _Candidate:
 
 
 # The two rule lists below are read top down; the first rule that holds rejects the number. Each rule is one
-# ``if`` with its reason, cheapest tests first (most numbers pass all of them).
+# ``if`` with its reason, its cheap test (the unit, the script) first, so a rule that cannot apply costs little.
 def _not_a_number(c: _Candidate) -> bool:
     """Rules that reject a number before its unit is read."""
     text, s, lo, hi = c.text, c.s, c.lo, c.hi
