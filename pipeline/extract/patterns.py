@@ -67,7 +67,8 @@ QUALIFIERS_BEFORE = ("不得低于", "不得少于", "不得超过", "不得高�
 QUALIFIER_LOOKALIKES = ("节约", "签约", "预约", "制约", "合约", "公约", "邀约", "条约", "履约", "集约", "违约", "特约",
                         "简约")
 # A rate phrase between the verb and the number (提高到每人每月200元) belongs to the unit, not the subject.
-RATE_PREFIX = re.compile(r"(?:每(?:人|户|年|月|天|日|周|季度|学期|亩|床|生)){1,3}$")
+_PER = r"每(?:人|户|年|月|天|日|周|季度|学期|亩|床|生)"
+RATE_PREFIX = re.compile(rf"{_PER}(?:{_PER}){{0,2}}$")  # one to three, led by a plain 每 that a search can skip to
 # 力争 governs a whole clause: 力争…获得2-3项成果.
 ASPIRATION = "力争"
 
@@ -107,6 +108,10 @@ NUMBER = re.compile(
     rf"|(?P<lo>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[一二两三四五六七八九十][{CN_NUM}]*|[百千](?=[万亿]))(?P<lomul>万亿|[万亿千](?![米瓦克伏]))?(?P<lopct>%)?"
     rf"(?:\s*[-—–~～至到]\s*(?P<hi>\d+(?:\.\d+)?|[一二两三四五六七八九十][{CN_NUM}]*)(?P<himul>万亿|[万亿千](?![米瓦克伏]))?)?"
 )
+# Every NUMBER match starts with one of these. A search for NUMBER itself tries the whole pattern at every
+# character (its alternatives start with groups, so re finds no first-character set); skipping to these first
+# finds the same matches several times faster.
+NUMBER_START = re.compile(rf"[\d{_CN_DIGIT}十百千]")
 # A Chinese numeral as a count is well formed (二十, 一百零五, 两千); 十四五, 二五 are names and years.
 CN_WELL_FORMED = re.compile(
     rf"(?:[{_CN_DIGIT}]?千)?(?:零?[{_CN_DIGIT}]?百)?(?:零?[{_CN_DIGIT}]?十)?(?:零?[{_CN_DIGIT}])?"

@@ -15,7 +15,7 @@ so binding and aspirational targets can be told apart; ``qualifier`` is 力争 o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from ..model import Quantity
@@ -26,8 +26,12 @@ from . import patterns as P
 _UNIT = re.compile("|".join(
     re.escape(u) + (f"(?![{P.UNIT_NOT_BEFORE[u]}])" if u in P.UNIT_NOT_BEFORE else "") for u in P.UNITS))
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGIT = re.compile(r"\d")
 _LOOKAHEAD = 32  # longer than any unit or P.NOT_AFTER word: what follows a number is read from this window
 _BREAKDOWN = re.compile(r"\s*其中")
+# The last break in search(text, start, end): the break that only break-free text follows up to ``end``.
+_LAST_CLAUSE_BREAK = re.compile(r"[，。；！？\n](?=[^，。；！？\n]*\Z)")
+_LAST_SENTENCE_BREAK = re.compile(r"[。；！？\n](?=[^。；！？\n]*\Z)")
 # Subjects are looked for this many characters around the number (real ones are under 20): a clause
 # that never ends (text without punctuation) would otherwise give every number the whole clause.
 _MAX_SUBJECT = 100
@@ -41,7 +45,10 @@ _ISSUE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年\s*$")
 def _masked(text: str) -> list[tuple[int, int]]:
     """Spans where numbers are names, titles or document numbers, never quantities: sorted and merged."""
     pats = (P.QUOTED, P.TITLED, P.DOC_NUMBER, P.ATTACHMENT_LIST) if "附件" in text else (P.QUOTED, P.TITLED, P.DOC_NUMBER)
-    spans = sorted((m.start(), m.end()) for pat in pats for m in pat.finditer(text))
+    spans = [m.span() for pat in pats for m in pat.finditer(text)]
+    if len(spans) < 2:
+        return spans  # most items: nothing to sort or merge
+    spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
         if merged and s <= merged[-1][1]:
@@ -49,6 +56,19 @@ def _masked(text: str) -> list[tuple[int, int]]:
         else:
             merged.append((s, e))
     return merged
+
+
+def _numbers(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``P.NUMBER.finditer(text)``, found by jumping from one ``P.NUMBER_START`` to the next."""
+    find_start, match = P.NUMBER_START.search, P.NUMBER.match
+    pos = 0
+    while (start := find_start(text, pos)) is not None:
+        m = match(text, start.start())
+        if m is None:
+            pos = start.start() + 1
+        else:
+            yield m
+            pos = m.end()  # a match is never empty
 
 
 def _value(num: str, mul: str | None) -> float:
@@ -61,7 +81,7 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
     >>> [(q.value, q.unit, q.qualifier) for q in find_quantities("组建8个以上思政课建设联盟")]
     [(8.0, '个', '以上')]
     """
-    masked = _masked(text)
+    masked: list[tuple[int, int]] | None = None  # read at the first number: most items have none
     found: list[Quantity] = []
     breakdown_of: int | None = None
     last_total: int | None = None
@@ -70,20 +90,23 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
     pos = 0
     base_subject = ""
     # Bookkeeping only looks at the text since the previous number, so a long item costs linear time.
-    for m in P.NUMBER.finditer(text):
-        s, e = m.span()
+    for m in _numbers(text):
+        if masked is None:
+            masked = _masked(text)
+        s = m.start()
         # clause bookkeeping for breakdowns (其中幼儿园37所、小学35所)
-        brk = max(text.rfind(ch, pos, s) for ch in "，。；！？\n")
-        if brk >= 0:
-            clause_start = brk + 1
+        brk = _LAST_CLAUSE_BREAK.search(text, pos, s)
+        if brk:
+            clause_start = brk.end()
             breakdown_of = None
-        brk = max(text.rfind(ch, pos, s) for ch in "。；！？\n")
-        if brk >= 0:
-            sentence_start, aspiring = brk + 1, False
+            if text[brk.start()] == "，":  # it ends a clause, not a sentence: the sentence's end is before it
+                brk = _LAST_SENTENCE_BREAK.search(text, pos, brk.start())
+            if brk:
+                sentence_start, aspiring = brk.end(), False
         from_ = max(sentence_start, pos - len(P.ASPIRATION) + 1)
         aspiring = aspiring or text.find(P.ASPIRATION, from_, s) >= 0
         pos = s
-        if _BREAKDOWN.match(text, clause_start, s) and last_total is not None:
+        if last_total is not None and _BREAKDOWN.match(text, clause_start, s):
             breakdown_of = last_total
         q = _resolve(text, m, masked, clause_start, aspiring)
         if q is None:
@@ -189,6 +212,7 @@ class _Candidate:
     s: int  # the number's start
     e: int  # where the reading has got to (after the number, then after its unit)
     lo: str
+    lomul: str | None  # the multiplier written with ``lo`` (3.3万, 两亿)
     hi: str | None
     chinese: bool  # written in Chinese numerals (两所, 二十所)
     before: str  # the four characters before the number
@@ -197,42 +221,66 @@ class _Candidate:
     unit: str = ""
 
 
-# Rules that reject a number before its unit is read: (why, test). Read top down; the first that holds wins.
-_NOT_A_NUMBER: tuple[tuple[str, Callable[[_Candidate], bool]], ...] = (
-    ("an ordinal, a document number or a code (第六, 〔2021〕, No.5, A3)",
-     lambda c: any(c.before.endswith(w) for w in P.NOT_BEFORE)
-     or bool(c.s and c.text[c.s - 1].isascii() and c.text[c.s - 1].isalnum())),
-    ("the tail of a longer number (3.5 read from 5)",
-     lambda c: bool(c.s) and (c.text[c.s - 1] in ".．" or c.text[c.s - 1].isdigit())),
-    ("一万 / 一至三 in a name (一万个心愿); 一万元 is an amount",
-     lambda c: c.chinese and bool(c.m.group("lomul") or c.hi and not c.hi[0].isdigit()) and c.lo == "一"
-     and not c.text.startswith(P.MONEY_UNITS, c.e)),
-    ("十四五, 二五: names and digit-by-digit years, not counts",
-     lambda c: c.chinese and not all(P.CN_WELL_FORMED.fullmatch(n) for n in (c.lo, c.hi) if n and not n[0].isdigit())),
-    ("每招用1人, 每使用一名童工: the base of a rate",
-     lambda c: c.lo in ("1", "一") and not c.hi and bool(P.RATE_BASE.search(c.text, max(0, c.s - 5), c.s))),
-)
+# The two rule lists below are read top down; the first rule that holds rejects the number. Each rule is one
+# ``if`` with its reason, its cheap test (the unit, the script) first, so a rule that cannot apply costs little.
+def _not_a_number(c: _Candidate) -> bool:
+    """Rules that reject a number before its unit is read."""
+    text, s, lo, hi = c.text, c.s, c.lo, c.hi
+    prev = text[s - 1] if s else ""
+    # an ordinal, a document number or a code (第六, 〔2021〕, No.5, A3)
+    if c.before.endswith(P.NOT_BEFORE) or prev.isascii() and prev.isalnum():
+        return True
+    # the tail of a longer number (3.5 read from 5)
+    if prev and (prev in ".．" or prev.isdigit()):
+        return True
+    if c.chinese:
+        # 一万 / 一至三 in a name (一万个心愿); 一万元 is an amount
+        if lo == "一" and (c.lomul or hi and not hi[0].isdigit()) and not text.startswith(P.MONEY_UNITS, c.e):
+            return True
+        # 十四五, 二五: names and digit-by-digit years, not counts
+        if not P.CN_WELL_FORMED.fullmatch(lo) or hi and not hi[0].isdigit() and not P.CN_WELL_FORMED.fullmatch(hi):
+            return True
+    # 每招用1人, 每使用一名童工: the base of a rate
+    return lo in ("1", "一") and not hi and P.RATE_BASE.search(text, max(0, s - 5), s) is not None
 
-# Rules that reject a number once its unit is read: (why, test).
-_NOT_A_TARGET: tuple[tuple[str, Callable[[_Candidate], bool]], ...] = (
-    ("首批, 三批: an ordinal batch", lambda c: c.unit == "批" and (c.chinese or c.before.endswith(("首", "第")))),
-    ("第六批, 二期工程, 第 1 期: ordinals and phases",
-     lambda c: c.unit in ("期", "批", "轮", "届") and (c.before.rstrip().endswith("第") or c.chinese and c.unit == "期")),
-    ("2023年1期: a journal's issue", lambda c: c.unit == "期" and bool(_ISSUE_YEAR.search(c.text, max(0, c.s - 8), c.s))),
-    ("65岁以上老年人, 超过20年的老旧小区: who or what is meant", lambda c: c.unit in P.ATTRIBUTE_UNITS and _names_a_noun(c)),
-    ("220千伏输变电工程: a voltage class", lambda c: c.unit in P.CLASS_UNITS and bool(_CJK.match(c.text, c.e))),
-    ("24小时自助图书馆, 1小时通勤圈: a duration naming a service",
-     lambda c: c.unit in P.DURATION_UNITS and bool(_CJK.match(c.text, c.e))
-     and not c.text.startswith((*P.QUALIFIERS_AFTER, "内", "及", "和", "或"), c.e)),
-    ("千万工程, 百万人口: only 百亿元 / 千亿元 are amounts",
-     lambda c: c.lo[0] in "百千" and not (c.unit in P.MONEY_UNITS and c.m.group("lomul"))),
-    ("两个确立, 五大行动, 五个一工程: a Chinese numeral is a count only after a counting verb",
-     lambda c: c.chinese and not (c.unit in P.MONEY_UNITS and c.m.group("lomul")) and _chinese_name(c)),
-    ("a bare number is a target only after a target verb (指数达85) or as 1000万以上",
-     lambda c: not c.unit and (not (c.lead.endswith(P.TARGET_VERBS)
-                                    or (bool(c.m.group("lomul")) and c.text.startswith(P.QUALIFIERS_AFTER, c.e)))
-                               or bool(re.fullmatch(r"(19|20)\d{2}", c.lo)))),
-)
+
+_ORDINAL_UNITS = ("期", "批", "轮", "届")
+_DURATION_NAME_ENDS = (*P.QUALIFIERS_AFTER, "内", "及", "和", "或")  # what may follow a duration target (1小时内)
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def _not_a_target(c: _Candidate) -> bool:
+    """Rules that reject a number once its unit is read."""
+    text, unit, e = c.text, c.unit, c.e
+    if unit in _ORDINAL_UNITS:
+        # 首批, 三批: an ordinal batch
+        if unit == "批" and (c.chinese or c.before.endswith(("首", "第"))):
+            return True
+        # 第六批, 二期工程, 第 1 期: ordinals and phases
+        if c.before.rstrip().endswith("第") or c.chinese and unit == "期":
+            return True
+        # 2023年1期: a journal's issue
+        if unit == "期" and _ISSUE_YEAR.search(text, max(0, c.s - 8), c.s):
+            return True
+    # 65岁以上老年人, 超过20年的老旧小区: who or what is meant
+    if unit in P.ATTRIBUTE_UNITS and _names_a_noun(c):
+        return True
+    # 220千伏输变电工程: a voltage class
+    if unit in P.CLASS_UNITS and _CJK.match(text, e):
+        return True
+    # 24小时自助图书馆, 1小时通勤圈: a duration naming a service
+    if unit in P.DURATION_UNITS and _CJK.match(text, e) and not text.startswith(_DURATION_NAME_ENDS, e):
+        return True
+    an_amount = bool(c.lomul) and unit in P.MONEY_UNITS  # 百亿元, 两亿元
+    # 千万工程, 百万人口: only 百亿元 / 千亿元 are amounts
+    if c.lo[0] in "百千" and not an_amount:
+        return True
+    # 两个确立, 五大行动, 五个一工程: a Chinese numeral is a count only after a counting verb
+    if c.chinese and not an_amount and _chinese_name(c):
+        return True
+    # a bare number is a target only after a target verb (指数达85) or as 1000万以上
+    return not unit and (not (c.lead.endswith(P.TARGET_VERBS) or bool(c.lomul) and text.startswith(P.QUALIFIERS_AFTER, e))
+                         or _YEAR.fullmatch(c.lo) is not None)
 
 
 def _names_a_noun(c: _Candidate) -> bool:
@@ -250,28 +298,28 @@ def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_
              ) -> _Resolved | None:
     """Value, upper value, unit, qualifier and span of one number, or None when it is not a quantity.
 
-    The reading is three tables of rules around two steps: :data:`_NOT_A_NUMBER` before the unit is read,
-    :data:`_NOT_A_TARGET` after, then the qualifier and the thresholds (10亿元以上重大项目20个).
+    The reading is rules around two steps: :func:`_not_a_number` before the unit is read, :func:`_not_a_target`
+    after, then the qualifier and the thresholds (10亿元以上重大项目20个).
     """
     s, e = m.span()
-    if inside(s, masked):
+    if masked and inside(s, masked):
         return None
-    if m.group("fden") is not None or m.group("anum") is not None or m.group("ra") is not None:
+    lo, lomul, hi, himul = m.group("lo", "lomul", "hi", "himul")
+    if lo is None:  # P.NUMBER matched a fraction or a ratio
         return _resolve_ratio(text, m, aspiring)
-    lo, hi = m.group("lo"), m.group("hi")
-    c = _Candidate(text, m, s, e, lo, hi, not lo[0].isdigit(), text[max(0, s - 4) : s], _lead_in(text, s),
+    c = _Candidate(text, m, s, e, lo, lomul, hi, not lo[0].isdigit(), text[max(0, s - 4) : s], _lead_in(text, s),
                    clause_start)
-    if any(rule(c) for _, rule in _NOT_A_NUMBER):
+    if _not_a_number(c):
         return None
     read = _read_unit(c)
     if read is None:
         return None
     approx, mult = read
-    if any(rule(c) for _, rule in _NOT_A_TARGET):
+    if _not_a_target(c):
         return None
     try:
-        value = _value(lo, m.group("lomul")) * mult
-        vmax = _value(hi, m.group("himul") or (m.group("lomul") if not m.group("himul") else None)) * mult if hi else None
+        value = _value(lo, lomul) * mult
+        vmax = _value(hi, himul or (lomul if not himul else None)) * mult if hi else None
     except ValueError:
         return None
     if hi and vmax is not None and vmax < value:
@@ -294,17 +342,16 @@ def _read_unit(c: _Candidate) -> tuple[bool, float] | None:
     text, m = c.text, c.m
     rest = text[c.e : c.e + _LOOKAHEAD]
     approx, mult, per = False, 1.0, ""
-    if _is_year_duration(m, rest, c.lead):
+    if _is_year_duration(c, rest):
         c.unit = "年"
         c.e += 1
     else:
         if c.e < len(text) and text[c.e].isascii() and text[c.e].isalpha():
             return None
-        um = _UNIT.match(rest)
         pct = m.group("lopct")
         if pct and not c.hi:
             c.unit = "%"
-        elif um:
+        elif um := _UNIT.match(rest):
             c.unit = um.group(0)
             per_m = P.UNIT_PER.match(rest, len(c.unit)) if "/" not in c.unit else None
             per = per_m.group(0) if per_m else ""
@@ -336,7 +383,7 @@ def _is_threshold(text: str, e: int) -> bool:
     end = e
     while end < len(text) and end - e < _MAX_SUBJECT and text[end] not in P.CLAUSE_BREAK and text[end] != "、":
         end += 1
-    return re.search(r"\d", text[e:end]) is not None
+    return _DIGIT.search(text, e, end) is not None
 
 
 def _lead_in(text: str, s: int) -> str:
@@ -346,14 +393,13 @@ def _lead_in(text: str, s: int) -> str:
     return lead[: rate.start()] if rate else lead
 
 
-def _is_year_duration(m: re.Match[str], rest: str, lead: str) -> bool:
+def _is_year_duration(c: _Candidate, rest: str) -> bool:
     """11.5年, 达到12年: a number of years (schooling, life span), not a year or a year count in a name."""
-    lo = m.group("lo")
-    if not rest.startswith("年") or m.group("hi") or m.group("lomul") or not lo[0].isdigit():
+    if not rest.startswith("年") or c.hi or c.lomul or c.chinese:
         return False
     if rest.startswith(("年度", "年底", "年初", "年末", "年中", "年内", "年前", "年后", "年以来", "年起")):
         return False
-    return "." in lo or (len(lo) <= 2 and lead.endswith(P.YEAR_DURATION_VERBS))
+    return "." in c.lo or (len(c.lo) <= 2 and c.lead.endswith(P.YEAR_DURATION_VERBS))
 
 
 def _qualifier(text: str, e: int, lead: str, aspiring: bool, approx: bool = False) -> tuple[str, int]:
@@ -362,9 +408,10 @@ def _qualifier(text: str, e: int, lead: str, aspiring: bool, approx: bool = Fals
     for w in P.QUALIFIERS_AFTER:
         if text.startswith(w, incl.end() if incl else e):
             return w, (incl.end() if incl else e) + len(w)
-    for w in P.QUALIFIERS_BEFORE:
-        if lead.endswith(w) and not lead.endswith(P.QUALIFIER_LOOKALIKES):
-            return w, e
+    if lead.endswith(P.QUALIFIERS_BEFORE) and not lead.endswith(P.QUALIFIER_LOOKALIKES):
+        for w in P.QUALIFIERS_BEFORE:
+            if lead.endswith(w):
+                return w, e
     if approx:
         return P.APPROX_QUALIFIER, e
     return (P.ASPIRATION if aspiring else ""), e
@@ -424,11 +471,11 @@ def _phrase_after(text: str, pos: int) -> str:
             break
         if text[end] == "等":
             break
-        if text[end].isdigit() and text[pos:end].endswith((*P.SUBJECT_TAIL_STRIP, *P.QUALIFIERS_BEFORE)):
+        if text[end].isdigit() and text[pos:end].endswith(_LEADS_IN_NEXT):
             return ""  # 从75%提高到80%: what follows leads in the next number, it is not counted
         end += 1
     phrase = text[pos:end]
-    if phrase.startswith("的") and 2 <= len(phrase) <= 7 and not re.search(r"\d", phrase):
+    if phrase.startswith("的") and 2 <= len(phrase) <= 7 and not _DIGIT.search(phrase):
         return phrase[1:]  # 处1万元的罚款: a short noun after 的 is what the amount is
     if not phrase or phrase[0] in "的（(以左上下、和及与或内”’」》）)" or phrase.startswith(("，", "。")):
         return ""
@@ -438,6 +485,9 @@ def _phrase_after(text: str, pos: int) -> str:
     return phrase.strip()
 
 
+_LEADS_IN_NEXT = (*P.SUBJECT_TAIL_STRIP, *P.QUALIFIERS_BEFORE)  # 提高到: the words that lead in a number
+
+
 def _next_is_number(text: str, pos: int) -> bool:
     return pos < len(text) and (text[pos].isdigit() or text[pos] in "一二两三四五六七八九十")
 
@@ -445,7 +495,7 @@ def _next_is_number(text: str, pos: int) -> bool:
 def _phrase_before(text: str, num_start: int, clause_start: int) -> str:
     start = max(clause_start, text.rfind("、", clause_start, num_start) + 1)
     # a 、 inside the noun (新建、改扩建学校) is kept when no number stands between
-    if start > clause_start and not re.search(r"\d", text[clause_start:start]):
+    if start > clause_start and not _DIGIT.search(text, clause_start, start):
         start = clause_start
     phrase = text[start:num_start]
     phrase = phrase[max(phrase.rfind("："), phrase.rfind("|")) + 1 :].strip().lstrip("、和及与的").strip()
@@ -455,23 +505,70 @@ def _phrase_before(text: str, num_start: int, clause_start: int) -> str:
         phrase = phrase[: rate.start()]
     phrase = P.SUBJECT_COMPARISON.sub("", phrase)  # 比上年增长6.5% -> 增长
     changed, keep = True, 1
-    while changed:
-        changed = False
-        for lead in P.SUBJECT_LEAD_STRIP:
-            # 新认定 / 新招聘 strip like 认定 / 招聘; a verb joined to the next by 、 (新建、改扩建学校) stays,
-            # and a second one that would leave a single character is part of the noun (举办招聘会: 招聘会, not 会)
-            for head in (lead, "新" + lead):
-                if phrase.startswith(head) and len(phrase) - len(head) >= keep and phrase[len(head)] != "、":
-                    phrase, changed, keep = phrase[len(head):], True, 2
-        for tail in P.SUBJECT_TAIL_STRIP:
-            if phrase.endswith(tail) and len(phrase) > len(tail):
-                phrase, changed = phrase[: -len(tail)], True
+    while changed:  # strip lead words, then tails, until a round strips nothing
+        phrase, keep, lead_changed = _strip_leads(phrase, keep)
+        phrase, tail_changed = _strip_subject_tails(phrase)
+        changed = lead_changed or tail_changed
     phrase = _SUBJECT_TAIL_NOISE.sub("", phrase).lstrip("）)、")  # 故城县（0%）、泊头市（0%）; 转诊率2005年达到90%
     if phrase[:1] in "“‘「" and not any(c in phrase for c in "”’」"):
         phrase = phrase[1:]  # the opening quote of a quoted article (“一次性工亡补助金…), not of a name
     if phrase.endswith("的") and len(phrase) > 2:
         phrase = phrase[:-1]  # 本人工资的75%
     return "" if phrase in P.SUBJECT_TAIL_STRIP else phrase
+
+
+def _ranked(words: Sequence[str], *, from_end: bool = False) -> dict[str, tuple[tuple[int, str], ...]]:
+    """``words`` with their rank in the list, grouped by the two characters they start with (end with, when
+    ``from_end``), which a phrase's own first (last) two look up. A one-character word is also in every group
+    of two that starts (ends) with it, and in a group of its own for a phrase whose two characters are no key.
+    """
+    def key(word: str) -> str:
+        return word[-2:] if from_end else word[:2]
+
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for rank, word in enumerate(words):
+        if len(word) > 1:
+            groups.setdefault(key(word), []).append((rank, word))
+    for rank, word in enumerate(words):
+        if len(word) == 1:
+            for k in list(groups):
+                if len(k) == 2 and k[-1 if from_end else 0] == word:
+                    groups[k].append((rank, word))
+            groups.setdefault(word, []).append((rank, word))
+    return {k: tuple(sorted(v)) for k, v in groups.items()}
+
+
+# Stripping a subject tries every lead word in turn (each as written, then with 新: 新认定 like 认定) and then every
+# tail. Only words that start (end) the phrase can strip anything, so a round looks up just those that share its
+# first (last) two characters, in the same order, going on from the rank of the last word it stripped.
+_LEADS = _ranked([h for lead in P.SUBJECT_LEAD_STRIP for h in (lead, "新" + lead)])
+_TAILS = _ranked(P.SUBJECT_TAIL_STRIP, from_end=True)
+
+
+def _strip_leads(phrase: str, keep: int) -> tuple[str, int, bool]:
+    """One round of lead words off ``phrase``: (phrase, keep, whether it changed). A lead word goes only when
+    ``keep`` characters stay and it is not joined to the next by 、; after one has gone, two must stay."""
+    changed, rank_from = False, 0
+    while True:
+        for rank, head in _LEADS.get(phrase[:2]) or _LEADS.get(phrase[:1], ()):
+            if (rank >= rank_from and phrase.startswith(head) and len(phrase) - len(head) >= keep
+                    and phrase[len(head)] != "、"):
+                phrase, keep, changed, rank_from = phrase[len(head) :], 2, True, rank + 1
+                break
+        else:
+            return phrase, keep, changed
+
+
+def _strip_subject_tails(phrase: str) -> tuple[str, bool]:
+    """One round of P.SUBJECT_TAIL_STRIP off ``phrase`` (never all of it): (phrase, whether it changed)."""
+    changed, rank_from = False, 0
+    while True:
+        for rank, tail in _TAILS.get(phrase[-2:]) or _TAILS.get(phrase[-1:], ()):
+            if rank >= rank_from and phrase.endswith(tail) and len(phrase) > len(tail):
+                phrase, changed, rank_from = phrase[: -len(tail)], True, rank + 1
+                break
+        else:
+            return phrase, changed
 
 
 def readable_value(value: float) -> str:
