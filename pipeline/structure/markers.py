@@ -57,7 +57,10 @@ _DISTINCT = ("（", *_PAREN_DIGITS, *_DIGIT_STOPS, *_PAREN_IDEOGRAPHS)
 # What may stand before an inline bare marker (spaces between are allowed): a sentence or clause end,
 # a closing bracket or quote, a colon that introduces the list.
 _INLINE_LEFT = "。；！？）：”」\n"
-_TOC_PAGE = re.compile(r"(?:[.…·．_—-]{2,}\s*\d{0,3}|\s+\d{1,3})$")
+# A contents entry's leaders and page number: "(?:[.…·．_—-]{2,}\s*\d{0,3}|\s+\d{1,3})$", written to start with
+# one character of either kind so that a search jumps to the next leader or blank.
+_TOC_PAGE = re.compile(r"[.…·．_—\s-](?:(?<=[.…·．_—-])[.…·．_—-]+\s*\d{0,3}|(?<=\s)\s*\d{1,3})$")
+_CONTENTS_HEAD = re.compile(r"\s*目")
 _TOC_ENTRY = re.compile(r"(?:…{2,}|[.·．_—-]{3,})\s*\d{1,3}$")
 
 
@@ -138,13 +141,19 @@ _ANY_MARKER = re.compile("|".join(
     for _, _, pattern in MARKERS))
 
 
-# A character that can start a marker: where _ANY_MARKER is tried (trying it at every position is slow).
-_MARKER_START = re.compile("[" + re.escape("".join(sorted(_KINDS_BY_FIRST))) + r"\d]")
+# Where _ANY_MARKER is tried (trying it at every position is slow): a character that can start a marker,
+# followed by what every marker starting with it needs: 第 or （ and a numeral, one to three Chinese
+# numerals and 、 or a dot, one to three digits not after a digit and a dot, 、 or ）, or a character that
+# is a marker on its own. One character class first, so that a search jumps from one such character to
+# the next.
+_SINGLE_CHARACTERS = "".join(_SINGLE_CHAR.values())
+_MARKER_START = re.compile(rf"[第（{_CN}\d{_SINGLE_CHARACTERS}](?:(?<=[第（])[{_CN}\d]|(?<=[{_CN}])[{_CN}]{{0,2}}[、.．]"
+                           rf"|(?<=\d)(?<!\d\d)\d{{0,2}}[.．、）]|(?<=[{_SINGLE_CHARACTERS}]))")
 
 
 def _marker_starts(text: str, start: int, end: int) -> Iterator[int]:
     """Where ``_ANY_MARKER.finditer(text, start, end)`` finds its matches, found by jumping from one
-    character that can start a marker to the next."""
+    place that can start a marker to the next."""
     pos = start
     while lead := _MARKER_START.search(text, pos, end):
         found = _ANY_MARKER.match(text, lead.start(), end)
@@ -242,8 +251,9 @@ def contents_lines(text: str, lines: list[tuple[int, int]]) -> set[int]:
         s, e = lines[i]
         return _contents_key(text[s:e])
 
+    # only a suffix of the line goes (_TOC_PAGE), so the 目录 line starts with 目
     head = next((i for i, (s, e) in enumerate(lines)
-                 if not (shortcuts.ENABLED and text.find("录", s, e) < 0) and key(i) == "目录"), None)
+                 if not (shortcuts.ENABLED and not _CONTENTS_HEAD.match(text, s, e)) and key(i) == "目录"), None)
     if head is None:  # no 目录 line: the first marker line is the first entry, if it comes again
         first = next((i for i, (s, e) in enumerate(lines) if match_marker(text[s:e], 0) and key(i)), None)
         head = first
