@@ -292,24 +292,16 @@ def strip_pinyin_ruby(text: str) -> str:
 
 def tidy_whitespace(text: str) -> str:
     """Strip each line, drop runs of blank lines, and remove spaces between CJK characters in indents."""
-    lines = [ln.strip() for ln in text.split("\n")]
-    out: list[str] = []
-    blank = False
-    for ln in lines:
-        if not ln:
-            if not blank and out:
-                out.append("")
-            blank = True
-            continue
-        out.append(ln)
-        blank = False
-    while out and not out[-1]:
-        out.pop()
-    # runs of spaces shortened in one pass: a stripped line has none at its ends, so none spans lines
-    return _SPACE_RUN.sub("  ", "\n".join(out))
+    # Joined back, the stripped lines hold a run of blank lines as three or more line breaks, which become
+    # one blank line, and blank lines at either end as line breaks there, which go. A stripped line has no
+    # spaces at its ends, so no run of spaces spans lines and one pass shortens them all.
+    text = "\n".join([ln.strip() for ln in text.split("\n")]).strip("\n")
+    return _SPACE_RUN.sub("  ", _BLANK_LINES.sub("\n\n", text))
 
 
-_SPACE_RUN = re.compile(" {2,}")
+# Written with a literal start ("\n\n\n+", not "\n{3,}"), so that a search jumps to it.
+_BLANK_LINES = re.compile("\n\n\n+")  # three line breaks or more
+_SPACE_RUN = re.compile("  +")  # two spaces or more
 
 
 _OPEN_CLOSE = {"（": "）", "《": "》", "“": "”", "【": "】"}
