@@ -75,13 +75,17 @@ _TABLE_HEADER = re.compile(r"(?:序|编)\s*号[\s|]")
 _LETTER_PART_AHEAD = re.compile(r"附件\s*(?:[：:]|\d{1,2}(?:-\d{1,2})?\s|\d{1,2}$|(?=\s))|" + _TABLE_HEADER.pattern
                                 + r"|\d{4}年\d{1,2}月\d{1,2}日(?=\s|$)")
 # A run of blanks inside a line that holds an ideographic space or a no-break space: in crawled and copied
-# text this is where a paragraph break (and its two-character U+3000 indent) used to be.
-_INDENT_RUN = re.compile("[ \u3000\u00a0]*[\u3000\u00a0][ \u3000\u00a0]*|[ ]{2,}")
+# text this is where a paragraph break (and its two-character U+3000 indent) used to be; also a run of
+# plain spaces. The pattern matches a whole run of two or more blanks, or a lone ideographic/no-break
+# space: the runs of "[ \u3000\u00a0]*[\u3000\u00a0][ \u3000\u00a0]*|[ ]{2,}", written with a blank first so
+# that a search jumps from blank to blank instead of trying every position.
+_INDENT_RUN = re.compile("[ \u3000\u00a0](?:[ \u3000\u00a0]+|(?<=[\u3000\u00a0]))")
 
 
 # A signature glued to the text around it in a one-line crawl: …报告。人力资源社会保障部办公厅2022年11月30日更多…
+# (The sentence end before it is matched, not looked behind for, so that a search jumps from one to the next.)
 _GLUED_SIGNATURE = re.compile(
-    r"(?<=[。）)])([\u4e00-\u9fff（）]{2,40}?(?:厅|局|委|委员会|办公室|人民政府|政府|部|办))"
+    r"(?P<after>[。）)])([\u4e00-\u9fff（）]{2,40}?(?:厅|局|委|委员会|办公室|人民政府|政府|部|办))"
     r"((?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日)(?!起|前|以|至|到|后|的)")
 
 
@@ -97,7 +101,7 @@ def restore_paragraph_breaks(text: str) -> str:
     full of them.
     """
     if "日" in text:
-        text = _GLUED_SIGNATURE.sub(lambda m: f"\n{m.group(1)}\n{m.group(2)}\n", text)
+        text = _GLUED_SIGNATURE.sub(lambda m: f"{m.group('after')}\n{m.group(2)}\n{m.group(3)}\n", text)
     if "\u3000" not in text and "\u00a0" not in text and "  " not in text:
         return text
 
@@ -160,7 +164,21 @@ def _ends_paragraph(text: str, s: int) -> bool:
 
 def unify_characters(text: str) -> str:
     """Kangxi radicals and compatibility ideographs -> ordinary characters; full-width ASCII -> ASCII."""
-    return text.translate(_char_table())
+    # str.translate looks every character of a CJK text up in the table, which is slow; a text holds only
+    # a few distinct characters of the table, and no replacement is itself in the table, so replacing
+    # each of them throughout in turn gives the same text.
+    table = _char_table()
+    found = _table_chars().search(text)
+    while found:
+        ch = found.group()
+        text = text.replace(ch, table[ord(ch)])
+        found = _table_chars().search(text, found.start())  # nothing of the table is left before it
+    return text
+
+
+@lru_cache(maxsize=1)
+def _table_chars() -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_char_table())) + "]")
 
 
 @lru_cache(maxsize=1)
@@ -192,8 +210,12 @@ def _char_table() -> dict[int, str]:
     return table
 
 
-_ASCII_COLON = re.compile(r"(?<!\d):|:(?!\d)")
-_ASCII_COMMA = re.compile(r"(?<!\d),|,(?!\d{3})")
+# A colon not after a digit or not before one; a comma not after a digit or not before three. The sign
+# comes first in each pattern so that a search jumps from sign to sign instead of trying every position.
+_ASCII_COLON = re.compile(r":(?:(?<!\d:)|(?!\d))")
+_ASCII_COMMA = re.compile(r",(?:(?<!\d,)|(?!\d{3}))")
+_ASCII_EXCLAMATION = re.compile(f"!(?<=[{_CJK}]!)")  # after a CJK character
+_ASCII_QUESTION = re.compile(f"\\?(?<=[{_CJK}]\\?)")
 
 
 def full_width_punctuation(text: str) -> str:
@@ -207,8 +229,8 @@ def full_width_punctuation(text: str) -> str:
     text = text.replace("(", "（").replace(")", "）").replace(";", "；")
     text = _ASCII_COLON.sub("：", text)
     text = _ASCII_COMMA.sub("，", text)
-    text = re.sub(f"(?<=[{_CJK}])!", "！", text)
-    text = re.sub(f"(?<=[{_CJK}])\\?", "？", text)
+    text = _ASCII_EXCLAMATION.sub("！", text)
+    text = _ASCII_QUESTION.sub("？", text)
     return text
 
 
@@ -228,8 +250,10 @@ _TRADITIONAL_CHAR = re.compile(f"[{''.join(sorted(_TRADITIONAL_ONLY))}]")
 def to_simplified(text: str) -> str:
     """Convert a traditional-character document to simplified; simplified text is left untouched."""
     sample = text[:20000]
-    cjk = len(_CJK_CHAR.findall(sample))
     traditional = len(_TRADITIONAL_CHAR.findall(sample))
+    if traditional < 3:  # simplified below, whatever the count of CJK characters: spare counting them
+        return text
+    cjk = len(_CJK_CHAR.findall(sample))
     if cjk < 4 or traditional < max(3, cjk * 0.01):
         return text
     text = _t2s().convert(text)
@@ -268,20 +292,16 @@ def strip_pinyin_ruby(text: str) -> str:
 
 def tidy_whitespace(text: str) -> str:
     """Strip each line, drop runs of blank lines, and remove spaces between CJK characters in indents."""
-    lines = [ln.strip() for ln in text.split("\n")]
-    out: list[str] = []
-    blank = False
-    for ln in lines:
-        if not ln:
-            if not blank and out:
-                out.append("")
-            blank = True
-            continue
-        out.append(re.sub(" {2,}", "  ", ln))
-        blank = False
-    while out and not out[-1]:
-        out.pop()
-    return "\n".join(out)
+    # Joined back, the stripped lines hold a run of blank lines as three or more line breaks, which become
+    # one blank line, and blank lines at either end as line breaks there, which go. A stripped line has no
+    # spaces at its ends, so no run of spaces spans lines and one pass shortens them all.
+    text = "\n".join([ln.strip() for ln in text.split("\n")]).strip("\n")
+    return _SPACE_RUN.sub("  ", _BLANK_LINES.sub("\n\n", text))
+
+
+# Written with a literal start ("\n\n\n+", not "\n{3,}"), so that a search jumps to it.
+_BLANK_LINES = re.compile("\n\n\n+")  # three line breaks or more
+_SPACE_RUN = re.compile("  +")  # two spaces or more
 
 
 _OPEN_CLOSE = {"（": "）", "《": "》", "“": "”", "【": "】"}

@@ -15,7 +15,11 @@ WARNING_CODES = {
     "broken_font_text": "the text looks like broken font extraction ((cid:N), replacement characters)",
     "repeated_text": "the body is repeated (a crawl that saved the page twice); the copy was left out",
 }
-_BROKEN = re.compile(r"（cid：\d+）|\(cid:\d+\)|\ufffd|[\ue000-\uf8ff]")
+# Unreadable glyphs: (cid:N) as pdfminer writes an unmapped glyph (in either punctuation), the
+# replacement character, private-use code points. Counted one kind at a time: each pattern then starts
+# with a character a search can jump to, and no glyph of one kind overlaps one of another.
+_CID = re.compile(r"（cid：\d+）|\(cid:\d+\)")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
 def audit(doc: Document, candidates: int) -> list[str]:
@@ -34,7 +38,7 @@ def audit(doc: Document, candidates: int) -> list[str]:
     rejected = candidates - len(doc.items)
     if rejected >= 5 and rejected > 0.3 * candidates:
         out.append(f"rejected_markers: {rejected} of {candidates}")
-    broken = len(_BROKEN.findall(doc.text))
+    broken = len(_CID.findall(doc.text)) + doc.text.count("\ufffd") + len(_PRIVATE_USE.findall(doc.text))
     if broken >= 5:
         out.append(f"broken_font_text: {broken} unreadable glyphs")
     return out

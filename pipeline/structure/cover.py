@@ -43,10 +43,23 @@ def body_start(text: str) -> int:
     # signature and date come only after the plan.
     titles = re.findall(r"《([^》]{4,60})》", text[: notice.end() + 200]) + re.findall(r"关于印发(.{4,60}?)的通知", text[:notice.start()])
     for title in dict.fromkeys(t.strip() for t in titles):
-        found = re.compile(rf"(?<=[。\n ]){re.escape(title)}(?=[\s第一（]|$)").search(text, notice.end())
-        if found and (not body or found.start() < body):
-            return found.start()
+        found = _title_line(text, title, notice.end())
+        if found >= 0 and (not body or found < body):
+            return found
     return min(body, len(text))
+
+
+def _title_line(text: str, title: str, pos: int) -> int:
+    """Where ``title`` first stands as the plan's heading from ``pos`` on, else -1: after a sentence end, a
+    line break or a space, and before a blank, 第, 一, （ or the end of the text. (A search for the literal
+    title, not a pattern compiled for each document's title.)"""
+    at = text.find(title, pos)
+    while at >= 0:
+        after = at + len(title)
+        if at > 0 and text[at - 1] in "。\n " and (after == len(text) or text[after].isspace() or text[after] in "第一（"):
+            return at
+        at = text.find(title, at + 1)
+    return -1
 
 
 def attachment_list_lines(text: str, spans: list[tuple[int, int]]) -> set[int]:

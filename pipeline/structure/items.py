@@ -10,6 +10,7 @@ from .text import SENTENCE_END
 
 _DEPT_TAIL = re.compile(r"（[^（）]{0,6}(牵头|负责|责任)[^（）]*）$")
 _TABLE_KINDS = ("row", "row_group")
+_SENTENCE_END_CHAR = re.compile(f"[{SENTENCE_END}]")
 # The standard section names of a plan. In a text whose line breaks were lost, the section's first
 # paragraph runs on right after them (一、总体要求以习近平新时代…): the heading is the name alone.
 _SECTION_NAME = re.compile(r"(?:总体要求|指导思想|基本原则|工作目标|主要目标|发展目标|总体目标|目标任务|重点任务|主要任务|工作任务"
@@ -81,9 +82,8 @@ def heading_span(text: str, m: Marker, end: int) -> tuple[int, int]:
     # The item's end was trimmed of trailing blanks, which may reach back over the label's own padding.
     s = min(s, end)
     limit = min(max(limit, s), end)
-    e = s
-    while e < limit and text[e] not in SENTENCE_END:
-        e += 1
+    stop = _SENTENCE_END_CHAR.search(text, s, limit)
+    e = stop.start() if stop else limit
     heading = text[s:e]
     if m.kind not in _TABLE_KINDS:
         name = _SECTION_NAME.match(heading)

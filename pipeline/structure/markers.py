@@ -9,8 +9,10 @@ or open the count mid-way on a page or excerpt that starts at （四）.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .. import shortcuts
 from ..numerals import cn_to_int
 from .text import squeeze
 
@@ -55,7 +57,10 @@ _DISTINCT = ("（", *_PAREN_DIGITS, *_DIGIT_STOPS, *_PAREN_IDEOGRAPHS)
 # What may stand before an inline bare marker (spaces between are allowed): a sentence or clause end,
 # a closing bracket or quote, a colon that introduces the list.
 _INLINE_LEFT = "。；！？）：”」\n"
-_TOC_PAGE = re.compile(r"(?:[.…·．_—-]{2,}\s*\d{0,3}|\s+\d{1,3})$")
+# A contents entry's leaders and page number: "(?:[.…·．_—-]{2,}\s*\d{0,3}|\s+\d{1,3})$", written to start with
+# one character of either kind so that a search jumps to the next leader or blank.
+_TOC_PAGE = re.compile(r"[.…·．_—\s-](?:(?<=[.…·．_—-])[.…·．_—-]+\s*\d{0,3}|(?<=\s)\s*\d{1,3})$")
+_CONTENTS_HEAD = re.compile(r"\s*目")
 _TOC_ENTRY = re.compile(r"(?:…{2,}|[.·．_—-]{3,})\s*\d{1,3}$")
 
 
@@ -81,8 +86,29 @@ SKIP = "skip"
 BOUNDARY = "boundary"
 
 
-def match_marker(text: str, pos: int) -> Marker | None:
+# The characters each kind's marker starts with; the kinds not listed start with a digit (``\d``: any
+# Unicode digit).
+_FIRST_CHARACTERS = {"part": "第", "chapter": "第", "section": "第", "article": "第", "cn_dun": _CN, "paren_cn": "（",
+                     "paren_arabic": "（", **_SINGLE_CHAR}
+
+
+def _kinds_by_first_character() -> dict[str, list[tuple[str, int, re.Pattern[str]]]]:
+    """The kinds whose marker can start with a given character, in their order in MARKERS."""
+    by_char: dict[str, list[tuple[str, int, re.Pattern[str]]]] = {}
     for kind, rank, pattern in MARKERS:
+        for ch in _FIRST_CHARACTERS.get(kind, ""):
+            by_char.setdefault(ch, []).append((kind, rank, pattern))
+    return by_char
+
+
+_KINDS_BY_FIRST = _kinds_by_first_character()
+_DIGIT_KINDS = [marker for marker in MARKERS if marker[0] not in _FIRST_CHARACTERS]
+
+
+def match_marker(text: str, pos: int) -> Marker | None:
+    # only the kinds that can start with the character at pos are tried (a dozen patterns otherwise)
+    kinds = _KINDS_BY_FIRST.get(text[pos], _DIGIT_KINDS) if 0 <= pos < len(text) else MARKERS
+    for kind, rank, pattern in kinds:
         m = pattern.match(text, pos)
         if not m:
             continue
@@ -115,14 +141,36 @@ _ANY_MARKER = re.compile("|".join(
     for _, _, pattern in MARKERS))
 
 
+# Where _ANY_MARKER is tried (trying it at every position is slow): a character that can start a marker,
+# followed by what every marker starting with it needs: 第 or （ and a numeral, one to three Chinese
+# numerals and 、 or a dot, one to three digits not after a digit and a dot, 、 or ）, or a character that
+# is a marker on its own. One character class first, so that a search jumps from one such character to
+# the next.
+_SINGLE_CHARACTERS = "".join(_SINGLE_CHAR.values())
+_MARKER_START = re.compile(rf"[第（{_CN}\d{_SINGLE_CHARACTERS}](?:(?<=[第（])[{_CN}\d]|(?<=[{_CN}])[{_CN}]{{0,2}}[、.．]"
+                           rf"|(?<=\d)(?<!\d\d)\d{{0,2}}[.．、）]|(?<=[{_SINGLE_CHARACTERS}]))")
+
+
+def _marker_starts(text: str, start: int, end: int) -> Iterator[int]:
+    """Where ``_ANY_MARKER.finditer(text, start, end)`` finds its matches, found by jumping from one
+    place that can start a marker to the next."""
+    pos = start
+    while lead := _MARKER_START.search(text, pos, end):
+        found = _ANY_MARKER.match(text, lead.start(), end)
+        if found:
+            yield lead.start()
+            pos = found.end()  # never empty: every marker shape takes a character
+        else:
+            pos = lead.start() + 1
+
+
 def inline_markers(text: str, start: int, end: int | None = None) -> list[Marker]:
     """Candidates inside running text: bare markers after a sentence end or a space, distinctive ones
     (（一） ⑴ ㈠) anywhere."""
     candidates = []
     end = len(text) if end is None else end
     label_end = start
-    for found in _ANY_MARKER.finditer(text, start, end):
-        i = found.start()
+    for i in _marker_starts(text, start, end):
         if i < label_end:
             continue  # inside the label just found (（二）（二） written twice)
         # a space before a bare marker is where a line break was lost (…高质量发展。 一、… 治党 1.加强…)
@@ -134,7 +182,10 @@ def inline_markers(text: str, start: int, end: int | None = None) -> list[Marker
                                                                 or _ordinal_heading(text, m)
                                                                 or _run_on_section(text, m)
                                                                 or _run_on_arabic(text, m)):
-            m.listed = text[:i].rstrip(" ").endswith(("：", ":"))
+            before = i
+            while before > 0 and text[before - 1] == " ":
+                before -= 1
+            m.listed = text.endswith(("：", ":"), 0, before)
             candidates.append(m)
             label_end = m.label_end
     return candidates
@@ -192,24 +243,34 @@ def contents_lines(text: str, lines: list[tuple[int, int]]) -> set[int]:
     """Lines of a table of contents: entries with leader dots and a page number, and the run of short
     lines from a 目录 line (or from the first marker line) up to where the first entry comes again as
     the body's first heading."""
-    skip = {i for i, (s, e) in enumerate(lines) if _TOC_ENTRY.search(text, s, e)}
-    keys = [_contents_key(text[s:e]) for s, e in lines]
-    head = next((i for i, key in enumerate(keys) if key == "目录"), None)
+    # an entry's line ends with its page number
+    skip = {i for i, (s, e) in enumerate(lines)
+            if not (shortcuts.ENABLED and not text[e - 1 : e].isdecimal()) and _TOC_ENTRY.search(text, s, e)}
+
+    def key(i: int) -> str:  # computed for the few lines looked at, not for every line
+        s, e = lines[i]
+        return _contents_key(text[s:e])
+
+    # only a suffix of the line goes (_TOC_PAGE), so the 目录 line starts with 目
+    head = next((i for i, (s, e) in enumerate(lines)
+                 if not (shortcuts.ENABLED and not _CONTENTS_HEAD.match(text, s, e)) and key(i) == "目录"), None)
     if head is None:  # no 目录 line: the first marker line is the first entry, if it comes again
-        first = next((i for i, (s, e) in enumerate(lines) if keys[i] and match_marker(text[s:e], 0)), None)
+        first = next((i for i, (s, e) in enumerate(lines) if match_marker(text[s:e], 0) and key(i)), None)
         head = first
     else:
-        first = next((i for i in range(head + 1, len(lines)) if keys[i]), None)
+        first = next((i for i in range(head + 1, len(lines)) if key(i)), None)
     if head is None or first is None:
         return skip
     titled = head < first
+    first_key = key(first)
     for i in range(first + 1, len(lines)):
-        if keys[i] == keys[first]:
+        line_key = key(i)
+        if line_key == first_key:
             skip.update(range(head, i))
             break
         s, e = lines[i]
-        entry = len(keys[i]) <= 60 and not any(ch in keys[i] for ch in "。！？|")
-        if keys[i] and not (entry and (titled or match_marker(text[s:e], 0))):
+        entry = len(line_key) <= 60 and not any(ch in line_key for ch in "。！？|")
+        if line_key and not (entry and (titled or match_marker(text[s:e], 0))):
             break  # body text before the first entry came again: not a contents list
     return skip
 

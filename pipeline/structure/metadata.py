@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from .. import shortcuts
 from ..model import Document
 from ..numerals import cn_to_int
 from .markers import match_marker
@@ -180,7 +181,7 @@ def _year(doc: Document) -> int | None:
     year = YEAR.search(doc.title)
     if year:
         return int(year.group(1))
-    npc = _NPC_SESSION.search(text[:5000])
+    npc = None if shortcuts.ENABLED and "届全国人" not in text[:5000] else _NPC_SESSION.search(text[:5000])
     if npc:
         term, session = cn_to_int(npc.group(1)), cn_to_int(npc.group(2))
         if term >= 5:  # from the 5th NPC (1978) on, one term is five years and holds one session a year

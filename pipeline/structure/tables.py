@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 
+from .. import shortcuts
 from .markers import CUT, RANK, SKIP, Marker, match_marker, value_of
 from .text import squeeze
 
 _ROW = re.compile(r"(?P<n>\d{1,3})\s*\|")
 _ROW_GROUP = re.compile(r"(?P<n>[一二三四五六七八九十]{1,3})[、.．]?\s*\|")
 _NUMBER_HEADERS = ("序号", "编号")
+_NUMBER_HEADER_TEXT = re.compile(r"[序编]\s*号")  # what a cell that squeezes to one of them holds
 # Words of column headers; a header cell may be long (2022年预期目标, 牵头责任单位) but is made of these.
 _HEADER_WORD = re.compile(r"序号|编号|任务|内容|事项|措施|举措|目标|指标|单位|部门|科室|领导|时限|时间|进度|备注|进展"
                           r"|责任|牵头|配合|协办|项目|名称|类别|成效|要求|标准|情况|计划|节点|分工|完成|主体")
@@ -127,6 +129,8 @@ def cell_rows(text: str, lines: list[tuple[int, int]]) -> dict[int, Marker]:
     """Tables flattened to one cell per line: a 序号 header line, its column names, then each row's number
     alone on a line followed by its cells. Blank lines between cells and a `` |`` closing every cell are
     the same table; the first row may be numbered above 1 (a page of a longer table)."""
+    if shortcuts.ENABLED and lines and not _NUMBER_HEADER_TEXT.search(text, lines[0][0], lines[-1][1]):
+        return {}  # no cell can be a 序号 header
     cells: list[tuple[int, int, int]] = []  # (line index, start, end) of each non-blank cell line
     for idx, (s, e) in enumerate(lines):
         line = text[s:e]
