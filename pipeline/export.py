@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -216,16 +217,22 @@ def _quietly() -> Iterator[None]:
         pass
 
 
-def _csv_cells(cols: tuple[Column, ...], row: Mapping[str, Any]) -> list[str]:
-    cells = []
+def _csv_cells(cols: tuple[Column, ...], row: Mapping[str, Any]) -> list[Any]:
+    # The common cells go to the csv writer as they are: it writes an int with str() and a float with
+    # repr(), as cell_text() does; text only needs neutralising.
+    cells: list[Any] = []
     for c in cols:
         value = row.get(c.name)
-        if c.type != "string":
-            cells.append(cell_text(c, value))
-        elif type(value) is str:  # most cells: cell_text() would return the text unchanged
-            cells.append("'" + value if value.startswith(_QUOTED_START) else value)
+        kind = type(value)
+        if c.type == "string":
+            if kind is str:
+                cells.append("'" + value if value.startswith(_QUOTED_START) else value)
+            else:
+                cells.append(neutralise(cell_text(c, value)))
+        elif kind is int and c.type == "integer" or kind is float and c.type == "number" and value == value:
+            cells.append(value)
         else:
-            cells.append(neutralise(cell_text(c, value)))  # type: ignore[arg-type]
+            cells.append(cell_text(c, value))
     return cells
 
 
@@ -484,6 +491,26 @@ def write_xlsx(tables: Mapping[str, list[Row]], path: Path, *, headers: str = "e
 
 # ------------------------------------------------------------------------------------ streaming (CLI)
 
+def _replace_folder(new: Path, path: Path) -> None:
+    """Put folder ``new`` in the place of ``path`` (whose old content is removed)."""
+    old = None
+    try:
+        if path.exists():
+            old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".old"))
+            os.replace(path, old / path.name)
+        try:
+            os.replace(new, path)
+        except OSError:
+            if old is not None:
+                os.replace(old / path.name, path)  # the earlier texts stay where they were
+            raise
+    except OSError as exc:
+        raise _named(exc, path) from exc
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 TEXT_DIR = "text"
 
 
@@ -512,16 +539,15 @@ class CsvFinisher:
     item's text already (level 1 and no time stamp: a third of the size, for about 2% of the run, and the
     same bytes on every run)."""
 
-    def __init__(self, out_dir: str | Path, *, headers: str = "en", keep_rows: bool = False,
+    def __init__(self, text_dir: str | Path, *, headers: str = "en", keep_rows: bool = False,
                  plain_text: bool = False) -> None:
-        self.out_dir, self.headers, self.keep_rows, self.plain_text = str(out_dir), headers, keep_rows, plain_text
+        self.text_dir, self.headers, self.keep_rows, self.plain_text = str(text_dir), headers, keep_rows, plain_text
 
     def __call__(self, result: DocResult) -> DocResult:
         if result.document is not None:
-            text_dir = Path(self.out_dir) / TEXT_DIR
-            text_dir.mkdir(parents=True, exist_ok=True)
             data = result.document.text.encode("utf-8")
-            with atomic(text_dir / text_name(result.doc_id, plain=self.plain_text), "wb") as fh:
+            # a plain write: the folder is the writer's staging folder, published whole (see TableWriter)
+            with open(Path(self.text_dir) / text_name(result.doc_id, plain=self.plain_text), "wb") as fh:
                 fh.write(data if self.plain_text else gzip.compress(data, compresslevel=1, mtime=0))
         rows = result_rows(result)
         result.extra["csv"] = {name: csv_text(name, part, self.headers) for name, part in rows.items()}
@@ -536,7 +562,9 @@ class TableWriter:
     """Streams rows to the CSV tables as results arrive, so memory stays flat over any number of files.
 
     The tables appear (replacing those of an earlier run) only when the writer closes without an error;
-    other formats are written then from the same rows.
+    other formats are written then from the same rows. The texts are written into a staging folder that
+    replaces ``text/`` at that moment, so ``text/`` holds exactly the run's documents, and one file per
+    document costs one plain write rather than a temporary file and a rename each.
     """
 
     def __init__(self, out_dir: str | Path, *, headers: str = "en", formats: Iterable[str] = ("csv",),
@@ -545,9 +573,14 @@ class TableWriter:
         self.headers, self.plain_text = headers, plain_text
         self.extra = [f for f in formats if f != "csv"]
         self.notices: list[str] = []
-        (self.out / TEXT_DIR).mkdir(parents=True, exist_ok=True)
         self._sinks: dict[str, _CsvSink] = {}
+        self.out.mkdir(parents=True, exist_ok=True)
         try:
+            self._staging = Path(tempfile.mkdtemp(dir=self.out, prefix=f".{TEXT_DIR}.", suffix=".part"))
+        except OSError as exc:
+            raise _named(exc, self.out / TEXT_DIR) from exc
+        try:
+            os.chmod(self._staging, 0o777 & ~_umask())  # mkdtemp's folder is private; text/ is not
             for name in EXTRACT_TABLES:
                 self._sinks[name] = _CsvSink(self.out, name, headers)
         except BaseException:
@@ -555,14 +588,11 @@ class TableWriter:
             raise
         self._kept: dict[str, list[Row]] = {name: [] for name in EXTRACT_TABLES}
         self.counts = {name: 0 for name in EXTRACT_TABLES}
-        self._texts: set[str] = set()
 
     def write(self, result: DocResult) -> None:
         """Append one result's rows to every table (rendering them here unless a worker did)."""
         if "csv" not in result.extra:
             result = self.finisher()(result)
-        if result.status == "ok":
-            self._texts.add(text_name(result.doc_id, plain=self.plain_text))
         for name, text in result.extra["csv"].items():
             self._sinks[name].append(text)
             self.counts[name] += result.extra["counts"][name]
@@ -572,7 +602,7 @@ class TableWriter:
 
     def finisher(self) -> CsvFinisher:
         """The worker-side step that prepares results for this writer."""
-        return CsvFinisher(self.out, headers=self.headers, keep_rows=bool(self.extra), plain_text=self.plain_text)
+        return CsvFinisher(self._staging, headers=self.headers, keep_rows=bool(self.extra), plain_text=self.plain_text)
 
     def close(self) -> list[Path]:
         written = _commit(self._sinks.values())
@@ -581,18 +611,12 @@ class TableWriter:
             frames = {name: typed(name, rows) for name, rows in self._kept.items()}
             self._kept.clear()
             written += write_tables(frames, self.out, formats=self.extra, headers=self.headers, notices=self.notices)
-        self._prune_texts()
+        _replace_folder(self._staging, self.out / TEXT_DIR)
         return written
-
-    def _prune_texts(self) -> None:
-        # text/ holds exactly this run's documents: a file left by an earlier run would trace nothing
-        for f in (self.out / TEXT_DIR).glob("*.txt*"):
-            if f.name not in self._texts:
-                with _quietly():
-                    f.unlink()
 
     def _abort(self) -> None:
         _abort(self._sinks.values())
+        shutil.rmtree(self._staging, ignore_errors=True)
 
     def __enter__(self) -> TableWriter:
         return self

@@ -201,13 +201,15 @@ def test_cli_full_disk_names_the_file_and_keeps_old_tables(tmp_path: Path, monke
     out = tmp_path / "out"
     assert main(["extract", str(WUHU), "-o", str(out), "--quiet"]) == 0
     before = (out / "items.csv").read_bytes()
+    texts = sorted(p.name for p in (out / "text").iterdir())
     _fail_on(monkeypatch, OSError(errno.ENOSPC, "No space left on device"), after=3)
     assert main(["extract", str(CORPUS), "-o", str(out), "--quiet", "-j", "1"]) == 3
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "Traceback" not in err[0]
     assert ".csv" in err[0] and str(out) in err[0] and "disk is full" in err[0] and ".part" not in err[0]
     assert (out / "items.csv").read_bytes() == before  # never a table cut mid-row
-    assert not list(out.glob(".*.part"))
+    assert sorted(p.name for p in (out / "text").iterdir()) == texts == ["wuhu_edu_2024.txt.gz"]
+    assert not list(out.glob(".*.part"))  # neither temporary tables nor the staged texts are left
 
 
 def test_cli_file_open_elsewhere_says_close_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
