@@ -29,7 +29,7 @@ from datetime import date
 
 from ..model import Deadline
 from ..numerals import cn_to_int
-from ..shortcuts import cannot_match
+from .. import shortcuts
 from ..spans import overlaps
 
 # -- building blocks --------------------------------------------------------------------------
@@ -123,6 +123,19 @@ _NEEDS: list[tuple[str, ...]] = [
     ("年",), ("季半",), ("月",), ("五",), ("每",), ("按分",), ("长",), ("前",), ("前",), ("暑寒",),
 ]
 assert len(_NEEDS) == len(_PATTERNS)
+_NEED_GROUPS = sorted({group for needs in _NEEDS for group in needs})
+_NEEDED = "".join(sorted(set("".join(_NEED_GROUPS))))
+# The characters a match of each pattern can start with (its first literal, or the first of the optional
+# 截至/到/至 before it): the overlapping scan tries a pattern only there, not at every position of the text.
+_AT = "截到至"
+_DIGITS = "0123456789"
+_CN_NUMERALS = "一二三四五六七八九十"
+_STARTS: list[re.Pattern[str]] = [re.compile(f"[{chars}]") for chars in (
+    _AT + "12", _AT + _DIGITS + _CN_NUMERALS, _AT + _DIGITS + _CN_NUMERALS, _AT + "12", _AT + "12二一",
+    _AT + "今本明", _AT + "年", _AT + "年", "全", _AT + "第前上下一二三四1234", _AT + _DIGITS + _CN_NUMERALS,
+    "“十", "每", "按分", "长", "元五七八劳建国两春清端中主入汛秋新开", "年", "寒暑",
+)]
+assert len(_STARTS) == len(_PATTERNS)
 
 # A table cell (or a line of a flattened table) holding only one of these is an ongoing deadline; inside a
 # cell of a task table (between | or tabs) it may also close a clause (2023年底前完成，持续推进).
@@ -230,14 +243,20 @@ def _in_formula(text: str, start: int, end: int) -> bool:
 def _find(text: str) -> list[tuple[int, int]]:
     """Spans of deadline expressions in ``text``: longest first, never overlapping, in text order."""
     masked = _masked(text)
-    present = set(text)  # the pre-check asks which characters occur; one set answers every pattern
-    candidates: set[tuple[int, int, bool]] = {
-        (m.start(), m.end(), _is_deadline(text, m))
-        for pattern, needs in zip(_PATTERNS, _NEEDS)
-        if not cannot_match(present, needs)
-        for m in _finditer(pattern, text)
-        if m.end() > m.start() and not overlaps(m.start(), m.end(), masked)
-    }
+    # The pre-check asks which groups of characters the text lacks, once for all patterns (looking for the
+    # few characters the groups hold is much cheaper than building the set of all of the text's characters).
+    lacking: set[str] = set()
+    if shortcuts.ENABLED:
+        present = {ch for ch in _NEEDED if ch in text}
+        lacking = {group for group in _NEED_GROUPS if present.isdisjoint(group)}
+    candidates: set[tuple[int, int, bool]] = set()
+    for pattern, needs, starts in zip(_PATTERNS, _NEEDS, _STARTS):
+        if not lacking.isdisjoint(needs):
+            continue  # a group of characters every match holds is missing
+        for m in _finditer(pattern, starts, text):
+            s, e = m.span()
+            if e > s and not overlaps(s, e, masked):
+                candidates.add((s, e, _is_deadline(text, m)))
     candidates.update((s, e, True) for s, e in _ongoing_cells(text))
     # A rejected expression still claims its characters: the 3月28日 of a signature date
     # 2023年3月28日 must not come back as a deadline of its own.
@@ -248,9 +267,16 @@ def _find(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e, keep in chosen if keep]
 
 
-def _finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+def _finditer(pattern: re.Pattern[str], starts: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     # Overlapping scan: a pattern whose optional prefix swallowed a range connector (至2025年) must
     # still be tried from the next position, so the range pattern and this one can compete.
+    if shortcuts.ENABLED:
+        # Every match starts at a character of ``starts``: try the pattern at those alone.
+        for start in starts.finditer(text):
+            m = pattern.match(text, start.start())
+            if m is not None:
+                yield m
+        return
     pos = 0
     while pos < len(text):
         m = pattern.search(text, pos)
