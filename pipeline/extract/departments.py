@@ -126,7 +126,8 @@ def find_departments(
     masked = _mask_titles(joined)
     found: list[_Listed] = []
     if _ROLE_WORD.search(masked) or not shortcuts.ENABLED:  # labels and role clauses all name a role word
-        found = _labelled(masked) + _role_clauses(masked)
+        labels = _label_matches(masked)
+        found = _labelled(masked, labels) + _role_clauses(masked, labels)
     if first_listed_leads:
         found += _bare_trailing_list(masked)
     if not found and not cells:
@@ -239,8 +240,9 @@ def _word_role(words: str) -> str | None:
     return None
 
 
-def _labelled(text: str) -> list[_Listed]:
-    labels = _field_labels(text)
+def _labelled(text: str, matches: list[re.Match[str]]) -> list[_Listed]:
+    """Lists after labels (牵头单位：…); ``matches`` are the text's label matches (:func:`_label_matches`)."""
+    labels = _field_labels(text, matches)
     out = []
     for i, m in enumerate(labels):
         role = _label_role(m.group("label"))
@@ -260,9 +262,8 @@ def _labelled(text: str) -> list[_Listed]:
     return out
 
 
-def _field_labels(text: str) -> list[re.Match[str]]:
+def _field_labels(text: str, found: list[re.Match[str]]) -> list[re.Match[str]]:
     """Labels that start a field; a label inside a note of a list (市应急局（责任人：张三）) does not."""
-    found = _label_matches(text)
     if len(found) < 2:
         return found  # one label cannot sit inside another's note
     depth_at = _depths(text, [m.start() for m in found])
@@ -289,10 +290,12 @@ def _label_matches(text: str) -> list[re.Match[str]]:
     return found
 
 
-def _has_label(text: str, start: int, end: int) -> bool:
-    """Whether ``_LABEL.search(text, start, end)`` finds a label."""
+def _has_label(text: str, start: int, end: int, labels: list[re.Match[str]]) -> bool:
+    """Whether ``_LABEL.search(text, start, end)`` finds a label; ``labels`` are matches in the whole text."""
     if not shortcuts.ENABLED:
         return _LABEL.search(text, start, end) is not None
+    if any(start <= m.start() and m.end() <= end for m in labels):
+        return True  # a label found in the whole text lies inside (_LABEL reads nothing past its match's end)
     return any(_LABEL.match(text, at.start(), end) for at in _LABEL_STARTS.finditer(text, start, end))
 
 
@@ -377,11 +380,13 @@ def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _role_clauses(text: str) -> list[_Listed]:
+def _role_clauses(text: str, labels: list[re.Match[str]]) -> list[_Listed]:
     """Bracketed role clauses: （市教育局牵头，市财政局、市人社局配合）, （组织处负责）."""
     out = []
     for gs, ge in _bracket_groups(text):
-        if _has_label(text, gs, ge):
+        if shortcuts.ENABLED and not _ROLE_WORD.search(text, gs, ge):
+            continue  # neither a label nor a role verb inside
+        if _has_label(text, gs, ge, labels):
             continue  # labelled lists are read by _labelled
         clauses: list[_Listed] = []
         for s, e in _segments(text, gs, ge):
@@ -407,7 +412,7 @@ def _bare_trailing_list(text: str) -> list[_Listed]:
     if not groups:
         return []
     gs, ge = groups[-1]
-    if _has_label(text, gs, ge) or _ROLE_CLAUSE.match(text[gs:ge]):
+    if _has_label(text, gs, ge, []) or _ROLE_CLAUSE.match(text[gs:ge]):
         return []  # read as a labelled list or role clause
     after = text[ge + 1 :].strip(" \n。；;")
     before = text[gs - 2] if gs >= 2 else "。"
@@ -441,7 +446,7 @@ def _names(text: str, masked: str, start: int, end: int, role: str, offset: int,
     """
     out = []
     pieces = _split(masked, start, end, keep_generic=True)
-    marks = [bool(lead_mark) and _marked(text, s, lead_mark) for s, _, _ in pieces]
+    marks = [_marked(text, s, lead_mark) for s, _, _ in pieces] if lead_mark else []
     by_marks = any(marks) and role != CO
     for i, (s, e, marked) in enumerate(pieces):
         name = text[s:e]
@@ -538,6 +543,8 @@ _GLUED_PAIR = re.compile(r"[局委办厅处科室院部所站队组馆校会署]
 
 def _unglue(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Split a piece at glued names where every part is itself a department (3+ characters)."""
+    if e - s < 6:
+        return [(s, e)]  # no room for two names of 3+ characters
     if shortcuts.ENABLED and not _GLUED_PAIR.search(text, max(s - 1, 0), e):
         return [(s, e)]  # no organ's ending meets a region or organ prefix: nothing is glued
     cuts = [m.start() for m in _GLUED.finditer(text, s, e)]
