@@ -61,9 +61,10 @@ _STRIP = " \t\u3000\n：:，,、；;。.！？★☆※▲△●◆＃＊"  # le
 _LEADING_CONJ = re.compile(r"以及")  # ，以及市编办 (never 和/与: 和平区教育局)
 _OPEN, _CLOSE = "（(", "）)"
 
+_LABEL_QUALIFIERS = ("主要", "具体", "直接", "其他")  # 主要牵头单位, 具体责任部门
 _LABEL = re.compile(
     r"(?:(?P<open>【|\[)|(?<![^\s（()）；;，,。.．：:|、]))"  # a label starts a clause (or the text)
-    rf"(?P<label>(?:主要|具体|直接|其他)?(?:{'|'.join(P.ROLE_WORDS)})(?:负责|牵头|配合|责任)?"
+    rf"(?P<label>(?:{'|'.join(_LABEL_QUALIFIERS)})?(?:{'|'.join(P.ROLE_WORDS)})(?:负责|牵头|配合|责任)?"
     r"(?:单位|部门|科室|处室|处|科|室|领导|人|主体)?(?:[（(][^（）()：:]{1,4}[）)])?)"
     # 【牵头单位】…, 牵头单位：…, and in prose 牵头单位为…
     r"(?(open)[】\]]\s*[：:]?|(?:\s*[：:]|(?<=单位|部门)为))"
@@ -91,7 +92,7 @@ _ROLE_TAIL = re.compile(rf"(?:{_ROLE_VERB})$")
 # What every label and every role verb holds (按职责分工落实 is the one verb without a role word).
 _ROLE_WORD = re.compile("|".join((*P.ROLE_WORDS, "职责分工落实")))
 # The characters a label can start with: its bracket, a qualifier (主要, 具体, 直接, 其他) or a role word.
-_LABEL_STARTS = re.compile("[【\\[主具直其" + "".join(sorted({w[0] for w in P.ROLE_WORDS})) + "]")
+_LABEL_STARTS = re.compile("[【\\[" + "".join(sorted({w[0] for w in (*_LABEL_QUALIFIERS, *P.ROLE_WORDS)})) + "]")
 
 
 @dataclass(slots=True)
@@ -214,12 +215,12 @@ def _mask_titles(text: str) -> str:
 
 
 _LABEL_NOTE = re.compile(r"[（(].*$")
-_LABEL_QUALIFIER = re.compile(r"^(?:主要|具体|直接|其他)")
 
 
 def _label_role(label: str) -> str | None:
     label = _LABEL_NOTE.sub("", label)
-    label = _LABEL_QUALIFIER.sub("", label)
+    if label.startswith(_LABEL_QUALIFIERS):
+        label = label[2:]
     if label.endswith(("领导", "人")):
         return None  # 责任领导/责任人 name people, not departments
     return _word_role(label) or _AMBIGUOUS
@@ -601,7 +602,7 @@ _TRAILING_NOTE = re.compile(r"[（(][^（）()]*[）)]$")
 
 def _core(name: str) -> str:
     """The name without a trailing bracketed note (市教育局（市委教育工委） -> 市教育局)."""
-    if "）" not in name and ")" not in name:
+    if shortcuts.ENABLED and "）" not in name and ")" not in name:
         return name  # most names have no bracket at all
     return _TRAILING_NOTE.sub("", name)
 
