@@ -132,9 +132,20 @@ _AT = "截到至"
 _DIGITS = "0123456789"
 _CN_NUMERALS = "一二三四五六七八九十"
 _STARTS: list[re.Pattern[str]] = [re.compile(f"[{chars}]") for chars in (
-    _AT + "12", _AT + _DIGITS + _CN_NUMERALS, _AT + _DIGITS + _CN_NUMERALS, _AT + "12", _AT + "12二一",
-    _AT + "今本明", _AT + "年", _AT + "年", "全", _AT + "第前上下一二三四1234", _AT + _DIGITS + _CN_NUMERALS,
-    "“十", "每", "按分", "长", "元五七八劳建国两春清端中主入汛秋新开", "年", "寒暑",
+    _AT + "12",  # year ranges
+    _AT + _DIGITS + _CN_NUMERALS, _AT + _DIGITS + _CN_NUMERALS,  # month ranges (an optional year first)
+    _AT + "12",  # dotted dates
+    _AT + "12二一",  # an explicit year
+    _AT + "今本明",  # 今年, 本年度, 明年
+    _AT + "年", _AT + "年",  # 年底, 年中
+    "全",  # 全年
+    _AT + "第前上下一二三四1234",  # quarters and halves
+    _AT + _DIGITS + _CN_NUMERALS,  # months
+    "“十",  # five-year-plan periods
+    "每", "按分", "长",  # recurring, schedules, 长期坚持
+    "元五七八劳建国两春清端中主入汛秋新开",  # holidays and seasons
+    "年",  # 年前
+    "寒暑",  # school holidays
 )]
 assert len(_STARTS) == len(_PATTERNS)
 

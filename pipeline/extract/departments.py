@@ -296,7 +296,9 @@ def _has_label(text: str, start: int, end: int, labels: list[re.Match[str]]) -> 
     if not shortcuts.ENABLED:
         return _LABEL.search(text, start, end) is not None
     if any(start <= m.start() and m.end() <= end for m in labels):
-        return True  # a label found in the whole text lies inside (_LABEL reads nothing past its match's end)
+        # A label of the whole text lies inside. _LABEL has no lookahead or end anchor, so cutting the
+        # text at ``end`` cannot undo a match that ends before it.
+        return True
     return any(_LABEL.match(text, at.start(), end) for at in _LABEL_STARTS.finditer(text, start, end))
 
 
