@@ -29,7 +29,7 @@ from datetime import date
 
 from ..model import Deadline
 from ..numerals import cn_to_int
-from ..shortcuts import cannot_match
+from .. import shortcuts
 from ..spans import overlaps
 
 # -- building blocks --------------------------------------------------------------------------
@@ -61,7 +61,7 @@ _STANDALONE_MID = r"(?:(?<![\u4e00-\u9fff])|(?<=[于在到至争保]))年中(?!�
 
 # Dotted dates of task-table cells (2023.12, 2023.06.30前); never a decimal amount (2023.12亿元).
 _DOTTED = r"(?<![\d.．])(?:19|20)\d{2}[.．/](?:1[0-2]|0?[1-9])(?:[.．/](?:[12]\d|3[01]|0?[1-9]))?(?![\d.．/])"
-_DOTTED_DAY = r"(?:19|20)\d{2}[.．/]\d{1,2}[.．/]\d{1,2}"
+_DOTTED_DAY = re.compile(r"(?:19|20)\d{2}[.．/]\d{1,2}[.．/]\d{1,2}")
 _DOTTED_END = r"(?=$|[\s|，。；、,;:：）)】\]]|完成|启动|开工|建成|上报|报送)"
 # Holidays and seasons. Fixed-date holidays resolve (国庆节前 -> 09-30); lunar holidays, 年前 (= before the
 # Spring Festival), flood seasons and school terms depend on a calendar or a region the plan does not give.
@@ -123,6 +123,31 @@ _NEEDS: list[tuple[str, ...]] = [
     ("年",), ("季半",), ("月",), ("五",), ("每",), ("按分",), ("长",), ("前",), ("前",), ("暑寒",),
 ]
 assert len(_NEEDS) == len(_PATTERNS)
+_ONGOING_NEEDS = "长持常"  # every ongoing phrase (长期, 持续, 常态化, 常年) holds one of these
+_NEED_GROUPS = sorted({group for needs in _NEEDS for group in needs} | {_ONGOING_NEEDS})
+_NEEDED = "".join(sorted(set("".join(_NEED_GROUPS))))
+# The characters a match of each pattern can start with (its first literal, or the first of the optional
+# 截至/到/至 before it): the overlapping scan tries a pattern only there, not at every position of the text.
+_AT = "截到至"
+_DIGITS = "0123456789"
+_CN_NUMERALS = "一二三四五六七八九十"
+_STARTS: list[re.Pattern[str]] = [re.compile(f"[{chars}]") for chars in (
+    _AT + "12",  # year ranges
+    _AT + _DIGITS + _CN_NUMERALS, _AT + _DIGITS + _CN_NUMERALS,  # month ranges (an optional year first)
+    _AT + "12",  # dotted dates
+    _AT + "12二一",  # an explicit year
+    _AT + "今本明",  # 今年, 本年度, 明年
+    _AT + "年", _AT + "年",  # 年底, 年中
+    "全",  # 全年
+    _AT + "第前上下一二三四1234",  # quarters and halves
+    _AT + _DIGITS + _CN_NUMERALS,  # months
+    "“十",  # five-year-plan periods
+    "每", "按分", "长",  # recurring, schedules, 长期坚持
+    "元五七八劳建国两春清端中主入汛秋新开",  # holidays and seasons
+    "年",  # 年前
+    "寒暑",  # school holidays
+)]
+assert len(_STARTS) == len(_PATTERNS)
 
 # A table cell (or a line of a flattened table) holding only one of these is an ongoing deadline; inside a
 # cell of a task table (between | or tabs) it may also close a clause (2023年底前完成，持续推进).
@@ -161,6 +186,10 @@ _ATTRIBUTIVE_AFTER = re.compile(
     r"|情况|报表|成绩|增速|增幅|增长率)"
 )
 _AMOUNT_AFTER = re.compile(r"的?[\u4e00-\u9fff]{0,6}?(?:额度|缴费|预算|资金|工资|收入|支出|金额|基数|数据|人数|总数|数量|标准)")
+# What a span as written is: an explicit year alone (2023年), a range (2023年3月1日至6月30日), a full date.
+_YEAR_ALONE = re.compile(_YEAR)
+_RANGED = re.compile(r"(?<=.)(?:—|–|-|－|~|～|〜|至|到)")
+_FULL_DATE = re.compile(rf"{_YEAR}.*[日号]$")
 _OPEN = {"《": "》", "〔": "〕", "［": "］", "[": "]"}
 _OPENERS = re.compile("[《〔［\\[]")
 
@@ -230,15 +259,22 @@ def _in_formula(text: str, start: int, end: int) -> bool:
 def _find(text: str) -> list[tuple[int, int]]:
     """Spans of deadline expressions in ``text``: longest first, never overlapping, in text order."""
     masked = _masked(text)
-    present = set(text)  # the pre-check asks which characters occur; one set answers every pattern
-    candidates: set[tuple[int, int, bool]] = {
-        (m.start(), m.end(), _is_deadline(text, m))
-        for pattern, needs in zip(_PATTERNS, _NEEDS)
-        if not cannot_match(present, needs)
-        for m in _finditer(pattern, text)
-        if m.end() > m.start() and not overlaps(m.start(), m.end(), masked)
-    }
-    candidates.update((s, e, True) for s, e in _ongoing_cells(text))
+    # The pre-check asks which groups of characters the text lacks, once for all patterns (looking for the
+    # few characters the groups hold is much cheaper than building the set of all of the text's characters).
+    lacking: set[str] = set()
+    if shortcuts.ENABLED:
+        present = {ch for ch in _NEEDED if ch in text}
+        lacking = {group for group in _NEED_GROUPS if present.isdisjoint(group)}
+    candidates: set[tuple[int, int, bool]] = set()
+    for pattern, needs, starts in zip(_PATTERNS, _NEEDS, _STARTS):
+        if not lacking.isdisjoint(needs):
+            continue  # a group of characters every match holds is missing
+        for m in _overlapping_matches(pattern, starts, text):
+            s, e = m.span()
+            if e > s and not overlaps(s, e, masked):
+                candidates.add((s, e, _is_deadline(text, m)))
+    if _ONGOING_NEEDS not in lacking:
+        candidates.update((s, e, True) for s, e in _ongoing_cells(text))
     # A rejected expression still claims its characters: the 3月28日 of a signature date
     # 2023年3月28日 must not come back as a deadline of its own.
     chosen: list[tuple[int, int, bool]] = []  # sorted and disjoint, so one bisection finds any overlap
@@ -248,16 +284,22 @@ def _find(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e, keep in chosen if keep]
 
 
-def _finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+def _overlapping_matches(pattern: re.Pattern[str], starts: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """The match of ``pattern`` at every position where it matches, overlapping ones included."""
     # Overlapping scan: a pattern whose optional prefix swallowed a range connector (至2025年) must
     # still be tried from the next position, so the range pattern and this one can compete.
+    if shortcuts.ENABLED:
+        # Every match starts at a character of ``starts``: try the pattern at those alone.
+        return [m for start in starts.finditer(text) if (m := pattern.match(text, start.start()))]
+    found = []
     pos = 0
     while pos < len(text):
         m = pattern.search(text, pos)
         if m is None:
-            return
-        yield m
+            break
+        found.append(m)
         pos = m.start() + 1
+    return found
 
 
 def _is_deadline(text: str, m: re.Match[str]) -> bool:
@@ -270,7 +312,7 @@ def _is_deadline(text: str, m: re.Match[str]) -> bool:
         return False
     if span.endswith("年") and span != "全年" and _NOT_AFTER_YEAR.match(text, m.end()):
         return False
-    if re.fullmatch(_YEAR, span) and (_TITLE_AFTER.match(text, m.end()) or _YEAR_RUN.match(text, m.end())
+    if _YEAR_ALONE.fullmatch(span) and (_TITLE_AFTER.match(text, m.end()) or _YEAR_RUN.match(text, m.end())
                                       or _YEAR_RUN_BEFORE.search(text, max(0, m.start() - 8), m.start())):
         return False  # 指标 2020年 2021年 2022年: the years of a table's columns
     if span in ("本年度", "本年", "今年", "当年") and (_TITLE_AFTER.match(text, m.end()) or _AMOUNT_AFTER.match(text, m.end())):
@@ -282,15 +324,15 @@ def _is_deadline(text: str, m: re.Match[str]) -> bool:
     if not bounded and _resolve(span, None)[1] in ("day", "month", "quarter", "half") \
             and _ATTRIBUTIVE_AFTER.match(text, m.end()):
         return False
-    has_bounds = bounded or bool(re.match(r"截至|截止|到|至", span))
+    has_bounds = bounded or span.startswith(("截至", "截止", "到", "至"))
     before = text[max(0, m.start() - 1) : m.start()]
     if not has_bounds and before not in ("于", "在") and not _whole_cell(text, m.start(), m.end()):
         # A full date standing alone (2023年3月28日, 2023.3.28) is a signature or publication date —
         # unless it fills a cell of a task table — and a dated document cited as 2021年7月印发的 is history.
-        ranged = re.search(r"(?<=.)(?:—|–|-|－|~|～|〜|至|到)", span)  # 2023年3月1日至6月30日 is a period
-        if not ranged and (re.search(rf"{_YEAR}.*[日号]$", span) or re.fullmatch(_DOTTED_DAY, span)):
+        ranged = _RANGED.search(span)  # 2023年3月1日至6月30日 is a period
+        if not ranged and (_FULL_DATE.search(span) or _DOTTED_DAY.fullmatch(span)):
             return False
-        if re.match(_YEAR, span) and _PUBLISHED_AFTER.match(text, m.end()):
+        if _YEAR_ALONE.match(span) and _PUBLISHED_AFTER.match(text, m.end()):
             return False
     return True
 
@@ -361,6 +403,25 @@ def _ongoing_cells(text: str) -> Iterator[tuple[int, int]]:
 # -- resolve ------------------------------------------------------------------------------------
 
 
+# The parts of a span _resolve reads (compiled once: it runs on every candidate).
+_HOLIDAY_BEFORE = re.compile(r"(.+?)(?:之前|以前|前夕|前)")
+_HOLIDAY_ALONE = re.compile(_HOLIDAY + "|" + _LUNAR_NEW_YEAR)
+_DOTTED_PARTS = re.compile(
+    r"(.*?)((?:19|20)\d{2})[.．/](\d{1,2})(?:[.．/](\d{1,2}))?(?:(—{1,2}|–|-|－|~|～|〜|至|到)"
+    r"((?:19|20)\d{2})[.．/](\d{1,2})(?:[.．/](\d{1,2}))?)?(.*)")
+_DOTTED_DATE = re.compile(_DOTTED)
+_FIVE_YEAR_PLAN = re.compile(r"“?(十[一二三四五六])五")
+_LEADING_PREFIX = re.compile(r"^(?:截至|截止到|截止|到|至)")
+_TRAILING_SUFFIX = re.compile(r"(?:之前|以前|前|为止|止)$")
+_RANGE_CONNECTOR = re.compile(r"—{1,2}|–|-|－|~|～|〜|至|到")
+_YEAR_HEAD = re.compile(rf"((?:19|20)\d{{2}}|{_CN_YEAR})年")
+_REL_YEAR_HEAD = re.compile(r"^(?:今年|本年度|本年)")
+_YEAR_WORD_HEAD = re.compile(r"^年(?=底|末|中|内)")
+_QUARTER_REST = re.compile(r"(?:第|前)?([一二三四1-4])季度(?:末|底)?")
+_MONTH_REST = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,2})月份?(.*)")
+_DAY_REST = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]")
+
+
 def _resolve(span: str, year: int | None) -> tuple[str | None, str, bool]:
     """One deadline expression as written -> (ISO end date or None, granularity, recurring)."""
     s = span.replace(" ", "")
@@ -372,28 +433,26 @@ def _resolve(span: str, year: int | None) -> tuple[str | None, str, bool]:
         return (None if s.endswith("前") else _iso(year, 8, 31)), ("day" if s.endswith("前") else "month"), False
     if s.startswith(_VACATION_WORDS):
         return None, ("day" if s.endswith("前") else "month"), False
-    holiday = re.fullmatch(r"(.+?)(?:之前|以前|前夕|前)", s)
-    if holiday and re.fullmatch(_HOLIDAY + "|" + _LUNAR_NEW_YEAR, s):
+    holiday = _HOLIDAY_BEFORE.fullmatch(s)
+    if holiday and _HOLIDAY_ALONE.fullmatch(s):
         fixed = _FIXED_HOLIDAYS.get(holiday.group(1))
         return (_iso(year, *fixed) if fixed else None), "day", False
-    dotted = re.fullmatch(
-        r"(.*?)((?:19|20)\d{2})[.．/](\d{1,2})(?:[.．/](\d{1,2}))?(?:(—{1,2}|–|-|－|~|～|〜|至|到)"
-        r"((?:19|20)\d{2})[.．/](\d{1,2})(?:[.．/](\d{1,2}))?)?(.*)", s)
-    if dotted and re.search(_DOTTED, s):
+    dotted = _DOTTED_PARTS.fullmatch(s)
+    if dotted and _DOTTED_DATE.search(s):
         g = dotted.groups()
         y, mo, d = (g[5], g[6], g[7]) if g[5] else (g[1], g[2], g[3])
         s = f"{g[0]}{y}年{int(mo)}月" + (f"{int(d)}日" if d else "") + g[8]
-    five = re.match(r"“?(十[一二三四五六])五", s)
+    five = _FIVE_YEAR_PLAN.match(s)
     if five:
         return _iso(_FIVE_YEAR_END[five.group(1)], 12, 31), "year", False
-    s = re.sub(r"^(?:截至|截止到|截止|到|至)", "", s)
-    s = re.sub(r"(?:之前|以前|前|为止|止)$", "", s) or s
-    parts = re.split(r"—{1,2}|–|-|－|~|～|〜|至|到", s)
+    s = _LEADING_PREFIX.sub("", s)
+    s = _TRAILING_SUFFIX.sub("", s) or s
+    parts = _RANGE_CONNECTOR.split(s)
     if len(parts) == 2 and parts[0] and parts[1]:
         left, right = parts
-        explicit = re.match(rf"({_YEAR})", left)
-        if explicit and not re.match(_YEAR, right):
-            right = explicit.group(1) + right
+        explicit = _YEAR_ALONE.match(left)
+        if explicit and not _YEAR_ALONE.match(right):
+            right = explicit.group() + right
         date_, granularity = _resolve_single(right, year)
         return date_, granularity, False
     date_, granularity = _resolve_single(s, year)
@@ -403,7 +462,7 @@ def _resolve(span: str, year: int | None) -> tuple[str | None, str, bool]:
 def _resolve_single(s: str, year: int | None) -> tuple[str | None, str]:
     """A single (non-range, non-recurring) expression without prefix or suffix."""
     y: int | None = year
-    m = re.match(rf"((?:19|20)\d{{2}}|{_CN_YEAR})年", s)
+    m = _YEAR_HEAD.match(s)
     if m:
         y = int(m.group(1)) if m.group(1).isdigit() else cn_to_int(m.group(1))
         rest = s[m.end() :]
@@ -411,12 +470,12 @@ def _resolve_single(s: str, year: int | None) -> tuple[str | None, str]:
         y = year + 1 if year is not None else None
         rest = s[2:]
     elif s.startswith(("今年", "本年度", "本年")):
-        rest = re.sub(r"^(?:今年|本年度|本年)", "", s)
+        rest = _REL_YEAR_HEAD.sub("", s)
     elif s.startswith("年"):
         rest = s[1:]
     else:
         rest = s
-    rest = re.sub(r"^年(?=底|末|中|内)", "", rest)
+    rest = _YEAR_WORD_HEAD.sub("", rest)
 
     if rest in ("", "全年", "底", "末", "内", "度", "度内"):
         return _iso(y, 12, 31), "year"
@@ -424,15 +483,15 @@ def _resolve_single(s: str, year: int | None) -> tuple[str | None, str]:
         return _iso(y, 6, 30), "month"
     if rest in ("上半年", "下半年"):
         return _iso(y, 6 if rest[0] == "上" else 12, 30 if rest[0] == "上" else 31), "half"
-    q = re.fullmatch(r"(?:第|前)?([一二三四1-4])季度(?:末|底)?", rest)
+    q = _QUARTER_REST.fullmatch(rest)
     if q:
         n = _CN_DIGITS.index(q.group(1)) % 4 + 1
         return _iso(y, n * 3, None), "quarter"
-    mm = re.fullmatch(r"(\d{1,2}|[一二三四五六七八九十]{1,2})月份?(.*)", rest)
+    mm = _MONTH_REST.fullmatch(rest)
     if mm:
         month = _number(mm.group(1))
         tail = mm.group(2)
-        day = re.fullmatch(r"(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]", tail)
+        day = _DAY_REST.fullmatch(tail)
         if day:
             return _iso(y, month, _number(day.group(1))), "day"
         if tail in ("上旬", "初"):

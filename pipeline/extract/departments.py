@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import shortcuts
 from ..model import Department, Document, Item
 from ..resources import load_aliases
 from . import patterns as P
@@ -60,9 +61,10 @@ _STRIP = " \t\u3000\n：:，,、；;。.！？★☆※▲△●◆＃＊"  # le
 _LEADING_CONJ = re.compile(r"以及")  # ，以及市编办 (never 和/与: 和平区教育局)
 _OPEN, _CLOSE = "（(", "）)"
 
+_LABEL_QUALIFIERS = ("主要", "具体", "直接", "其他")  # 主要牵头单位, 具体责任部门
 _LABEL = re.compile(
     r"(?:(?P<open>【|\[)|(?<![^\s（()）；;，,。.．：:|、]))"  # a label starts a clause (or the text)
-    rf"(?P<label>(?:主要|具体|直接|其他)?(?:{'|'.join(P.ROLE_WORDS)})(?:负责|牵头|配合|责任)?"
+    rf"(?P<label>(?:{'|'.join(_LABEL_QUALIFIERS)})?(?:{'|'.join(P.ROLE_WORDS)})(?:负责|牵头|配合|责任)?"
     r"(?:单位|部门|科室|处室|处|科|室|领导|人|主体)?(?:[（(][^（）()：:]{1,4}[）)])?)"
     # 【牵头单位】…, 牵头单位：…, and in prose 牵头单位为…
     r"(?(open)[】\]]\s*[：:]?|(?:\s*[：:]|(?<=单位|部门)为))"
@@ -87,6 +89,10 @@ _LEAD_NOTE = re.compile(rf"(?:{'|'.join(P.LEAD_WORDS)})(?:单位|部门)?")
 _CO_NOTE = re.compile(rf"(?:{'|'.join(P.CO_WORDS)})(?:单位|部门)?")
 _REMARK_NOTE = re.compile(r"责任人|联系人|负责人|分管|领导|下同|职责|负责|牵头|配合|第一位|首位|落实|[：:]")
 _ROLE_TAIL = re.compile(rf"(?:{_ROLE_VERB})$")
+# What every label and every role verb holds (按职责分工落实 is the one verb without a role word).
+_ROLE_WORD = re.compile("|".join((*P.ROLE_WORDS, "职责分工落实")))
+# The characters a label can start with: its bracket, a qualifier (主要, 具体, 直接, 其他) or a role word.
+_LABEL_STARTS = re.compile("[【\\[" + "".join(sorted({w[0] for w in (*_LABEL_QUALIFIERS, *P.ROLE_WORDS)})) + "]")
 
 
 @dataclass(slots=True)
@@ -119,9 +125,14 @@ def find_departments(
     """
     joined, pos = _join_wrapped(text)
     masked = _mask_titles(joined)
-    found = _labelled(masked) + _role_clauses(masked)
+    found: list[_Listed] = []
+    if _ROLE_WORD.search(masked) or not shortcuts.ENABLED:  # labels and role clauses all name a role word
+        labels = _label_matches(masked)
+        found = _labelled(masked, labels) + _role_clauses(masked, labels)
     if first_listed_leads:
         found += _bare_trailing_list(masked)
+    if not found and not cells:
+        return []
     named: list[tuple[str, int, int, str]] = []  # name, start, end (document coordinates), role
     for listed in found:
         for name, s, e, role in _names(joined, masked, listed.start, listed.end, listed.role, 0, first_listed_leads,
@@ -177,7 +188,7 @@ def _join_wrapped(text: str) -> tuple[str, list[int] | None]:
     depth, last = 0, 0
     for m in _BREAK.finditer(text):
         line = text[last : m.start()]
-        depth = max(0, depth + sum(line.count(c) for c in _OPEN) - sum(line.count(c) for c in _CLOSE))
+        depth = max(0, depth + line.count("（") + line.count("(") - line.count("）") - line.count(")"))
         last = m.end()
         before = text[m.start() - 1] if m.start() else ""
         if (depth and _WRAP_CLOSES.match(text, m.end())) or (before == "、" and m.end() < len(text)
@@ -203,27 +214,36 @@ def _mask_titles(text: str) -> str:
     return P.TITLED.sub(lambda m: "《" + "\x00" * (len(m.group(0)) - 2) + "》", text)
 
 
+_LABEL_NOTE = re.compile(r"[（(].*$")
+
+
 def _label_role(label: str) -> str | None:
-    label = re.sub(r"[（(].*$", "", label)
-    label = re.sub(r"^(?:主要|具体|直接|其他)", "", label)
+    label = _LABEL_NOTE.sub("", label)
+    if label.startswith(_LABEL_QUALIFIERS):
+        label = label[2:]
     if label.endswith(("领导", "人")):
         return None  # 责任领导/责任人 name people, not departments
     return _word_role(label) or _AMBIGUOUS
+
+
+_LEAD_WORD = re.compile("|".join(P.LEAD_WORDS))
+_CO_WORD = re.compile("|".join(P.CO_WORDS))
 
 
 def _word_role(words: str) -> str | None:
     """LEAD or CO when ``words`` (a label, verb, note or column) holds a lead or co-operation word, else None.
 
     A lead word wins (配合牵头 is rare; 牵头负责 and 主责单位 lead)."""
-    if any(w in words for w in P.LEAD_WORDS):
+    if _LEAD_WORD.search(words):
         return LEAD
-    if any(w in words for w in P.CO_WORDS):
+    if _CO_WORD.search(words):
         return CO
     return None
 
 
-def _labelled(text: str) -> list[_Listed]:
-    labels = _field_labels(text)
+def _labelled(text: str, matches: list[re.Match[str]]) -> list[_Listed]:
+    """Lists after labels (牵头单位：…); ``matches`` are the text's label matches (:func:`_label_matches`)."""
+    labels = _field_labels(text, matches)
     out = []
     for i, m in enumerate(labels):
         role = _label_role(m.group("label"))
@@ -243,9 +263,8 @@ def _labelled(text: str) -> list[_Listed]:
     return out
 
 
-def _field_labels(text: str) -> list[re.Match[str]]:
+def _field_labels(text: str, found: list[re.Match[str]]) -> list[re.Match[str]]:
     """Labels that start a field; a label inside a note of a list (市应急局（责任人：张三）) does not."""
-    found = list(_LABEL.finditer(text))
     if len(found) < 2:
         return found  # one label cannot sit inside another's note
     depth_at = _depths(text, [m.start() for m in found])
@@ -256,6 +275,31 @@ def _field_labels(text: str) -> list[re.Match[str]]:
             continue
         labels.append(m)
     return labels
+
+
+def _label_matches(text: str) -> list[re.Match[str]]:
+    """``_LABEL.finditer(text)`` as a list."""
+    if not shortcuts.ENABLED:
+        return list(_LABEL.finditer(text))
+    # The same non-overlapping matches, trying the pattern only where a label can start.
+    found: list[re.Match[str]] = []
+    end = 0
+    for start in _LABEL_STARTS.finditer(text):
+        if start.start() >= end and (m := _LABEL.match(text, start.start())):
+            found.append(m)
+            end = m.end()
+    return found
+
+
+def _has_label(text: str, start: int, end: int, labels: list[re.Match[str]]) -> bool:
+    """Whether ``_LABEL.search(text, start, end)`` finds a label; ``labels`` are matches in the whole text."""
+    if not shortcuts.ENABLED:
+        return _LABEL.search(text, start, end) is not None
+    if any(start <= m.start() and m.end() <= end for m in labels):
+        # A label of the whole text lies inside. _LABEL has no lookahead or end anchor, so cutting the
+        # text at ``end`` cannot undo a match that ends before it.
+        return True
+    return any(_LABEL.match(text, at.start(), end) for at in _LABEL_STARTS.finditer(text, start, end))
 
 
 _BRACKET_OR_BREAK = re.compile("[（()）\n]")
@@ -281,11 +325,14 @@ def _depths(text: str, positions: list[int]) -> dict[int, int]:
     return out
 
 
+_LIST_END_MARKS = re.compile(f"[{re.escape(_OPEN + _CLOSE + _LIST_STOP)}：:]")
+
+
 def _list_end(text: str, start: int, limit: int) -> int:
     """Where a list that starts at ``start`` stops: line or sentence end, an unmatched close bracket."""
     depth = 0
-    for i in range(start, limit):
-        ch = text[i]
+    for found in _LIST_END_MARKS.finditer(text, start, limit):  # only brackets and stops matter
+        i, ch = found.start(), found.group()
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
@@ -336,11 +383,13 @@ def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _role_clauses(text: str) -> list[_Listed]:
+def _role_clauses(text: str, labels: list[re.Match[str]]) -> list[_Listed]:
     """Bracketed role clauses: （市教育局牵头，市财政局、市人社局配合）, （组织处负责）."""
     out = []
     for gs, ge in _bracket_groups(text):
-        if _LABEL.search(text, gs, ge):
+        if shortcuts.ENABLED and not _ROLE_WORD.search(text, gs, ge):
+            continue  # neither a label nor a role verb inside
+        if _has_label(text, gs, ge, labels):
             continue  # labelled lists are read by _labelled
         clauses: list[_Listed] = []
         for s, e in _segments(text, gs, ge):
@@ -366,7 +415,7 @@ def _bare_trailing_list(text: str) -> list[_Listed]:
     if not groups:
         return []
     gs, ge = groups[-1]
-    if _LABEL.search(text, gs, ge) or _ROLE_CLAUSE.match(text[gs:ge]):
+    if _has_label(text, gs, ge, []) or _ROLE_CLAUSE.match(text[gs:ge]):
         return []  # read as a labelled list or role clause
     after = text[ge + 1 :].strip(" \n。；;")
     before = text[gs - 2] if gs >= 2 else "。"
@@ -400,12 +449,13 @@ def _names(text: str, masked: str, start: int, end: int, role: str, offset: int,
     """
     out = []
     pieces = _split(masked, start, end, keep_generic=True)
-    marks = [bool(lead_mark) and _marked(text, s, lead_mark) for s, _, _ in pieces]
+    marks = [_marked(text, s, lead_mark) for s, _, _ in pieces] if lead_mark else []
+    by_marks = any(marks) and role != CO
     for i, (s, e, marked) in enumerate(pieces):
         name = text[s:e]
         if _is_generic(masked[s:e]):
             continue
-        if any(marks) and role != CO:
+        if by_marks:
             own = LEAD if marks[i] else CO  # the legend's sign, not the column, tells the lead
         else:
             own = marked or (_FIRST if role == _AMBIGUOUS and first_listed_leads and i == 0 else role)
@@ -445,7 +495,10 @@ def _split(text: str, start: int, end: int, *,
     """
     spans: list[tuple[int, int, str | None]] = []
     depth, piece = 0, start
-    for i in range(start, end + 1):
+    # Only brackets and separators change anything; the loop visits them (and the list end) alone.
+    stops = [m.start() for m in _LIST_MARKS.finditer(text, start, end)]
+    stops.append(end)
+    for i in stops:
         ch = text[i] if i < end else "，"
         if i == end:
             depth = 0  # an unclosed bracket must not swallow the last name
@@ -473,6 +526,9 @@ def _split(text: str, start: int, end: int, *,
     return [(s, e, mark) for s, e, mark in spans if not _is_generic(text[s:e])]
 
 
+_LIST_MARKS = re.compile("[（(）)，,；;/／\n、和及与同 ]")
+
+
 def _without_etc(piece: str) -> str:
     """体育总局等 -> 体育总局: a list closed by 等 before a generic tail (…等和各省级人民政府)."""
     etc = _ETC.search(piece)
@@ -485,8 +541,15 @@ _GLUED = re.compile(r"(?<=[局委办厅处科室院部所站队组馆校会署])
                     r"[\u4e00-\u9fff]{1,12}?(?:局|委|办|厅|处|科|室|院|部|所|站|队|中心|政府|公司|集团|会|署))")
 
 
+_GLUED_PAIR = re.compile(r"[局委办厅处科室院部所站队组馆校会署](?:区|市|县|省|镇|乡|国家|自治区)")
+
+
 def _unglue(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Split a piece at glued names where every part is itself a department (3+ characters)."""
+    if e - s < 6:
+        return [(s, e)]  # no room for two names of 3+ characters
+    if shortcuts.ENABLED and not _GLUED_PAIR.search(text, max(s - 1, 0), e):
+        return [(s, e)]  # no organ's ending meets a region or organ prefix: nothing is glued
     cuts = [m.start() for m in _GLUED.finditer(text, s, e)]
     if not cuts:
         return [(s, e)]
@@ -509,7 +572,8 @@ def _strip_notes(text: str, s: int, e: int) -> tuple[int, int, str | None]:
                     mark = LEAD if _LEAD_NOTE.fullmatch(content) else CO if _CO_NOTE.fullmatch(content) else None
                 s, e = _trim(text, s, note.start())
                 continue
-        verb = _ROLE_TAIL.search(text, s, e)
+        # (every role verb holds a role word, which is much quicker to look for)
+        verb = _ROLE_TAIL.search(text, s, e) if _ROLE_WORD.search(text, s, e) or not shortcuts.ENABLED else None
         if (verb and verb.end() == e and verb.start() > s
                 and _looks_like_department(text[s : verb.start()].strip(_STRIP))):
             word = verb.group()
@@ -535,9 +599,14 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+_TRAILING_NOTE = re.compile(r"[（(][^（）()]*[）)]$")
+
+
 def _core(name: str) -> str:
     """The name without a trailing bracketed note (市教育局（市委教育工委） -> 市教育局)."""
-    return re.sub(r"[（(][^（）()]*[）)]$", "", name)
+    if shortcuts.ENABLED and "）" not in name and ")" not in name:
+        return name  # most names have no bracket at all
+    return _TRAILING_NOTE.sub("", name)
 
 
 def _looks_like_department(name: str) -> bool:
