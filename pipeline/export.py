@@ -257,25 +257,18 @@ class _CsvSink:
 
     def __init__(self, out: Path, name: str, headers: str) -> None:
         self.name, self.path = name, out / f"{name}.csv"
-        self.cols = TABLES[name].columns
         self.headers = headers
         try:
             fd, self.tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.csv.", suffix=".part")
         except OSError as exc:
             raise _named(exc, self.path) from exc
         self.fh = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
-        self.writer = csv.writer(self.fh, lineterminator="\r\n")
-        self.write([], header=True)
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\r\n").writerow(header_names(name, headers))
+        self.append(buf.getvalue())
 
-    def write(self, rows: Iterable[Row], *, header: bool = False) -> None:
-        if self.headers == "zh":
-            rows = _zh_values(self.name, rows)
-        try:
-            if header:
-                self.writer.writerow(header_names(self.name, self.headers))
-            self.writer.writerows(_csv_cells(self.cols, r) for r in rows)
-        except OSError as exc:
-            raise _named(exc, self.path) from exc
+    def write(self, rows: Iterable[Row]) -> None:
+        self.append(csv_text(self.name, rows, self.headers))
 
     def append(self, text: str) -> None:
         """Append lines already rendered by :func:`csv_text`."""
