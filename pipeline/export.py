@@ -265,10 +265,18 @@ class _CsvSink:
         self.fh = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\r\n").writerow(header_names(name, headers))
-        self.append(buf.getvalue())
+        try:
+            self.append(buf.getvalue())
+        except BaseException:  # the caller never gets this sink to abort: remove its file here
+            self.abort()
+            raise
 
     def write(self, rows: Iterable[Row]) -> None:
-        self.append(csv_text(self.name, rows, self.headers))
+        try:
+            text = csv_text(self.name, rows, self.headers)  # rows may be a lazy iterable reading a file
+        except OSError as exc:
+            raise _named(exc, self.path) from exc
+        self.append(text)
 
     def append(self, text: str) -> None:
         """Append lines already rendered by :func:`csv_text`."""
