@@ -7,7 +7,6 @@ into ``Document.text``, so every exported value can be traced to its source span
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 
@@ -171,54 +170,3 @@ class TargetChange:
     old_value: float | None
     new_value: float | None
     change: str
-
-
-def document_to_dict(doc: Document) -> dict[str, Any]:
-    """A JSON-ready dict of the whole document (text, metadata, items and their extractions)."""
-    return _plain(doc)  # type: ignore[return-value]
-
-
-def _plain(value: Any) -> Any:
-    # dataclasses.asdict without its deep copy of every leaf: the values are immutable str/int/float/None,
-    # and the --resume cache converts every result it stores (asdict took a tenth of a run)
-    if type(value) in _LEAVES:
-        return value
-    names = _field_names(type(value))
-    if names:
-        return {name: _plain(getattr(value, name)) for name in names}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, tuple):
-        return tuple(_plain(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
-_LEAVES = frozenset({str, int, float, bool, type(None)})
-
-
-@lru_cache(maxsize=None)
-def _field_names(cls: type) -> tuple[str, ...]:
-    from dataclasses import fields, is_dataclass
-
-    return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else ()
-
-
-def document_from_dict(data: dict[str, Any]) -> Document:
-    """Rebuild a Document from :func:`document_to_dict` output."""
-    items = []
-    for it in data.get("items", []):
-        items.append(Item(
-            **{k: v for k, v in it.items() if k not in ("cells", "quantities", "deadlines", "departments", "instruments")},
-            cells={k: (v[0], v[1]) for k, v in it.get("cells", {}).items()},
-            quantities=[Quantity(**q) for q in it.get("quantities", [])],
-            deadlines=[Deadline(**d) for d in it.get("deadlines", [])],
-            departments=[Department(**d) for d in it.get("departments", [])],
-            instruments=[Instrument(**i) for i in it.get("instruments", [])],
-        ))
-    fields = {k: v for k, v in data.items() if k not in ("items", "quantities", "deadlines")}
-    if fields.get("preamble") is not None:
-        fields["preamble"] = tuple(fields["preamble"])
-    return Document(**fields, items=items, quantities=[Quantity(**q) for q in data.get("quantities", [])],
-                    deadlines=[Deadline(**d) for d in data.get("deadlines", [])])

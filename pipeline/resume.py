@@ -3,20 +3,30 @@
 An entry is keyed by the file's bytes and a fingerprint of the pipeline's own code and models, so a code
 change (with or without a version bump) redoes everything; an entry that does not read back as a
 Document (truncated, edited, from another layout) is redone, never fatal. The cache is only read and
-written when ``--resume`` is asked for: storing every result costs 7–10% of a run (bench_batch.py).
+written when ``--resume`` is asked for.
+
+Storing must stay cheap (under 5% of a run): entries are records appended to pack files, one pack per
+worker process, since a file per entry cost a file creation and a rename each; and a Document is pickled,
+since turning it into JSON walked every field in Python. Reading it back goes through an unpickler that
+builds nothing but the model's own classes, so an edited cache cannot run code.
 """
 from __future__ import annotations
 
+import copyreg
 import hashlib
-import json
+import io
 import os
+import pickle
 import tempfile
 from collections.abc import Callable
+from dataclasses import fields
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
+from typing import Any, BinaryIO
 
-from . import __version__
-from .model import DocResult, document_from_dict, document_to_dict
+from . import __version__, model
+from .model import DocResult, Document
 from .resources import MODELS
 
 CACHE_NAME = ".planscope-cache"
@@ -37,11 +47,14 @@ def code_fingerprint() -> str:
 
 
 class ResultStore:
-    """Finished documents under ``DIR/.planscope-cache/<sha256>.json``, keyed by file bytes and code."""
+    """Finished documents in ``DIR/.planscope-cache/*.pack``. A record is a line ``<key> <code> <size>\n``
+    and ``size`` bytes of pickled Document. Each process appends to a pack of its own, flushed after every
+    record, so a worker killed mid-run keeps what it finished; a torn last record is skipped when read."""
 
     def __init__(self, out_dir: str | Path) -> None:
         self.root = Path(out_dir) / CACHE_NAME
         self.root.mkdir(parents=True, exist_ok=True)
+        self._index: dict[str, tuple[Path, int, int]] | None = None  # key -> (pack, offset, size), at first get
 
     @staticmethod
     def key(path: Path) -> str:
@@ -56,19 +69,42 @@ class ResultStore:
         try:
             if not path.is_file():  # a FIFO or device is never hashed (reading it would not end)
                 return None
-            entry = self.root / f"{self.key(path)}.json"
-            if not entry.is_file():
+            if self._index is None:
+                self._index = self._read_index()
+            if not self._index:
+                return None  # a first run: no file needs hashing here
+            where = self._index.get(self.key(path))
+            if where is None:
                 return None
-            data = json.loads(entry.read_text(encoding="utf-8"))
-            if data.get("code") != code_fingerprint():
+            pack, offset, size = where
+            with open(pack, "rb") as fh:
+                fh.seek(offset)
+                doc = _ModelUnpickler(io.BytesIO(fh.read(size))).load()
+            if not isinstance(doc, Document) or not isinstance(doc.text, str) or not isinstance(doc.items, list):
                 return None
-            doc = document_from_dict(data["document"])
-            if not isinstance(doc.text, str) or not isinstance(doc.items, list):
-                return None
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            return None  # unreadable or malformed: the file is simply processed again
+        except Exception:  # unreadable, malformed or refused: the file is simply processed again
+            return None
         doc.doc_id, doc.source = doc_id, str(path)
         return DocResult(source=str(path), doc_id=doc_id, status="ok", document=doc, extra={"resumed": True})
+
+    def _read_index(self) -> dict[str, tuple[Path, int, int]]:
+        index: dict[str, tuple[Path, int, int]] = {}
+        code = code_fingerprint()
+        for pack in sorted(self.root.glob("*.pack")):
+            with open(pack, "rb") as fh:
+                end = fh.seek(0, os.SEEK_END)
+                fh.seek(0)
+                while True:
+                    head = fh.readline().split()
+                    if len(head) != 3 or not head[2].isdigit():
+                        break  # the end, or a torn or foreign record: nothing after it can be trusted
+                    size, offset = int(head[2]), fh.tell()
+                    if offset + size > end:
+                        break
+                    if head[1].decode("ascii", "replace") == code:
+                        index[head[0].decode("ascii", "replace")] = (pack, offset, size)
+                    fh.seek(offset + size)
+        return index
 
     def put(self, result: DocResult) -> None:
         """Store an ok result (errors are retried on the next run)."""
@@ -78,13 +114,46 @@ class ResultStore:
             key = self.key(Path(result.extra.get("path", result.source)))
         except OSError:
             return
-        # Two inputs with the same bytes share a key; each writer needs its own temporary file.
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=key[:16], suffix=".tmp")
-        entry = json.dumps({"code": code_fingerprint(), "document": document_to_dict(result.document)},
-                           ensure_ascii=False, check_circular=False)  # one string, one write: json.dump
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:                   # writes it in small pieces
-            fh.write(entry)
-        os.replace(tmp, self.root / f"{key}.json")
+        buf = io.BytesIO()
+        pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = _REDUCERS
+        pickler.dump(result.document)
+        data = buf.getvalue()
+        pack = self._pack()
+        pack.write(f"{key} {code_fingerprint()} {len(data)}\n".encode() + data)
+        pack.flush()
+
+    def _pack(self) -> BinaryIO:
+        # one pack per process and cache folder; a forked worker opens its own (the pid tells them apart)
+        mine = (str(self.root), os.getpid())
+        pack = _PACKS.get(mine)
+        if pack is None or pack.closed:
+            fd, _ = tempfile.mkstemp(dir=self.root, prefix=f"{os.getpid()}-", suffix=".pack")
+            pack = _PACKS[mine] = os.fdopen(fd, "ab")
+        return pack
+
+
+_PACKS: dict[tuple[str, int], BinaryIO] = {}  # this process's open pack per cache folder
+_MODEL_CLASSES = frozenset({"Document", "Item", "Quantity", "Deadline", "Department", "Instrument"})
+
+
+def _reducer(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    # A model object pickles as its class and its field values, rebuilt by calling the class: the
+    # dataclass default (a __getstate__ that lists the fields on every call) took twice as long.
+    values = attrgetter(*(f.name for f in fields(cls)))
+    return lambda obj: (cls, values(obj))
+
+
+_REDUCERS = {**copyreg.dispatch_table, **{getattr(model, name): _reducer(getattr(model, name)) for name in _MODEL_CLASSES}}
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    """Unpickles the model's dataclasses and nothing else: no other global can be named by a record."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "pipeline.model" and name in _MODEL_CLASSES:
+            return getattr(model, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a stored document")
 
 
 class Storing:

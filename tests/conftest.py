@@ -19,6 +19,23 @@ def read_table(out: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
 
 
+def cache_entries(out: Path) -> list[tuple[bytes, bytes]]:
+    """The complete records (header line, payload) of an output folder's --resume cache, pack by pack."""
+    from pipeline.resume import CACHE_NAME
+
+    records = []
+    for pack in sorted((out / CACHE_NAME).glob("*.pack")) if (out / CACHE_NAME).is_dir() else []:
+        data, pos = pack.read_bytes(), 0
+        while (eol := data.find(b"\n", pos)) >= 0:
+            head = data[pos : eol + 1]
+            size = int(head.split()[2])
+            if eol + 1 + size > len(data):
+                break  # a record cut mid-write
+            records.append((head, data[eol + 1 : eol + 1 + size]))
+            pos = eol + 1 + size
+    return records
+
+
 def read_tables(out: Path) -> dict[str, pd.DataFrame]:
     """All six extraction tables of an output folder."""
     return {name: read_table(out, name) for name in TABLES}

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import ctypes
 import itertools
-import json
 import os
+import pickle
 import re
 import shutil
 import signal
@@ -27,7 +27,7 @@ from pipeline.cli import main
 from pipeline.model import DocResult
 from pipeline.resume import CACHE_NAME
 
-from .conftest import CORPUS_DOCS, DATA, ROOT, SEED, TABLES, assert_same_tables, read_tables
+from .conftest import CORPUS_DOCS, DATA, ROOT, SEED, TABLES, assert_same_tables, cache_entries, read_tables
 
 SIGKILL, SIGSEGV = int(signal.SIGKILL), int(signal.SIGSEGV)
 AUTONUM = DATA / "docx" / "changzhou_edu_2022_autonum.docx"
@@ -247,12 +247,11 @@ def test_faults_run_killed_mid_way_then_resume_equals_an_uninterrupted_run(tmp_p
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "extract", str(folder), "-o", str(out), "--quiet",
                              "--jobs", "2", "--resume"], cwd=ROOT, stderr=subprocess.DEVNULL)
-    cache = out / CACHE_NAME
-    while proc.poll() is None and len(list(cache.glob("*.json")) if cache.is_dir() else []) < 20:
+    while proc.poll() is None and len(cache_entries(out)) < 20:
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)  # the parent only: its workers must go with it
     assert proc.wait() == -SIGKILL
-    assert 20 <= len(list(cache.glob("*.json"))) < 300
+    assert 20 <= len(cache_entries(out)) < 300
     # Once the workers are gone the folder is free again (they held the lock through the parent's file).
     for _ in range(500):
         code = _extract(str(folder), "-o", str(out), "--jobs", "2", "--resume")
@@ -292,16 +291,27 @@ def test_faults_corrupt_cache_entries_are_redone(plans: Path, tmp_path: Path,
     out = tmp_path / "out"
     assert _extract(str(plans), "-o", str(out), "--jobs", "2", "--resume") == 0
     first = read_tables(out)
-    entries = sorted((out / CACHE_NAME).glob("*.json"))
+    entries = cache_entries(out)
     assert len(entries) == len(CORPUS_DOCS)
-    entries[0].write_bytes(entries[0].read_bytes()[:100])  # cut mid-write
-    data = json.loads(entries[1].read_text(encoding="utf-8"))
-    data["document"]["items"] = [{"no such field": 1}]  # another layout
-    entries[1].write_text(json.dumps(data), encoding="utf-8")
-    entries[2].write_text('["not", "a", "document"]', encoding="utf-8")
+    head = [h for h, _ in entries]
+    cut = head[0] + entries[0][1][: len(entries[0][1]) // 2]  # cut mid-write (a killed worker's last record)
+    marker = tmp_path / "ran"
+
+    class RunsCode:  # a record that creates a file when unpickled by a plain pickle.load
+        def __reduce__(self) -> tuple[object, tuple[str, str]]:
+            return open, (str(marker), "w")
+
+    payload = pickle.dumps(RunsCode())
+    refused = head[1].rsplit(b" ", 1)[0] + b" %d\n" % len(payload) + payload
+    payload = pickle.dumps(["not", "a", "document"])
+    foreign = head[2].rsplit(b" ", 1)[0] + b" %d\n" % len(payload) + payload
+    for pack in (out / CACHE_NAME).glob("*.pack"):
+        pack.unlink()
+    (out / CACHE_NAME / "edited.pack").write_bytes(b"".join([refused, foreign, *(h + p for h, p in entries[3:]), cut]))
     capsys.readouterr()
     assert main(["extract", str(plans), "-o", str(out), "--jobs", "2", "--resume"]) == 0
     assert f"{len(CORPUS_DOCS)} ok ({len(CORPUS_DOCS) - 3} resumed), 0 error(s)" in capsys.readouterr().err
+    assert not marker.exists()  # the cache builds the model's classes only
     assert_same_tables(first, read_tables(out))
 
 
