@@ -56,6 +56,9 @@ class ResultStore:
         self.root.mkdir(parents=True, exist_ok=True)
         self._index: dict[str, tuple[Path, int, int]] | None = None  # key -> (pack, offset, size), at first get
 
+    def __reduce__(self) -> tuple[type, tuple[Path]]:
+        return ResultStore, (self.root.parent,)  # sent to a worker with every task: without the index
+
     @staticmethod
     def key(path: Path) -> str:
         h = hashlib.sha256(code_fingerprint().encode())
