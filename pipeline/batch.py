@@ -327,8 +327,12 @@ def run(
     skip: Iterable[str | os.PathLike[str]] = (),
     reuse: Callable[[Path, str], DocResult | None] | None = None,
     finish: Callable[[DocResult], DocResult] | None = None,
+    expanded: bool = False,
 ) -> Iterator[DocResult]:
     """Yield one DocResult per input file, in input order; errors become ``status="error"`` results.
+
+    ``expanded``: ``paths`` are already the files :func:`expand_paths` gave (the CLI counts them first;
+    walking a folder again costs a few stat calls per file).
 
     ``reuse(path, doc_id)`` may return a stored result for a file already done (``--resume``); only the
     other files are processed. ``finish`` runs on each fresh result inside the worker. Folders in
@@ -337,7 +341,7 @@ def run(
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-    files = expand_paths(paths, from_list=from_list, skip=skip)
+    files = [Path(p) for p in paths] if expanded else expand_paths(paths, from_list=from_list, skip=skip)
     ids = unique_ids(files)
     stored: list[DocResult | None] = [reuse(f, i) if reuse else None for f, i in zip(files, ids)]
     for res in stored:  # a stored result names its file as given; show it as the fresh results do

@@ -66,7 +66,8 @@ def _extract(args: argparse.Namespace) -> int:
         use_aliases(args.aliases)
     if not args.paths and not args.from_list:
         raise PlanscopeError("give plan files or folders, or --from-list FILE")
-    total = len(expand_paths(args.paths, from_list=args.from_list, skip=[args.output]))
+    files = expand_paths(args.paths, from_list=args.from_list, skip=[args.output])
+    total = len(files)
     if total == 0:
         raise PlanscopeError("no input files found in " + ", ".join(args.paths or [args.from_list]))
     store = ResultStore(args.output) if args.resume else None  # the cache costs time: only when asked for
@@ -75,10 +76,9 @@ def _extract(args: argparse.Namespace) -> int:
         with TableWriter(args.output, headers=args.headers, formats=formats, plain_text=args.plain_text) as writer, \
                 _progress(total, quiet=args.quiet) as advance:
             finish = writer.finisher()
-            results = run(args.paths, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
+            results = run(files, expanded=True, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
                           max_bytes=int(args.max_size * 1024 * 1024), timeout=args.timeout or None,
-                          max_memory=args.max_memory or None,
-                          from_list=args.from_list, skip=[args.output], reuse=store.get if store else None,
+                          max_memory=args.max_memory or None, reuse=store.get if store else None,
                           finish=Storing(store, finish) if store else finish)
             for res in results:
                 writer.write(res)
