@@ -231,6 +231,9 @@ class _Limited:
                 for task in chunk]
 
 
+_DASK_CHUNK_MAX = 16  # files per Dask task at most
+
+
 def _dask(tasks: list[Task], jobs: int, scheduler: str | None, limited: _Limited) -> Iterator[DocResult]:
     try:
         from dask.distributed import Client, LocalCluster
@@ -254,16 +257,14 @@ def _dask(tasks: list[Task], jobs: int, scheduler: str | None, limited: _Limited
             fut = futures.popleft()
             results = fut.result()
             fut.release()
-            for chunk in islice(chunks, 1):  # the next chunk starts before the caller writes these results
+            chunk = next(chunks, None)
+            if chunk is not None:  # the next chunk starts before the caller writes these results
                 futures.append(client.submit(limited, chunk, pure=False))
             yield from results
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-
-
-_DASK_CHUNK_MAX = 16
 
 
 LOCK_NAME = ".planscope.lock"
