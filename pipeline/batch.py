@@ -227,8 +227,7 @@ class _Limited:
         self.timeout, self.max_memory = timeout, max_memory
 
     def __call__(self, chunk: list[Task]) -> list[DocResult]:
-        return [worker.run_one(process_task, task, timeout=self.timeout, max_mb=self.max_memory, failed=failed_task)
-                for task in chunk]
+        return worker.run_chunk(process_task, chunk, timeout=self.timeout, max_mb=self.max_memory, failed=failed_task)
 
 
 _DASK_CHUNK_MAX = 16  # files per Dask task at most

@@ -37,13 +37,27 @@ def _read_regular_file(path: Path, label: str, max_bytes: int) -> bytes:
         os.close(fd)
         kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
         raise ReadError(f"{label}: is {kind}, not a plan file; only regular files are read")
-    with open(fd, "rb") as fh:
+    try:
         if info.st_size > max_bytes:
             raise ReadError(
                 f"{label}: the file is {_mb(info.st_size)} MB, over the {_mb(max_bytes)} MB limit; "
                 "raise the limit (--max-size) if it really is a plan"
             )
-        return fh.read(max_bytes + 1)  # a file still growing is cut here and refused just below
+        # The size fstat gave and one byte more: a buffer of max_bytes per file would cost a large mmap
+        # each time. A file still growing is read on, cut past the limit and refused by the caller.
+        chunks, total, want = [], 0, info.st_size + 1
+        while total <= max_bytes:
+            chunk = os.read(fd, min(want, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            want = 1 << 20
+        return b"".join(chunks)
+    except OSError as exc:
+        raise ReadError(f"{label}: cannot read the file ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
 
 
 def _reader(fmt: InputFormat) -> Callable[..., RawText]:
