@@ -51,38 +51,69 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]], *, from_list: str | os
                                             f"(relative lines are read from {base or '.'})")
                 items.append(path)
     skipped = {os.path.realpath(p) for p in skip}
-    files: list[Path] = []
+    files: list[tuple[Path, str]] = []  # (file, the key that tells a file reached twice)
     for item in items:
         path = Path(item)
         if not path.exists() and _is_glob(item):
-            files.extend(Path(p) for p in sorted(glob.glob(item, recursive=True)) if Path(p).is_file())
+            files.extend((Path(p), os.path.realpath(p)) for p in sorted(glob.glob(item, recursive=True))
+                         if Path(p).is_file())
         elif path.is_dir():
-            found = sorted(path.rglob("*"))
-            # planscope's own output (DIR/text/*.txt, report pages) is not a plan: skip the folders that
-            # hold its tables; when the folder named is itself one, skip only its text/
-            outputs = {f.parent for f in found if _is_output_marker(f)} | {
-                f for f in found if f.is_dir() and os.path.realpath(f) in skipped}
-            if path in outputs or os.path.realpath(path) in skipped:
-                outputs = (outputs - {path}) | {path / "text"}
-            for f in found:
-                rel = f.relative_to(path).parts
-                # Not only regular files: a FIFO or a looping symlink named like a plan gets its error row.
-                if (not f.is_dir() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                        and not any(part.startswith(".") for part in rel) and "gold" not in rel[:-1]
-                        and not any(parent in outputs for parent in f.parents)):
-                    files.append(f)
+            files.extend(_plans_in(path, skipped))
         elif path.exists():
-            files.append(path)
+            files.append((path, os.path.realpath(path)))
         else:
             raise FileNotFoundError(f"{display_path(item)}: no such file or folder")
     seen: set[str] = set()
     unique = []
-    for f in files:
-        key = os.path.realpath(f)
+    for f, key in files:
         if key not in seen:
             seen.add(key)
             unique.append(f)
     return unique
+
+
+def _plans_in(root: Path, skipped: set[str]) -> list[tuple[Path, str]]:
+    """The plan-like files under ``root`` in path order, with their real paths.
+
+    Hidden entries, ``gold/`` folders and the folders in ``skipped`` are not entered; a folder holding
+    planscope's own output (DIR/text/*.txt, report pages) is not a plan folder: when ``root`` itself is
+    one, only its text/ is left out. Links to folders are not followed (a link back up would loop).
+    Not only regular files: a FIFO or a looping symlink named like a plan gets its error row.
+    """
+    real_root = os.path.realpath(root)
+    found: list[tuple[tuple[str, ...], bool]] = []  # (parts below root, is a symlink)
+    todo: list[tuple[str, tuple[str, ...]]] = [(str(root), ())]
+    while todo:
+        folder, rel = todo.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:  # unreadable: skipped, as a walk does
+            continue
+        if any(_is_output_marker(Path(e.path)) for e in entries if e.name in _OUTPUT_MARKERS):
+            if rel:
+                continue
+            entries = [e for e in entries if e.name != "text"]  # export.TEXT_DIR
+        elif not rel and real_root in skipped:
+            entries = [e for e in entries if e.name != "text"]
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not e.is_symlink() and e.name != "gold" and os.path.realpath(e.path) not in skipped:
+                    todo.append((e.path, (*rel, e.name)))
+            elif os.path.splitext(e.name)[1].lower() in SUPPORTED_SUFFIXES:
+                found.append(((*rel, e.name), e.is_symlink()))
+    found.sort()
+    return [(root.joinpath(*parts), os.path.realpath(root.joinpath(*parts)) if link
+             else os.path.join(real_root, *parts)) for parts, link in found]
+
+
+_OUTPUT_MARKERS = (".planscope-cache", "datapackage.json", "index.html")  # see _is_output_marker
 
 
 def _is_output_marker(f: Path) -> bool:

@@ -57,7 +57,6 @@ def _locked(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
 def _extract(args: argparse.Namespace) -> int:
     from .batch import expand_paths, run
     from .export import TableWriter, parse_formats
-    from .resume import ResultStore, Storing
 
     formats = parse_formats(args.format)
     if args.aliases:
@@ -70,7 +69,11 @@ def _extract(args: argparse.Namespace) -> int:
     total = len(files)
     if total == 0:
         raise PlanscopeError("no input files found in " + ", ".join(args.paths or [args.from_list]))
-    store = ResultStore(args.output) if args.resume else None  # the cache costs time: only when asked for
+    store = None
+    if args.resume:  # the cache costs time (and hashlib's import): only when asked for
+        from .resume import ResultStore, Storing
+
+        store = ResultStore(args.output)
     errors = resumed = done = 0
     try:
         with TableWriter(args.output, headers=args.headers, formats=formats, plain_text=args.plain_text) as writer, \

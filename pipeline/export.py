@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -217,23 +218,42 @@ def _quietly() -> Iterator[None]:
         pass
 
 
-def _csv_cells(cols: tuple[Column, ...], row: Mapping[str, Any]) -> list[Any]:
-    # The common cells go to the csv writer as they are: it writes an int with str() and a float with
-    # repr(), as cell_text() does; text only needs neutralising.
-    cells: list[Any] = []
-    for c in cols:
-        value = row.get(c.name)
-        kind = type(value)
-        if c.type == "string":
-            if kind is str:
-                cells.append("'" + value if value.startswith(_QUOTED_START) else value)
+class _CsvLayout:
+    """How one table's rows become csv cells, worked out once per table.
+
+    Most cells go to the csv writer as they are: it writes an int with str() and a float with repr(), as
+    cell_text() does, and text only needs neutralising. The rest (null, bool, date, a value of another
+    type) go through cell_text()."""
+
+    def __init__(self, cols: tuple[Column, ...]) -> None:
+        self.cols = cols
+        names = [c.name for c in cols]
+        self.values = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+        fast = {"string": (str,), "integer": (int,), "number": (float,)}
+        self.checks = tuple((i, c, fast.get(c.type, ()), c.type == "string") for i, c in enumerate(cols))
+
+    def cells(self, row: Mapping[str, Any]) -> list[Any]:
+        try:
+            cells = list(self.values(row))
+        except KeyError:  # a row without some columns: those are null
+            cells = [row.get(c.name) for c in self.cols]
+        for i, col, fast, text in self.checks:
+            value = cells[i]
+            kind = type(value)
+            if kind in fast:
+                if text:
+                    if value.startswith(_QUOTED_START):
+                        cells[i] = "'" + value
+                elif value != value:  # NaN
+                    cells[i] = ""
+            elif text:
+                cells[i] = neutralise(cell_text(col, value))
             else:
-                cells.append(neutralise(cell_text(c, value)))
-        elif kind is int and c.type == "integer" or kind is float and c.type == "number" and value == value:
-            cells.append(value)
-        else:
-            cells.append(cell_text(c, value))
-    return cells
+                cells[i] = cell_text(col, value)
+        return cells
+
+
+_LAYOUTS = {name: _CsvLayout(table.columns) for name, table in TABLES.items()}
 
 
 def csv_text(name: str, rows: Iterable[Row], headers: str = "en") -> str:
@@ -241,8 +261,8 @@ def csv_text(name: str, rows: Iterable[Row], headers: str = "en") -> str:
     buf = io.StringIO()
     if headers == "zh":
         rows = _zh_values(name, rows)
-    cols = TABLES[name].columns
-    csv.writer(buf, lineterminator="\r\n").writerows(_csv_cells(cols, r) for r in rows)
+    cells = _LAYOUTS[name].cells
+    csv.writer(buf, lineterminator="\r\n").writerows(map(cells, rows))
     return buf.getvalue()
 
 

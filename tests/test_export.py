@@ -279,15 +279,15 @@ def test_export_failed_write_leaves_every_earlier_table_whole(tmp_path: Path, mo
     _, tables = keys_run
     write_tables(tables, tmp_path, formats=["csv", "json"])
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    real, calls = export._csv_cells, []
+    real, calls = export._CsvLayout.cells, []
 
-    def cells(*args: object) -> list[str]:
+    def cells(*args: object) -> list[str]:  # one call per row
         calls.append(1)
         if len(calls) > 1 + 13 + 6:  # the disk fills up after the documents, items and quantities tables
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(export, "_csv_cells", cells)
+    monkeypatch.setattr(export._CsvLayout, "cells", cells)
     with pytest.raises(OSError) as err:
         write_tables(tables, tmp_path, formats=["csv", "json"])
     assert err.value.errno == errno.ENOSPC and err.value.filename == str(tmp_path / "deadlines.csv")
