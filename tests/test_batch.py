@@ -83,3 +83,21 @@ def test_batch_run_yields_one_result_per_input_in_order(folder: Path) -> None:
     files = expand_paths([folder])
     results = list(run([folder], jobs=2))
     assert [r.source for r in results] == [str(f) for f in files]
+
+
+def test_batch_folder_walk_takes_plans_only(tmp_path: Path) -> None:
+    seed = (CORPUS / "changzhou_edu_2022.txt").read_bytes()
+    for rel in ("b.txt", "A.TXT", "notes.csv", ".hidden.txt", ".git/x.txt", "gold/g.txt", "sub/gold/g.txt",
+                "sub/z.txt", "sub/a-b.txt", "sub/a/b.txt", "text/t.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(seed)
+    (tmp_path / "alias.txt").symlink_to(tmp_path / "b.txt")  # the same file twice: taken once, where first met
+    (tmp_path / "up").symlink_to(tmp_path)  # a folder link is not entered
+    assert main(["extract", str(tmp_path / "sub" / "z.txt"), "-o", str(tmp_path / "out"), "--quiet"]) == 0
+    (tmp_path / "out" / "copy.txt").write_bytes(seed)  # inside an earlier output folder: not a plan
+    names = [str(f.relative_to(tmp_path)) for f in expand_paths([tmp_path])]
+    # path order, component by component (sub/a/b.txt before sub/a-b.txt: "a" < "a-b")
+    assert names == ["A.TXT", "alias.txt", "sub/a/b.txt", "sub/a-b.txt", "sub/z.txt", "text/t.txt"]
+    # the folder given is itself an output folder (-o inside it): only its text/ is left out
+    (tmp_path / "datapackage.json").write_bytes((tmp_path / "out" / "datapackage.json").read_bytes())
+    assert [str(f.relative_to(tmp_path)) for f in expand_paths([tmp_path])] == names[:-1]
