@@ -471,12 +471,16 @@ def _marked(text: str, s: int, mark: str) -> bool:
 
 
 # A table legend naming the sign of the lead unit: 标★的为牵头单位, ★为牵头单位, 带“※”者为牵头部门.
-_LEGEND = re.compile(r"(?:标注?|标有|带有?|加|注)?[“\"]?([★☆※▲△●◆#＃*＊])[”\"]?号?(?:的|者)?(?:单位|部门)?(?:为|是|表示)牵头")
+# Only the sign and what follows it are searched: the words before it (标, 带“…) are optional, and a pattern
+# starting with a character class is scanned for that class alone, not tried at every position of the plan.
+# The sign found is the same: a legend's tail holds no sign, so the next legend's sign lies 4+ characters on,
+# beyond the reach of the optional words before the first.
+_LEGEND = re.compile(r"([★☆※▲△●◆#＃*＊])[”\"]?号?(?:的|者)?(?:单位|部门)?(?:为|是|表示)牵头")
 _MARKS = "★☆※▲△●◆＃＊"
 
 
 def lead_marker(text: str) -> str:
-    """The sign a plan's legend says marks the lead unit (``★`` in 标★的为牵头单位), else ""."""
+    """The sign a plan's legend says marks the lead unit (``★`` in 标★的为牵头单位, 带“※”者为牵头部门), else ""."""
     m = _LEGEND.search(text)
     return m.group(1) if m else ""
 
