@@ -126,6 +126,12 @@ assert len(_NEEDS) == len(_PATTERNS)
 _ONGOING_NEEDS = "长持常"  # every ongoing phrase (长期, 持续, 常态化, 常年) holds one of these
 _NEED_GROUPS = sorted({group for needs in _NEEDS for group in needs} | {_ONGOING_NEEDS})
 _NEEDED = "".join(sorted(set("".join(_NEED_GROUPS))))
+# The pre-check as bits: one per group, so a text's groups are one integer and a pattern's test one ``&``.
+_GROUP_BIT = {group: 1 << i for i, group in enumerate(_NEED_GROUPS)}
+_CHAR_BITS = {ch: sum(bit for group, bit in _GROUP_BIT.items() if ch in group) for ch in _NEEDED}
+_NEEDED_CHAR = re.compile(f"[{re.escape(_NEEDED)}]")
+_ALL_GROUPS = sum(_GROUP_BIT.values())
+_ONGOING_BIT = _GROUP_BIT[_ONGOING_NEEDS]
 # The characters a match of each pattern can start with (its first literal, or the first of the optional
 # 截至/到/至 before it): the overlapping scan tries a pattern only there, not at every position of the text.
 _AT = "截到至"
@@ -148,6 +154,9 @@ _STARTS: list[re.Pattern[str]] = [re.compile(f"[{chars}]") for chars in (
     "寒暑",  # school holidays
 )]
 assert len(_STARTS) == len(_PATTERNS)
+# (pattern, bits of the groups every match meets, where a match can start)
+_SCANS = [(pattern, sum(_GROUP_BIT[group] for group in needs), starts)
+          for pattern, needs, starts in zip(_PATTERNS, _NEEDS, _STARTS)]
 
 # A table cell (or a line of a flattened table) holding only one of these is an ongoing deadline; inside a
 # cell of a task table (between | or tabs) it may also close a clause (2023年底前完成，持续推进).
@@ -258,22 +267,25 @@ def _in_formula(text: str, start: int, end: int) -> bool:
 
 def _find(text: str) -> list[tuple[int, int]]:
     """Spans of deadline expressions in ``text``: longest first, never overlapping, in text order."""
-    masked = _masked(text)
-    # The pre-check asks which groups of characters the text lacks, once for all patterns (looking for the
+    # The pre-check asks which groups of characters the text meets, once for all patterns (one scan for the
     # few characters the groups hold is much cheaper than building the set of all of the text's characters).
-    lacking: set[str] = set()
+    met = _ALL_GROUPS
     if shortcuts.ENABLED:
-        present = {ch for ch in _NEEDED if ch in text}
-        lacking = {group for group in _NEED_GROUPS if present.isdisjoint(group)}
+        met = 0
+        for ch in set(_NEEDED_CHAR.findall(text)):
+            met |= _CHAR_BITS[ch]
+        if not met:
+            return []  # half the items of a crawled plan hold none of them
+    masked = _masked(text)
     candidates: set[tuple[int, int, bool]] = set()
-    for pattern, needs, starts in zip(_PATTERNS, _NEEDS, _STARTS):
-        if not lacking.isdisjoint(needs):
+    for pattern, needs, starts in _SCANS:
+        if met & needs != needs:
             continue  # a group of characters every match holds is missing
         for m in _overlapping_matches(pattern, starts, text):
             s, e = m.span()
             if e > s and not overlaps(s, e, masked):
                 candidates.add((s, e, _is_deadline(text, m)))
-    if _ONGOING_NEEDS not in lacking:
+    if met & _ONGOING_BIT:
         candidates.update((s, e, True) for s, e in _ongoing_cells(text))
     # A rejected expression still claims its characters: the 3月28日 of a signature date
     # 2023年3月28日 must not come back as a deadline of its own.
