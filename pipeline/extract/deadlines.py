@@ -137,21 +137,31 @@ _ONGOING_BIT = _GROUP_BIT[_ONGOING_NEEDS]
 _AT = "截到至"
 _DIGITS = "0123456789"
 _CN_NUMERALS = "一二三四五六七八九十"
-_STARTS: list[re.Pattern[str]] = [re.compile(f"[{chars}]") for chars in (
-    _AT + "12",  # year ranges
-    _AT + _DIGITS + _CN_NUMERALS, _AT + _DIGITS + _CN_NUMERALS,  # month ranges (an optional year first)
-    _AT + "12",  # dotted dates
-    _AT + "12二一",  # an explicit year
-    _AT + "今本明",  # 今年, 本年度, 明年
-    _AT + "年", _AT + "年",  # 年底, 年中
-    "全",  # 全年
-    _AT + "第前上下一二三四1234",  # quarters and halves
-    _AT + _DIGITS + _CN_NUMERALS,  # months
-    "“十",  # five-year-plan periods
-    "每", "按分", "长",  # recurring, schedules, 长期坚持
-    "元五七八劳建国两春清端中主入汛秋新开",  # holidays and seasons
-    "年",  # 年前
-    "寒暑",  # school holidays
+# A guard after the characters drops the ones that cannot start a match where they stand (most digits and
+# most 年 of a text), so the pattern is tried at fewer places; the scan stays one pass in C.
+_IN_NUMBER = r"(?<![\d.]\d)"  # a digit continuing a number (the 0 of 2023, the 5 of 1.5) starts no year or month
+
+
+def _only_before(chars: str, following: str) -> str:
+    """A guard: each of ``chars`` starts a match only when one of ``following`` comes next."""
+    return f"(?!(?<=[{chars}])[^{following}])"
+
+
+_STARTS: list[re.Pattern[str]] = [re.compile(f"[{chars}]{guard}") for chars, guard in (
+    (_AT + "12", _IN_NUMBER),  # year ranges
+    (_AT + _DIGITS + _CN_NUMERALS, _IN_NUMBER), (_AT + _DIGITS + _CN_NUMERALS, _IN_NUMBER),  # month ranges
+    (_AT + "12", _IN_NUMBER),  # dotted dates
+    (_AT + "12二一", _IN_NUMBER),  # an explicit year
+    (_AT + "今本明", _only_before("今本明", "年")),  # 今年, 本年度, 明年
+    (_AT + "年", _only_before("年", "底末内")), (_AT + "年", _only_before("年", "中")),  # 年底, 年中
+    ("全", _only_before("全", "年")),  # 全年
+    (_AT + "第前上下一二三四1234", ""),  # quarters and halves
+    (_AT + _DIGITS + _CN_NUMERALS, _IN_NUMBER),  # months
+    ("“十", ""),  # five-year-plan periods
+    ("每", ""), ("按分", _only_before("按分", "年季学月周旬")), ("长", _only_before("长", "期")),  # recurring, schedules, 长期坚持
+    ("元五七八劳建国两春清端中主入汛秋新开", ""),  # holidays and seasons
+    ("年", _only_before("年", "之以前")),  # 年前
+    ("寒暑", ""),  # school holidays
 )]
 assert len(_STARTS) == len(_PATTERNS)
 # (pattern, bits of the groups every match meets, where a match can start)
