@@ -211,6 +211,7 @@ _RANGED = re.compile(r"(?<=.)(?:—|–|-|－|~|～|〜|至|到)")
 _FULL_DATE = re.compile(rf"{_YEAR}.*[日号]$")
 _OPEN = {"《": "》", "〔": "〕", "［": "］", "[": "]"}
 _OPENERS = re.compile("[《〔［\\[]")
+_BRACKET_STOPS = {opener: re.compile(f"[{re.escape(opener + close)}\n]") for opener, close in _OPEN.items()}
 
 _FIVE_YEAR_END = {"十一": 2010, "十二": 2015, "十三": 2020, "十四": 2025, "十五": 2030, "十六": 2035}
 _CN_DIGITS = "一二三四1234"
@@ -371,17 +372,23 @@ def _masked(text: str) -> list[tuple[int, int]]:
         if found is None:
             break
         i = found.start()
-        close = _OPEN[text[i]]
-        depth, j = 0, i
-        wrapped = text[i] == "《" and text.find("》", i, i + 82) > text.find("\n", i, i + 82) >= 0
-        while j < len(text) and (text[j] != "\n" or wrapped):
-            if text[j] == text[i]:
+        opener = text[i]
+        wrapped = opener == "《" and text.find("》", i, i + 82) > text.find("\n", i, i + 82) >= 0
+        j = len(text)  # unclosed: to the end of the text, or of the line (below)
+        depth = 0
+        for stop in _BRACKET_STOPS[opener].finditer(text, i):  # its brackets and line breaks alone
+            ch = stop.group()
+            if ch == "\n":
+                if not wrapped:
+                    j = stop.start()
+                    break
+            elif ch == opener:
                 depth += 1
-            elif text[j] == close:
+            else:
                 depth -= 1
                 if depth == 0:
+                    j = stop.start()
                     break
-            j += 1
         spans.append((i, j + 1))
         i = j + 1
     return spans
