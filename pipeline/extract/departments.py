@@ -62,8 +62,9 @@ _LEADING_CONJ = re.compile(r"以及")  # ，以及市编办 (never 和/与: 和�
 _OPEN, _CLOSE = "（(", "）)"
 
 _LABEL_QUALIFIERS = ("主要", "具体", "直接", "其他")  # 主要牵头单位, 具体责任部门
+_CLAUSE_START = r"\s（()）；;，,。.．：:|、"  # what a label without a bracket follows, unless it starts the text
 _LABEL = re.compile(
-    r"(?:(?P<open>【|\[)|(?<![^\s（()）；;，,。.．：:|、]))"  # a label starts a clause (or the text)
+    rf"(?:(?P<open>【|\[)|(?<![^{_CLAUSE_START}]))"  # a label starts a clause (or the text)
     rf"(?P<label>(?:{'|'.join(_LABEL_QUALIFIERS)})?(?:{'|'.join(P.ROLE_WORDS)})(?:负责|牵头|配合|责任)?"
     r"(?:单位|部门|科室|处室|处|科|室|领导|人|主体)?(?:[（(][^（）()：:]{1,4}[）)])?)"
     # 【牵头单位】…, 牵头单位：…, and in prose 牵头单位为…
@@ -91,8 +92,10 @@ _REMARK_NOTE = re.compile(r"责任人|联系人|负责人|分管|领导|下同|�
 _ROLE_TAIL = re.compile(rf"(?:{_ROLE_VERB})$")
 # What every label and every role verb holds (按职责分工落实 is the one verb without a role word).
 _ROLE_WORD = re.compile("|".join((*P.ROLE_WORDS, "职责分工落实")))
-# The characters a label can start with: its bracket, a qualifier (主要, 具体, 直接, 其他) or a role word.
-_LABEL_STARTS = re.compile("[【\\[" + "".join(sorted({w[0] for w in (*_LABEL_QUALIFIERS, *P.ROLE_WORDS)})) + "]")
+# The characters a label can start with: its bracket, or a qualifier (主要, 具体, 直接, 其他) or a role word
+# where a clause starts (the guard drops the 主 of 为主, the 负 of 担负, …).
+_LABEL_FIRST = "".join(sorted({w[0] for w in (*_LABEL_QUALIFIERS, *P.ROLE_WORDS)}))
+_LABEL_STARTS = re.compile(f"[【\\[{_LABEL_FIRST}](?<![^{_CLAUSE_START}][{_LABEL_FIRST}])")
 
 
 @dataclass(slots=True)
