@@ -132,37 +132,58 @@ _CHAR_BITS = {ch: sum(bit for group, bit in _GROUP_BIT.items() if ch in group) f
 _NEEDED_CHAR = re.compile(f"[{re.escape(_NEEDED)}]")
 _ALL_GROUPS = sum(_GROUP_BIT.values())
 _ONGOING_BIT = _GROUP_BIT[_ONGOING_NEEDS]
-# The characters a match of each pattern can start with (its first literal, or the first of the optional
-# 截至/到/至 before it): the overlapping scan tries a pattern only there, not at every position of the text.
+# Where a match of each pattern can start: at one of its first characters, or at the optional 截至/截止/到/至
+# before them. The overlapping scan tries a pattern only there, not at every position of the text. A guard
+# after the characters drops the ones that cannot start a match where they stand (the digits inside a number,
+# the 年 of 青年, the 中 of 中心, a 到 before a word), so the pattern is tried at fewer places while the scan
+# stays one pass in C.
 _AT = "截到至"
 _DIGITS = "0123456789"
 _CN_NUMERALS = "一二三四五六七八九十"
-# A guard after the characters drops the ones that cannot start a match where they stand (most digits and
-# most 年 of a text), so the pattern is tried at fewer places; the scan stays one pass in C.
 _IN_NUMBER = r"(?<![\d.]\d)"  # a digit continuing a number (the 0 of 2023, the 5 of 1.5) starts no year or month
 
 
 def _only_before(chars: str, following: str) -> str:
     """A guard: each of ``chars`` starts a match only when one of ``following`` comes next."""
-    return f"(?!(?<=[{chars}])[^{following}])"
+    return f"(?!(?<=[{re.escape(chars)}])[^{re.escape(following)}])"
 
 
-_STARTS: list[re.Pattern[str]] = [re.compile(f"[{chars}]{guard}") for chars, guard in (
-    (_AT + "12", _IN_NUMBER),  # year ranges
-    (_AT + _DIGITS + _CN_NUMERALS, _IN_NUMBER), (_AT + _DIGITS + _CN_NUMERALS, _IN_NUMBER),  # month ranges
-    (_AT + "12", _IN_NUMBER),  # dotted dates
-    (_AT + "12二一", _IN_NUMBER),  # an explicit year
-    (_AT + "今本明", _only_before("今本明", "年")),  # 今年, 本年度, 明年
-    (_AT + "年", _only_before("年", "底末内")), (_AT + "年", _only_before("年", "中")),  # 年底, 年中
-    ("全", _only_before("全", "年")),  # 全年
-    (_AT + "第前上下一二三四1234", ""),  # quarters and halves
-    (_AT + _DIGITS + _CN_NUMERALS, _IN_NUMBER),  # months
-    ("“十", ""),  # five-year-plan periods
-    ("每", ""), ("按分", _only_before("按分", "年季学月周旬")), ("长", _only_before("长", "期")),  # recurring, schedules, 长期坚持
-    ("元五七八劳建国两春清端中主入汛秋新开", ""),  # holidays and seasons
-    ("年", _only_before("年", "之以前")),  # 年前
-    ("寒暑", ""),  # school holidays
-)]
+def _starts(chars: str, *guards: str, prefixed: bool = True, after_prefix: str = "") -> re.Pattern[str]:
+    """A match starts at one of ``chars`` (where ``guards`` let it) or, when the pattern has the optional
+    prefix, at a 截 before 至/止 or a 到/至 (before one of ``after_prefix`` when given)."""
+    if not prefixed:
+        return re.compile(f"[{re.escape(chars)}]" + "".join(guards))
+    # (a guard is a character class to compile: one of many CJK characters costs ~50 us at import)
+    prefix_guards = _only_before("截", "至止") + (_only_before("到至", after_prefix) if after_prefix else "")
+    return re.compile(f"[{_AT}{re.escape(chars)}]{prefix_guards}" + "".join(guards))
+
+
+_YEAR_START = _only_before("12", "90")  # 19xx, 20xx
+# a year, a month, or (in a range) a bare number before the connector: 2023年, 12月, 十二月, 3 月, 3—5月
+_DATE_STARTS = (_IN_NUMBER, _only_before(_DIGITS, _DIGITS + " 月" + _CONNECTORS),
+                _only_before(_CN_NUMERALS, "〇零○九一二 月"))
+_STARTS: list[re.Pattern[str]] = [
+    _starts("12", _IN_NUMBER, _YEAR_START, after_prefix="12"),  # year ranges
+    _starts(_DIGITS + _CN_NUMERALS, *_DATE_STARTS),  # month ranges (an optional year first)
+    _starts(_DIGITS + _CN_NUMERALS, *_DATE_STARTS),
+    _starts("12", _IN_NUMBER, _YEAR_START, after_prefix="12"),  # dotted dates
+    _starts("12二一", _IN_NUMBER, _YEAR_START, _only_before("二", "〇零○"), _only_before("一", "九")),  # a year
+    _starts("今本明", _only_before("今本明", "年")),  # 今年, 本年度, 明年
+    _starts("年", _only_before("年", "底末内"), after_prefix="年"),  # 年底, 年末, 年内
+    _starts("年", _only_before("年", "中"), after_prefix="年"),  # 年中
+    _starts("全", _only_before("全", "年"), prefixed=False),  # 全年
+    _starts("第前上下一二三四1234"),  # quarters and halves
+    _starts(_DIGITS + _CN_NUMERALS, *_DATE_STARTS),  # months
+    _starts("“十", prefixed=False),  # five-year-plan periods
+    _starts("每", prefixed=False),  # recurring
+    _starts("按分", _only_before("按分", "年季学月周旬"), prefixed=False),  # schedules
+    _starts("长", _only_before("长", "期"), prefixed=False),  # 长期坚持
+    # holidays and seasons: 元旦, 元宵, 五一, 劳动节, 建党节, 国庆, 两节, 春节, 清明, 端午, 中秋, 汛期, 汛前, 开学, …
+    _starts("元五七八劳建国两春清端中主入汛秋新开", _only_before("元五七八劳建国两春清端中主入汛秋新开",
+                                                                 "旦宵一动党军庆节季明午秋汛期之以前学"), prefixed=False),
+    _starts("年", _only_before("年", "之以前"), prefixed=False),  # 年前
+    _starts("寒暑", prefixed=False),  # school holidays
+]
 assert len(_STARTS) == len(_PATTERNS)
 # (pattern, bits of the groups every match meets, where a match can start)
 _SCANS = [(pattern, sum(_GROUP_BIT[group] for group in needs), starts)
@@ -434,7 +455,8 @@ def _ongoing_cells(text: str) -> Iterator[tuple[int, int]]:
 
 # The parts of a span _resolve reads (compiled once: it runs on every candidate).
 _HOLIDAY_BEFORE = re.compile(r"(.+?)(?:之前|以前|前夕|前)")
-_HOLIDAY_ALONE = re.compile(_HOLIDAY + "|" + _LUNAR_NEW_YEAR)
+# (the patterns of _PATTERNS: re's cache compiles each once)
+_HOLIDAY_ALONE, _LUNAR_NEW_YEAR_ALONE = re.compile(_HOLIDAY), re.compile(_LUNAR_NEW_YEAR)
 _DOTTED_PARTS = re.compile(
     r"(.*?)((?:19|20)\d{2})[.．/](\d{1,2})(?:[.．/](\d{1,2}))?(?:(—{1,2}|–|-|－|~|～|〜|至|到)"
     r"((?:19|20)\d{2})[.．/](\d{1,2})(?:[.．/](\d{1,2}))?)?(.*)")
@@ -463,7 +485,7 @@ def _resolve(span: str, year: int | None) -> tuple[str | None, str, bool]:
     if s.startswith(_VACATION_WORDS):
         return None, ("day" if s.endswith("前") else "month"), False
     holiday = _HOLIDAY_BEFORE.fullmatch(s)
-    if holiday and _HOLIDAY_ALONE.fullmatch(s):
+    if holiday and (_HOLIDAY_ALONE.fullmatch(s) or _LUNAR_NEW_YEAR_ALONE.fullmatch(s)):
         fixed = _FIXED_HOLIDAYS.get(holiday.group(1))
         return (_iso(year, *fixed) if fixed else None), "day", False
     dotted = _DOTTED_PARTS.fullmatch(s)
