@@ -174,7 +174,10 @@ def canonical(name: str) -> str:
 
 # -- finding lists ------------------------------------------------------------------------------
 
-_BREAK = re.compile(r"[ \t\u3000]*\n\s*")
+# A line break with the blank lines and indentation after it; the blanks that end its line are taken by
+# stepping back from the break (a pattern starting with them would be tried at every character of the text).
+_BREAK = re.compile(r"\n\s*")
+_LINE_END_BLANKS = " \t\u3000"
 _WRAP_CLOSES = re.compile(r"[^（）()【】\n]{0,80}(?:\n\s*[^（）()【】\n]{0,80}){0,2}[）)]")
 
 
@@ -190,13 +193,16 @@ def _join_wrapped(text: str) -> tuple[str, list[int] | None]:
     cuts = []
     depth, last = 0, 0
     for m in _BREAK.finditer(text):
-        line = text[last : m.start()]
+        start, end = m.span()
+        while start > last and text[start - 1] in _LINE_END_BLANKS:
+            start -= 1
+        line = text[last:start]
         depth = max(0, depth + line.count("（") + line.count("(") - line.count("）") - line.count(")"))
-        last = m.end()
-        before = text[m.start() - 1] if m.start() else ""
-        if (depth and _WRAP_CLOSES.match(text, m.end())) or (before == "、" and m.end() < len(text)
-                                                             and not _LABEL.match(text, m.end())):
-            cuts.append((m.start(), m.end()))
+        last = end
+        before = text[start - 1] if start else ""
+        if (depth and _WRAP_CLOSES.match(text, end)) or (before == "、" and end < len(text)
+                                                         and not _LABEL.match(text, end)):
+            cuts.append((start, end))
         else:
             depth = 0  # as _bracket_groups: a bracket left open at a paragraph end is not a group
     if not cuts:
