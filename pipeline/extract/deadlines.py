@@ -241,8 +241,10 @@ _CN_DIGITS = "一二三四1234"
 
 
 # A progress report (一季度进展情况报告) reports on periods, it does not set them: 一季度进展, 1-5月完成, 今年以来.
+# (every alternative starts with a character, not a group, so a search scans for the first characters alone)
 _PROGRESS_REPORT = re.compile(
-    r"(?:进展|推进|完成|落实|执行|进度)情况(?:的)?(?:报告|汇总|通报|表)|进展报告|进度报告|情况报告如下|汇报如下")
+    "|".join(f"{word}情况(?:的)?(?:报告|汇总|通报|表)" for word in ("进展", "推进", "完成", "落实", "执行", "进度"))
+    + "|进展报告|进度报告|情况报告如下|汇报如下")
 # In a progress report only a limit the report sets for what is left counts (拟于4月中旬, 年底前, 6月底).
 _REPORT_LIMIT_BEFORE = re.compile(r"(?:于|在|将|拟|计划|力争|确保|争取)$")
 # An indicator's formula cell (本年度新增数/上年度总数×100%) names the period its data covers.
