@@ -195,6 +195,8 @@ _SCANS = [(pattern, sum(_GROUP_BIT[group] for group in needs), starts)
 # cell of a task table (between | or tabs) it may also close a clause (2023年底前完成，持续推进).
 _ONGOING = re.compile(r"(?:长期|持续|常态化|常年)(?:坚持|推进|开展|实施|执行|落实|抓好)?|长期有效")
 _CELL = re.compile(r"[^|\t\n]+")
+# A line that is an ongoing phrase alone (blanks around it): the cells of a text without | or tabs
+_ONGOING_LINE = re.compile(rf"(?m)^[^\S\n]*({_ONGOING.pattern})[^\S\n]*$")
 _CLAUSE = re.compile(r"[^，,；;。并]+")
 
 # What may follow a span and turns it into a starting point, a history, a name or a description.
@@ -434,6 +436,11 @@ def _whole_cell(text: str, start: int, end: int) -> bool:
 
 
 def _ongoing_cells(text: str) -> Iterator[tuple[int, int]]:
+    if shortcuts.ENABLED and "|" not in text and "\t" not in text:
+        # No cell of a task table, whose clauses count too (_whole_cell needs a | or a tab): the cells
+        # are the lines, and one pattern finds those that are an ongoing phrase.
+        yield from (m.span(1) for m in _ONGOING_LINE.finditer(text))
+        return
     for m in _CELL.finditer(text):
         s, e = m.start(), m.end()
         while s < e and text[s].isspace():
