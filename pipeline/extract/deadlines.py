@@ -314,15 +314,18 @@ def _find(text: str) -> list[tuple[int, int]]:
             met |= _CHAR_BITS[ch]
         if not met:
             return []  # half the items of a crawled plan hold none of them
-    masked = _masked(text)
+    masked: list[tuple[int, int]] | None = None  # read at the first match: most items have none
     candidates: set[tuple[int, int, bool]] = set()
     for pattern, needs, starts in _SCANS:
         if met & needs != needs:
             continue  # a group of characters every match holds is missing
         for m in _overlapping_matches(pattern, starts, text):
             s, e = m.span()
-            if e > s and not overlaps(s, e, masked):
-                candidates.add((s, e, _is_deadline(text, m)))
+            if e > s:
+                if masked is None:
+                    masked = _masked(text)
+                if not overlaps(s, e, masked):
+                    candidates.add((s, e, _is_deadline(text, m)))
     if met & _ONGOING_BIT:
         candidates.update((s, e, True) for s, e in _ongoing_cells(text))
     # A rejected expression still claims its characters: the 3月28日 of a signature date
