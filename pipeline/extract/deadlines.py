@@ -374,8 +374,8 @@ def _is_deadline(text: str, m: re.Match[str]) -> bool:
         return False
     if _DONE_OR_ATTRIBUTE_BEFORE.search(text, max(0, m.start() - 8), m.start()):
         return False  # 已于2022年2月28日发布: done; 毕业时间为2022年1-12月: who qualifies, not a limit
-    if not bounded and _resolve(span, None)[1] in ("day", "month", "quarter", "half") \
-            and _ATTRIBUTIVE_AFTER.match(text, m.end()):
+    if not bounded and _ATTRIBUTIVE_AFTER.match(text, m.end()) \
+            and _resolve(span, None)[1] in ("day", "month", "quarter", "half"):  # (the costly test last)
         return False
     has_bounds = bounded or span.startswith(("截至", "截止", "到", "至"))
     before = text[max(0, m.start() - 1) : m.start()]
