@@ -394,6 +394,8 @@ def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _role_clauses(text: str, labels: list[re.Match[str]]) -> list[_Listed]:
     """Bracketed role clauses: （市教育局牵头，市财政局、市人社局配合）, （组织处负责）."""
+    if shortcuts.ENABLED and "（" not in text and "(" not in text:
+        return []  # no bracket to hold one (the label lists of many crawled items have none)
     out = []
     for gs, ge in _bracket_groups(text):
         if shortcuts.ENABLED and not _ROLE_WORD.search(text, gs, ge):
