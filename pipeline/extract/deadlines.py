@@ -34,17 +34,19 @@ from ..spans import overlaps
 
 # -- building blocks --------------------------------------------------------------------------
 
-_CN_YEAR = r"(?:二[〇零○]|一九)[〇零○一二三四五六七八九]{2}"
+# (written out, not 二[〇零○]: each class of several CJK characters costs ~50 us to compile, and these
+# blocks recur in most patterns)
+_CN_YEAR = r"(?:二〇|二零|二○|一九)[〇零○一二三四五六七八九]{2}"
 _YEAR = rf"(?:(?<![\d.])(?:19|20)\d{{2}}|{_CN_YEAR})[ ]?年"
 _REL_YEAR = r"(?:今年|本年度?|明年)"
 # Arabic month: not the tail of a longer number (2023 -> "23月", 13月 -> "3月").
 _MONTH = r"(?:(?<![\d.．])(?:1[0-2]|0?[1-9])|(?<![一二三四五六七八九十百千万两几数第每个零〇])(?:十[一二]?|[一二三四五六七八九]))[ ]?月"
-_DAY = r"(?:(?<!\d)(?:[12]\d|3[01]|0?[1-9])|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])[ ]?[日号]"
+_DAY = r"(?:(?<!\d)(?:[12]\d|3[01]|0?[1-9])|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])[ ]?[日号]"
 _MONTH_TAIL = rf"(?:份)?(?:{_DAY}|底|末|上旬|中旬|下旬|初)?"
 _QUARTER = r"(?:第?[一二三四1-4]季度(?:末|底)?|前[一二三]季度)"
 _HALF = r"[上下]半年"
 _CONN = r"[ ]?(?:—{1,2}|–|-|－|~|～|〜|至|到)[ ]?"
-_PREFIX = r"(?:截至|截止到|截止|(?<![达得做收])到|至)?"
+_PREFIX = r"(?:截至|截止到|截止|(?<!达)(?<!得)(?<!做)(?<!收)到|至)?"
 # 前 but not 前后 (2025年前后 is "around 2025": the year alone is the deadline).
 _SUFFIX = r"(?:之前|以前|前(?!后)|为止|止)?"
 # 年中 after a year must end the phrase (2023年中央… is not mid-2023).
@@ -126,33 +128,75 @@ assert len(_NEEDS) == len(_PATTERNS)
 _ONGOING_NEEDS = "长持常"  # every ongoing phrase (长期, 持续, 常态化, 常年) holds one of these
 _NEED_GROUPS = sorted({group for needs in _NEEDS for group in needs} | {_ONGOING_NEEDS})
 _NEEDED = "".join(sorted(set("".join(_NEED_GROUPS))))
-# The characters a match of each pattern can start with (its first literal, or the first of the optional
-# 截至/到/至 before it): the overlapping scan tries a pattern only there, not at every position of the text.
+# The pre-check as bits: one per group, so a text's groups are one integer and a pattern's test one ``&``.
+_GROUP_BIT = {group: 1 << i for i, group in enumerate(_NEED_GROUPS)}
+_CHAR_BITS = {ch: sum(bit for group, bit in _GROUP_BIT.items() if ch in group) for ch in _NEEDED}
+_NEEDED_CHAR = re.compile(f"[{re.escape(_NEEDED)}]")
+_ALL_GROUPS = sum(_GROUP_BIT.values())
+_ONGOING_BIT = _GROUP_BIT[_ONGOING_NEEDS]
+# Where a match of each pattern can start: at one of its first characters, or at the optional 截至/截止/到/至
+# before them. The overlapping scan tries a pattern only there, not at every position of the text. A guard
+# after the characters drops the ones that cannot start a match where they stand (the digits inside a number,
+# the 年 of 青年, the 中 of 中心, a 到 before a word), so the pattern is tried at fewer places while the scan
+# stays one pass in C.
 _AT = "截到至"
 _DIGITS = "0123456789"
 _CN_NUMERALS = "一二三四五六七八九十"
-_STARTS: list[re.Pattern[str]] = [re.compile(f"[{chars}]") for chars in (
-    _AT + "12",  # year ranges
-    _AT + _DIGITS + _CN_NUMERALS, _AT + _DIGITS + _CN_NUMERALS,  # month ranges (an optional year first)
-    _AT + "12",  # dotted dates
-    _AT + "12二一",  # an explicit year
-    _AT + "今本明",  # 今年, 本年度, 明年
-    _AT + "年", _AT + "年",  # 年底, 年中
-    "全",  # 全年
-    _AT + "第前上下一二三四1234",  # quarters and halves
-    _AT + _DIGITS + _CN_NUMERALS,  # months
-    "“十",  # five-year-plan periods
-    "每", "按分", "长",  # recurring, schedules, 长期坚持
-    "元五七八劳建国两春清端中主入汛秋新开",  # holidays and seasons
-    "年",  # 年前
-    "寒暑",  # school holidays
-)]
+_IN_NUMBER = r"(?<![\d.]\d)"  # a digit continuing a number (the 0 of 2023, the 5 of 1.5) starts no year or month
+
+
+def _only_before(chars: str, following: str) -> str:
+    """A guard: each of ``chars`` starts a match only when one of ``following`` comes next."""
+    return f"(?!(?<=[{re.escape(chars)}])[^{re.escape(following)}])"
+
+
+def _starts(chars: str, *guards: str, prefixed: bool = True, after_prefix: str = "") -> re.Pattern[str]:
+    """A match starts at one of ``chars`` (where ``guards`` let it) or, when the pattern has the optional
+    prefix, at a 截 before 至/止 or a 到/至 (before one of ``after_prefix`` when given)."""
+    if not prefixed:
+        return re.compile(f"[{re.escape(chars)}]" + "".join(guards))
+    # (a guard is a character class to compile: one of many CJK characters costs ~50 us at import)
+    prefix_guards = _only_before("截", "至止") + (_only_before("到至", after_prefix) if after_prefix else "")
+    return re.compile(f"[{_AT}{re.escape(chars)}]{prefix_guards}" + "".join(guards))
+
+
+_YEAR_START = _only_before("12", "90")  # 19xx, 20xx
+# a year, a month, or (in a range) a bare number before the connector: 2023年, 12月, 十二月, 3 月, 3—5月
+_DATE_STARTS = (_IN_NUMBER, _only_before(_DIGITS, _DIGITS + " 月" + _CONNECTORS),
+                _only_before(_CN_NUMERALS, "〇零○九一二 月"))
+_STARTS: list[re.Pattern[str]] = [
+    _starts("12", _IN_NUMBER, _YEAR_START, after_prefix="12"),  # year ranges
+    _starts(_DIGITS + _CN_NUMERALS, *_DATE_STARTS),  # month ranges (an optional year first)
+    _starts(_DIGITS + _CN_NUMERALS, *_DATE_STARTS),
+    _starts("12", _IN_NUMBER, _YEAR_START, after_prefix="12"),  # dotted dates
+    _starts("12二一", _IN_NUMBER, _YEAR_START, _only_before("二", "〇零○"), _only_before("一", "九")),  # a year
+    _starts("今本明", _only_before("今本明", "年")),  # 今年, 本年度, 明年
+    _starts("年", _only_before("年", "底末内"), after_prefix="年"),  # 年底, 年末, 年内
+    _starts("年", _only_before("年", "中"), after_prefix="年"),  # 年中
+    _starts("全", _only_before("全", "年"), prefixed=False),  # 全年
+    _starts("第前上下一二三四1234"),  # quarters and halves
+    _starts(_DIGITS + _CN_NUMERALS, *_DATE_STARTS),  # months
+    _starts("“十", prefixed=False),  # five-year-plan periods
+    _starts("每", prefixed=False),  # recurring
+    _starts("按分", _only_before("按分", "年季学月周旬"), prefixed=False),  # schedules
+    _starts("长", _only_before("长", "期"), prefixed=False),  # 长期坚持
+    # holidays and seasons: 元旦, 元宵, 五一, 劳动节, 建党节, 国庆, 两节, 春节, 清明, 端午, 中秋, 汛期, 汛前, 开学, …
+    _starts("元五七八劳建国两春清端中主入汛秋新开", _only_before("元五七八劳建国两春清端中主入汛秋新开",
+                                                                 "旦宵一动党军庆节季明午秋汛期之以前学"), prefixed=False),
+    _starts("年", _only_before("年", "之以前"), prefixed=False),  # 年前
+    _starts("寒暑", prefixed=False),  # school holidays
+]
 assert len(_STARTS) == len(_PATTERNS)
+# (pattern, bits of the groups every match meets, where a match can start)
+_SCANS = [(pattern, sum(_GROUP_BIT[group] for group in needs), starts)
+          for pattern, needs, starts in zip(_PATTERNS, _NEEDS, _STARTS)]
 
 # A table cell (or a line of a flattened table) holding only one of these is an ongoing deadline; inside a
 # cell of a task table (between | or tabs) it may also close a clause (2023年底前完成，持续推进).
 _ONGOING = re.compile(r"(?:长期|持续|常态化|常年)(?:坚持|推进|开展|实施|执行|落实|抓好)?|长期有效")
 _CELL = re.compile(r"[^|\t\n]+")
+# A line that is an ongoing phrase alone (blanks around it): the cells of a text without | or tabs
+_ONGOING_LINE = re.compile(rf"(?m)^[^\S\n]*({_ONGOING.pattern})[^\S\n]*$")
 _CLAUSE = re.compile(r"[^，,；;。并]+")
 
 # What may follow a span and turns it into a starting point, a history, a name or a description.
@@ -192,14 +236,17 @@ _RANGED = re.compile(r"(?<=.)(?:—|–|-|－|~|～|〜|至|到)")
 _FULL_DATE = re.compile(rf"{_YEAR}.*[日号]$")
 _OPEN = {"《": "》", "〔": "〕", "［": "］", "[": "]"}
 _OPENERS = re.compile("[《〔［\\[]")
+_BRACKET_STOPS = {opener: re.compile(f"[{re.escape(opener + close)}\n]") for opener, close in _OPEN.items()}
 
 _FIVE_YEAR_END = {"十一": 2010, "十二": 2015, "十三": 2020, "十四": 2025, "十五": 2030, "十六": 2035}
 _CN_DIGITS = "一二三四1234"
 
 
 # A progress report (一季度进展情况报告) reports on periods, it does not set them: 一季度进展, 1-5月完成, 今年以来.
+# (every alternative starts with a character, not a group, so a search scans for the first characters alone)
 _PROGRESS_REPORT = re.compile(
-    r"(?:进展|推进|完成|落实|执行|进度)情况(?:的)?(?:报告|汇总|通报|表)|进展报告|进度报告|情况报告如下|汇报如下")
+    "|".join(f"{word}情况(?:的)?(?:报告|汇总|通报|表)" for word in ("进展", "推进", "完成", "落实", "执行", "进度"))
+    + "|进展报告|进度报告|情况报告如下|汇报如下")
 # In a progress report only a limit the report sets for what is left counts (拟于4月中旬, 年底前, 6月底).
 _REPORT_LIMIT_BEFORE = re.compile(r"(?:于|在|将|拟|计划|力争|确保|争取)$")
 # An indicator's formula cell (本年度新增数/上年度总数×100%) names the period its data covers.
@@ -258,22 +305,28 @@ def _in_formula(text: str, start: int, end: int) -> bool:
 
 def _find(text: str) -> list[tuple[int, int]]:
     """Spans of deadline expressions in ``text``: longest first, never overlapping, in text order."""
-    masked = _masked(text)
-    # The pre-check asks which groups of characters the text lacks, once for all patterns (looking for the
+    # The pre-check asks which groups of characters the text meets, once for all patterns (one scan for the
     # few characters the groups hold is much cheaper than building the set of all of the text's characters).
-    lacking: set[str] = set()
+    met = _ALL_GROUPS
     if shortcuts.ENABLED:
-        present = {ch for ch in _NEEDED if ch in text}
-        lacking = {group for group in _NEED_GROUPS if present.isdisjoint(group)}
+        met = 0
+        for ch in set(_NEEDED_CHAR.findall(text)):
+            met |= _CHAR_BITS[ch]
+        if not met:
+            return []  # half the items of a crawled plan hold none of them
+    masked: list[tuple[int, int]] | None = None  # read at the first match: most items have none
     candidates: set[tuple[int, int, bool]] = set()
-    for pattern, needs, starts in zip(_PATTERNS, _NEEDS, _STARTS):
-        if not lacking.isdisjoint(needs):
+    for pattern, needs, starts in _SCANS:
+        if met & needs != needs:
             continue  # a group of characters every match holds is missing
         for m in _overlapping_matches(pattern, starts, text):
             s, e = m.span()
-            if e > s and not overlaps(s, e, masked):
-                candidates.add((s, e, _is_deadline(text, m)))
-    if _ONGOING_NEEDS not in lacking:
+            if e > s:
+                if masked is None:
+                    masked = _masked(text)
+                if not overlaps(s, e, masked):
+                    candidates.add((s, e, _is_deadline(text, m)))
+    if met & _ONGOING_BIT:
         candidates.update((s, e, True) for s, e in _ongoing_cells(text))
     # A rejected expression still claims its characters: the 3月28日 of a signature date
     # 2023年3月28日 must not come back as a deadline of its own.
@@ -321,8 +374,8 @@ def _is_deadline(text: str, m: re.Match[str]) -> bool:
         return False
     if _DONE_OR_ATTRIBUTE_BEFORE.search(text, max(0, m.start() - 8), m.start()):
         return False  # 已于2022年2月28日发布: done; 毕业时间为2022年1-12月: who qualifies, not a limit
-    if not bounded and _resolve(span, None)[1] in ("day", "month", "quarter", "half") \
-            and _ATTRIBUTIVE_AFTER.match(text, m.end()):
+    if not bounded and _ATTRIBUTIVE_AFTER.match(text, m.end()) \
+            and _resolve(span, None)[1] in ("day", "month", "quarter", "half"):  # (the costly test last)
         return False
     has_bounds = bounded or span.startswith(("截至", "截止", "到", "至"))
     before = text[max(0, m.start() - 1) : m.start()]
@@ -349,17 +402,23 @@ def _masked(text: str) -> list[tuple[int, int]]:
         if found is None:
             break
         i = found.start()
-        close = _OPEN[text[i]]
-        depth, j = 0, i
-        wrapped = text[i] == "《" and text.find("》", i, i + 82) > text.find("\n", i, i + 82) >= 0
-        while j < len(text) and (text[j] != "\n" or wrapped):
-            if text[j] == text[i]:
+        opener = text[i]
+        wrapped = opener == "《" and text.find("》", i, i + 82) > text.find("\n", i, i + 82) >= 0
+        j = len(text)  # unclosed: to the end of the text, or of the line (below)
+        depth = 0
+        for stop in _BRACKET_STOPS[opener].finditer(text, i):  # its brackets and line breaks alone
+            ch = stop.group()
+            if ch == "\n":
+                if not wrapped:
+                    j = stop.start()
+                    break
+            elif ch == opener:
                 depth += 1
-            elif text[j] == close:
+            else:
                 depth -= 1
                 if depth == 0:
+                    j = stop.start()
                     break
-            j += 1
         spans.append((i, j + 1))
         i = j + 1
     return spans
@@ -380,6 +439,11 @@ def _whole_cell(text: str, start: int, end: int) -> bool:
 
 
 def _ongoing_cells(text: str) -> Iterator[tuple[int, int]]:
+    if shortcuts.ENABLED and "|" not in text and "\t" not in text:
+        # No cell of a task table, whose clauses count too (_whole_cell needs a | or a tab): the cells
+        # are the lines, and one pattern finds those that are an ongoing phrase.
+        yield from (m.span(1) for m in _ONGOING_LINE.finditer(text))
+        return
     for m in _CELL.finditer(text):
         s, e = m.start(), m.end()
         while s < e and text[s].isspace():
@@ -405,7 +469,8 @@ def _ongoing_cells(text: str) -> Iterator[tuple[int, int]]:
 
 # The parts of a span _resolve reads (compiled once: it runs on every candidate).
 _HOLIDAY_BEFORE = re.compile(r"(.+?)(?:之前|以前|前夕|前)")
-_HOLIDAY_ALONE = re.compile(_HOLIDAY + "|" + _LUNAR_NEW_YEAR)
+# (the patterns of _PATTERNS: re's cache compiles each once)
+_HOLIDAY_ALONE, _LUNAR_NEW_YEAR_ALONE = re.compile(_HOLIDAY), re.compile(_LUNAR_NEW_YEAR)
 _DOTTED_PARTS = re.compile(
     r"(.*?)((?:19|20)\d{2})[.．/](\d{1,2})(?:[.．/](\d{1,2}))?(?:(—{1,2}|–|-|－|~|～|〜|至|到)"
     r"((?:19|20)\d{2})[.．/](\d{1,2})(?:[.．/](\d{1,2}))?)?(.*)")
@@ -434,7 +499,7 @@ def _resolve(span: str, year: int | None) -> tuple[str | None, str, bool]:
     if s.startswith(_VACATION_WORDS):
         return None, ("day" if s.endswith("前") else "month"), False
     holiday = _HOLIDAY_BEFORE.fullmatch(s)
-    if holiday and _HOLIDAY_ALONE.fullmatch(s):
+    if holiday and (_HOLIDAY_ALONE.fullmatch(s) or _LUNAR_NEW_YEAR_ALONE.fullmatch(s)):
         fixed = _FIXED_HOLIDAYS.get(holiday.group(1))
         return (_iso(year, *fixed) if fixed else None), "day", False
     dotted = _DOTTED_PARTS.fullmatch(s)

@@ -62,8 +62,9 @@ _LEADING_CONJ = re.compile(r"以及")  # ，以及市编办 (never 和/与: 和�
 _OPEN, _CLOSE = "（(", "）)"
 
 _LABEL_QUALIFIERS = ("主要", "具体", "直接", "其他")  # 主要牵头单位, 具体责任部门
+_CLAUSE_START = r"\s（()）；;，,。.．：:|、"  # what a label without a bracket follows, unless it starts the text
 _LABEL = re.compile(
-    r"(?:(?P<open>【|\[)|(?<![^\s（()）；;，,。.．：:|、]))"  # a label starts a clause (or the text)
+    rf"(?:(?P<open>【|\[)|(?<![^{_CLAUSE_START}]))"  # a label starts a clause (or the text)
     rf"(?P<label>(?:{'|'.join(_LABEL_QUALIFIERS)})?(?:{'|'.join(P.ROLE_WORDS)})(?:负责|牵头|配合|责任)?"
     r"(?:单位|部门|科室|处室|处|科|室|领导|人|主体)?(?:[（(][^（）()：:]{1,4}[）)])?)"
     # 【牵头单位】…, 牵头单位：…, and in prose 牵头单位为…
@@ -91,8 +92,10 @@ _REMARK_NOTE = re.compile(r"责任人|联系人|负责人|分管|领导|下同|�
 _ROLE_TAIL = re.compile(rf"(?:{_ROLE_VERB})$")
 # What every label and every role verb holds (按职责分工落实 is the one verb without a role word).
 _ROLE_WORD = re.compile("|".join((*P.ROLE_WORDS, "职责分工落实")))
-# The characters a label can start with: its bracket, a qualifier (主要, 具体, 直接, 其他) or a role word.
-_LABEL_STARTS = re.compile("[【\\[" + "".join(sorted({w[0] for w in (*_LABEL_QUALIFIERS, *P.ROLE_WORDS)})) + "]")
+# The characters a label can start with: its bracket, or a qualifier (主要, 具体, 直接, 其他) or a role word
+# where a clause starts (the guard drops the 主 of 为主, the 负 of 担负, …).
+_LABEL_FIRST = "".join(sorted({w[0] for w in (*_LABEL_QUALIFIERS, *P.ROLE_WORDS)}))
+_LABEL_STARTS = re.compile(f"[【\\[{_LABEL_FIRST}](?<![^{_CLAUSE_START}][{_LABEL_FIRST}])")
 
 
 @dataclass(slots=True)
@@ -171,7 +174,10 @@ def canonical(name: str) -> str:
 
 # -- finding lists ------------------------------------------------------------------------------
 
-_BREAK = re.compile(r"[ \t\u3000]*\n\s*")
+# A line break with the blank lines and indentation after it; the blanks that end its line are taken by
+# stepping back from the break (a pattern starting with them would be tried at every character of the text).
+_BREAK = re.compile(r"\n\s*")
+_LINE_END_BLANKS = " \t\u3000"
 _WRAP_CLOSES = re.compile(r"[^（）()【】\n]{0,80}(?:\n\s*[^（）()【】\n]{0,80}){0,2}[）)]")
 
 
@@ -187,13 +193,16 @@ def _join_wrapped(text: str) -> tuple[str, list[int] | None]:
     cuts = []
     depth, last = 0, 0
     for m in _BREAK.finditer(text):
-        line = text[last : m.start()]
+        start, end = m.span()
+        while start > last and text[start - 1] in _LINE_END_BLANKS:
+            start -= 1
+        line = text[last:start]
         depth = max(0, depth + line.count("（") + line.count("(") - line.count("）") - line.count(")"))
-        last = m.end()
-        before = text[m.start() - 1] if m.start() else ""
-        if (depth and _WRAP_CLOSES.match(text, m.end())) or (before == "、" and m.end() < len(text)
-                                                             and not _LABEL.match(text, m.end())):
-            cuts.append((m.start(), m.end()))
+        last = end
+        before = text[start - 1] if start else ""
+        if (depth and _WRAP_CLOSES.match(text, end)) or (before == "、" and end < len(text)
+                                                         and not _LABEL.match(text, end)):
+            cuts.append((start, end))
         else:
             depth = 0  # as _bracket_groups: a bracket left open at a paragraph end is not a group
     if not cuts:
@@ -385,6 +394,8 @@ def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _role_clauses(text: str, labels: list[re.Match[str]]) -> list[_Listed]:
     """Bracketed role clauses: （市教育局牵头，市财政局、市人社局配合）, （组织处负责）."""
+    if shortcuts.ENABLED and "（" not in text and "(" not in text:
+        return []  # no bracket to hold one (the label lists of many crawled items have none)
     out = []
     for gs, ge in _bracket_groups(text):
         if shortcuts.ENABLED and not _ROLE_WORD.search(text, gs, ge):
@@ -471,12 +482,16 @@ def _marked(text: str, s: int, mark: str) -> bool:
 
 
 # A table legend naming the sign of the lead unit: 标★的为牵头单位, ★为牵头单位, 带“※”者为牵头部门.
-_LEGEND = re.compile(r"(?:标注?|标有|带有?|加|注)?[“\"]?([★☆※▲△●◆#＃*＊])[”\"]?号?(?:的|者)?(?:单位|部门)?(?:为|是|表示)牵头")
+# Only the sign and what follows it are searched: the words before it (标, 带“…) are optional, and a pattern
+# starting with a character class is scanned for that class alone, not tried at every position of the plan.
+# The sign found is the same: a legend's tail holds no sign, so the next legend's sign lies 4+ characters on,
+# beyond the reach of the optional words before the first.
+_LEGEND = re.compile(r"([★☆※▲△●◆#＃*＊])[”\"]?号?(?:的|者)?(?:单位|部门)?(?:为|是|表示)牵头")
 _MARKS = "★☆※▲△●◆＃＊"
 
 
 def lead_marker(text: str) -> str:
-    """The sign a plan's legend says marks the lead unit (``★`` in 标★的为牵头单位), else ""."""
+    """The sign a plan's legend says marks the lead unit (``★`` in 标★的为牵头单位, 带“※”者为牵头部门), else ""."""
     m = _LEGEND.search(text)
     return m.group(1) if m else ""
 

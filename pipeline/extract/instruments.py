@@ -32,6 +32,7 @@ _POST_VERB = re.compile(
 )
 _CLAUSE_BREAK = "。；;！？\n，,"
 _WRAP = re.compile(r"[ \t\u3000]*\n\s*")
+_TITLE_BRACKETS = re.compile("[《》]")
 
 
 def find_instruments(text: str, *, offset: int = 0) -> list[Instrument]:
@@ -70,13 +71,13 @@ def find_instruments(text: str, *, offset: int = 0) -> list[Instrument]:
 def _closing(text: str, open_at: int) -> int | None:
     """Index of the 》 closing the 《 at ``open_at`` (nested 《》 counted), None if not within 80 chars."""
     depth = 0
-    for i in range(open_at, min(len(text), open_at + _MAX_TITLE + 2)):
-        ch = text[i]
-        if ch == "《":
+    for bracket in _TITLE_BRACKETS.finditer(text, open_at, open_at + _MAX_TITLE + 2):  # the brackets alone
+        if bracket.group() == "《":
             depth += 1
-        elif ch == "》":
+        else:
             depth -= 1
             if depth == 0:
+                i = bracket.start()
                 return i if i > open_at + 1 else None
     return None
 
@@ -84,7 +85,7 @@ def _closing(text: str, open_at: int) -> int | None:
 def _action(text: str, open_at: int, close: int, prev_close: int) -> str | None:
     lo = max(0, open_at - _WINDOW, prev_close + 1)
     window = text[lo:open_at]
-    cut = max(window.rfind(ch) for ch in _CLAUSE_BREAK)
+    cut = max(map(window.rfind, _CLAUSE_BREAK))
     window = window[cut + 1 :]
     verbs = list(_VERB.finditer(window))
     before: str | None = None
