@@ -92,38 +92,47 @@ _FIRST_CHARACTERS = {"part": "第", "chapter": "第", "section": "第", "article
                      "paren_arabic": "（", **_SINGLE_CHAR}
 
 
-def _kinds_by_first_character() -> dict[str, list[tuple[str, int, re.Pattern[str]]]]:
+# What a kind's matched number is worth: the single-character kinds count their characters, the others
+# read Arabic or Chinese numerals (one Chinese numeral character, by far the most common, looked up).
+_CN_VALUES = {ch: cn_to_int(ch) for ch in _CN}
+_Kind = tuple[str, int, re.Pattern[str], str]  # (kind, rank, pattern, its single characters or "")
+
+
+def _kinds_by_first_character() -> dict[str, list[_Kind]]:
     """The kinds whose marker can start with a given character, in their order in MARKERS."""
-    by_char: dict[str, list[tuple[str, int, re.Pattern[str]]]] = {}
+    by_char: dict[str, list[_Kind]] = {}
     for kind, rank, pattern in MARKERS:
         for ch in _FIRST_CHARACTERS.get(kind, ""):
-            by_char.setdefault(ch, []).append((kind, rank, pattern))
+            by_char.setdefault(ch, []).append((kind, rank, pattern, _SINGLE_CHAR.get(kind, "")))
     return by_char
 
 
 _KINDS_BY_FIRST = _kinds_by_first_character()
-_DIGIT_KINDS = [marker for marker in MARKERS if marker[0] not in _FIRST_CHARACTERS]
+_ALL_KINDS = [(kind, rank, pattern, _SINGLE_CHAR.get(kind, "")) for kind, rank, pattern in MARKERS]
+_DIGIT_KINDS = [marker for marker in _ALL_KINDS if marker[0] not in _FIRST_CHARACTERS]
 
 
 def match_marker(text: str, pos: int) -> Marker | None:
     # only the kinds that can start with the character at pos are tried (a dozen patterns otherwise)
-    kinds = _KINDS_BY_FIRST.get(text[pos], _DIGIT_KINDS) if 0 <= pos < len(text) else MARKERS
-    for kind, rank, pattern in kinds:
+    kinds = _KINDS_BY_FIRST.get(text[pos], _DIGIT_KINDS) if 0 <= pos < len(text) else _ALL_KINDS
+    for kind, rank, pattern, singles in kinds:
         m = pattern.match(text, pos)
-        if not m:
+        if m is None:
             continue
-        raw_n = m.group("n")
-        if kind in _SINGLE_CHAR:
-            value = _SINGLE_CHAR[kind].index(raw_n) + 1
+        raw_n = m[1]  # group "n", the first group of every pattern
+        if singles:
+            value = singles.index(raw_n) + 1
         elif raw_n.isdigit():
             value = int(raw_n)
         else:
-            try:
-                value = cn_to_int(raw_n)
-            except ValueError:
-                continue
+            value = _CN_VALUES.get(raw_n, -1)
+            if value < 0:
+                try:
+                    value = cn_to_int(raw_n)
+                except ValueError:
+                    continue
         end = m.end()
-        label = m.group(0)
+        label = m[0]
         if text.startswith(label, end):  # "（三）（三）" written twice by mistake is one marker
             end += len(label)
         return Marker(kind, value, pos, end, label, rank=rank)
