@@ -12,7 +12,6 @@ from pathlib import Path
 
 from ..model import Document, RawText
 from ..numerals import CN_NUMERAL_CHARS
-from ..spans import inside
 from .audit import audit
 from .cover import attachment_list_lines, body_start
 from .items import build_items
@@ -104,7 +103,7 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], list[int]]:
     # (（二）（二） written twice is one marker)
     claimed = sorted([(s, e) for i, (s, e) in enumerate(spans) if i in rows or i in piped or i in skip]
                      + [(m.start, max(m.label_end, m.start + 1)) for m in candidates])
-    inline = [m for m in inline_markers(text, start) if not inside(m.start, claimed)]
+    inline = inline_markers(text, start, read=claimed)
     merged = sorted(structural + inline, key=lambda m: m.start)
     kept = continuous(merged, resync=True)
     cuts = [m for m in candidates if m.kind == CUT]

@@ -9,11 +9,12 @@ or open the count mid-way on a page or excerpt that starts at （四）.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .. import shortcuts
 from ..numerals import cn_to_int
+from ..spans import inside
 from .text import squeeze
 
 _CN = "一二三四五六七八九十百零〇两"
@@ -160,28 +161,37 @@ _MARKER_START = re.compile(rf"[第（{_CN}\d{_SINGLE_CHARACTERS}](?:(?<=[第（]
                            rf"|(?<=\d)(?<!\d\d)\d{{0,2}}[.．、）]|(?<=[{_SINGLE_CHARACTERS}]))")
 
 
-def _marker_starts(text: str, start: int, end: int) -> Iterator[int]:
-    """Where ``_ANY_MARKER.finditer(text, start, end)`` finds its matches, found by jumping from one
-    place that can start a marker to the next."""
+def _marker_starts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Where ``_ANY_MARKER.finditer(text, start, end)`` finds its matches (start and end of each), found
+    by jumping from one place that can start a marker to the next."""
     pos = start
     while lead := _MARKER_START.search(text, pos, end):
         found = _ANY_MARKER.match(text, lead.start(), end)
         if found:
-            yield lead.start()
             pos = found.end()  # never empty: every marker shape takes a character
+            yield lead.start(), pos
         else:
             pos = lead.start() + 1
 
 
-def inline_markers(text: str, start: int, end: int | None = None) -> list[Marker]:
+def inline_markers(text: str, start: int, end: int | None = None, *,
+                   read: Sequence[tuple[int, int]] = ()) -> list[Marker]:
     """Candidates inside running text: bare markers after a sentence end or a space, distinctive ones
-    (（一） ⑴ ㈠) anywhere."""
+    (（一） ⑴ ㈠) anywhere. Those that start inside one of ``read`` (sorted spans whose markers were
+    read already: line starts, table lines) are left out."""
     candidates = []
+    whole = end is None or end == len(text)
     end = len(text) if end is None else end
     label_end = start
-    for i in _marker_starts(text, start, end):
+    for i, found_end in _marker_starts(text, start, end):
         if i < label_end:
             continue  # inside the label just found (（二）（二） written twice)
+        # _ANY_MARKER tries the kinds in match_marker's order, so in the whole text the marker at i ends
+        # where the match does, or one label further when written twice. Left out, and not written
+        # twice, it ends before the next match: whether it would be believed changes nothing after it.
+        known = read and inside(i, read)
+        if known and whole and not text.startswith(text[i:found_end], found_end):
+            continue
         # a space before a bare marker is where a line break was lost (…高质量发展。 一、… 治党 1.加强…)
         after_sentence = i == start or text[i - 1] in _INLINE_LEFT or text[i - 1] == " "
         m = match_marker(text, i)
@@ -191,12 +201,14 @@ def inline_markers(text: str, start: int, end: int | None = None) -> list[Marker
                                                                 or _ordinal_heading(text, m)
                                                                 or _run_on_section(text, m)
                                                                 or _run_on_arabic(text, m)):
+            label_end = m.label_end
+            if known:
+                continue
             before = i
             while before > 0 and text[before - 1] == " ":
                 before -= 1
             m.listed = text.endswith(("：", ":"), 0, before)
             candidates.append(m)
-            label_end = m.label_end
     return candidates
 
 
