@@ -76,6 +76,8 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], list[int]]:
     piped = pipe_rows(text, spans, skip | set(rows))
     candidates: list[Marker] = []
     for idx, (s, e) in enumerate(spans):
+        if s == e and idx not in rows:  # a blank line holds no marker (a table row's number is its own line)
+            continue
         if idx in rows:
             if rows[idx].kind != SKIP:
                 candidates.append(rows[idx])
