@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
+from .. import shortcuts
+
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 _CP1252_SPECIALS = "".join(
     bytes([b]).decode("cp1252") for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
@@ -87,6 +89,13 @@ _INDENT_RUN = re.compile("[ \u3000\u00a0](?:[ \u3000\u00a0]+|(?<=[\u3000\u00a0])
 _GLUED_SIGNATURE = re.compile(
     r"(?P<after>[。）)])([\u4e00-\u9fff（）]{2,40}?(?:厅|局|委|委员会|办公室|人民政府|政府|部|办))"
     r"((?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日)(?!起|前|以|至|到|后|的)")
+# Where such a signature can be: the last character of the organ's name and the date right after it.
+# Found from a date's 年 (a literal a search jumps to), since sentence ends are everywhere.
+_GLUED_JUNCTION = re.compile(
+    r"[厅局委会室府部办](?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日"
+    r"(?!起|前|以|至|到|后|的)")
+_DATE_TAIL = re.compile(r"年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日")
+_GLUED_NAME_MAX = 44  # the name's 40 characters and its longest ending (人民政府)
 
 
 
@@ -101,7 +110,12 @@ def restore_paragraph_breaks(text: str) -> str:
     full of them.
     """
     if "日" in text:
-        text = _GLUED_SIGNATURE.sub(lambda m: f"{m.group('after')}\n{m.group(2)}\n{m.group(3)}\n", text)
+        # no signature starts more than a name's length before the first junction of a name and a date
+        junction = _first_glued_junction(text) if shortcuts.ENABLED else _GLUED_NAME_MAX
+        if junction >= 0:
+            cut = max(0, junction - _GLUED_NAME_MAX)
+            text = text[:cut] + _GLUED_SIGNATURE.sub(lambda m: f"{m.group('after')}\n{m.group(2)}\n{m.group(3)}\n",
+                                                     text[cut:])
     if "\u3000" not in text and "\u00a0" not in text and "  " not in text:
         return text
 
@@ -132,6 +146,17 @@ def restore_paragraph_breaks(text: str) -> str:
         return run
 
     return _INDENT_RUN.sub(fix, text)
+
+
+def _first_glued_junction(text: str) -> int:
+    """Where ``_GLUED_JUNCTION`` first matches (every ``_GLUED_SIGNATURE`` holds one), else -1."""
+    pos = 0
+    while found := _DATE_TAIL.search(text, pos):
+        at = found.start() - 5  # the name's last character, then the year's four digits
+        if at >= 0 and _GLUED_JUNCTION.match(text, at):
+            return at
+        pos = found.start() + 1
+    return -1
 
 
 def _after_marker(text: str, s: int) -> bool:
