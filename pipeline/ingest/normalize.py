@@ -69,6 +69,8 @@ _MARKER_AHEAD = re.compile(
     r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,3}[.．、](?![\d%])|[（(]\d{1,3}[）)]"
     r"|[①-⑳⑴-⒇⒈-⒛㈠-㈩]|第[一二三四五六七八九十百零〇\d]{1,4}[章节条部分篇])"
 )
+# The characters a _MARKER_AHEAD match can end with
+_MARKER_ENDS = frozenset("、）).．章节条部分篇" + "".join(map(chr, [*range(0x2460, 0x249C), *range(0x3220, 0x322A)])))
 _SENTENCE_CLOSE = "。！？；：”’」』）)"
 # Parts of a letter that start their own line: the attachment heading, a table's 序号 header, the
 # signature's date.
@@ -136,12 +138,13 @@ def restore_paragraph_breaks(text: str) -> str:
         run, s, e = m.group(0), m.start(), m.end()
         if s == 0 or e == len(text) or text[s - 1] == "\n" or text[e] == "\n" or _after_marker(text, s):
             return run  # a marker's own padding (第一章　　总则, 一、　　总体要求) keeps it with its heading
-        if text[s - 1] == "|" and ideographic(run):
+        indent = ideographic(run)
+        if text[s - 1] == "|" and indent:
             return "\n"  # a table's cells closed by " |", one per line before the crawl joined them
-        if ideographic(run) and table_from <= s and not letter_spaced(s, e):
+        if indent and table_from <= s and not letter_spaced(s, e):
             return "\n"  # after a 序号 header: the cells of a flattened table (not a letter-spaced 序　号)
-        if _MARKER_AHEAD.match(text, e) or _LETTER_PART_AHEAD.match(text, e) or (len(run) >= 2 and ("\u3000" in run or "\u00a0" in run)
-                                            and _ends_paragraph(text, s)):
+        if _MARKER_AHEAD.match(text, e) or _LETTER_PART_AHEAD.match(text, e) or (len(run) >= 2 and indent
+                                                                                  and _ends_paragraph(text, s)):
             return "\n"
         return run
 
@@ -161,6 +164,8 @@ def _first_glued_junction(text: str) -> int:
 
 def _after_marker(text: str, s: int) -> bool:
     """Whether the phrase before ``s`` is a bare marker (第一章, 第一条, 一、, （一）, 1.)."""
+    if shortcuts.ENABLED and text[s - 1 : s] not in _MARKER_ENDS:
+        return False  # no marker ends at s
     k = s
     while k > 0 and k > s - 8 and not text[k - 1].isspace() and text[k - 1] not in "。！？；：":
         k -= 1
