@@ -122,8 +122,8 @@ def restore_paragraph_breaks(text: str) -> str:
         return text
 
     # after a task table's header (序号　　工作任务　　牵头单位…) a run between cells is a cell break
-    header = _TABLE_HEADER.search(text)
-    table_from = header.start() if header else len(text) + 1
+    header = _table_header_start(text)
+    table_from = header if header >= 0 else len(text) + 1
 
     def letter_spaced(s: int, e: int) -> bool:
         """A run between single characters of one word (序　　号, 总　　则)."""
@@ -149,6 +149,21 @@ def restore_paragraph_breaks(text: str) -> str:
         return run
 
     return _INDENT_RUN.sub(fix, text)
+
+
+_HEADER_END = re.compile(r"号[\s|]")  # how a _TABLE_HEADER match ends
+
+
+def _table_header_start(text: str) -> int:
+    """Where ``_TABLE_HEADER`` first matches, else -1: found from the 号 it ends with (a literal, which a
+    search jumps to far faster than to either of 序 and 编), then back over the blanks before it."""
+    for end in _HEADER_END.finditer(text):  # never overlapping: 号 is no blank
+        k = end.start()
+        while k > 0 and text[k - 1].isspace():
+            k -= 1
+        if k > 0 and text[k - 1] in "序编":
+            return k - 1
+    return -1
 
 
 def _first_glued_junction(text: str) -> int:
