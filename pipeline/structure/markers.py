@@ -62,6 +62,7 @@ _INLINE_LEFT = "。；！？）：”」\n"
 # one character of either kind so that a search jumps to the next leader or blank.
 _TOC_PAGE = re.compile(r"[.…·．_—\s-](?:(?<=[.…·．_—-])[.…·．_—-]+\s*\d{0,3}|(?<=\s)\s*\d{1,3})$")
 _CONTENTS_HEAD = re.compile(r"\s*目")
+_CONTENTS_WORD = re.compile(r"目\s*录")
 _TOC_ENTRY = re.compile(r"(?:…{2,}|[.·．_—-]{3,})\s*\d{1,3}$")
 
 
@@ -272,11 +273,15 @@ def contents_lines(text: str, lines: list[tuple[int, int]]) -> set[int]:
         s, e = lines[i]
         return _contents_key(text[s:e])
 
-    # only a suffix of the line goes (_TOC_PAGE), so the 目录 line starts with 目
-    head = next((i for i, (s, e) in enumerate(lines)
-                 if not (shortcuts.ENABLED and not _CONTENTS_HEAD.match(text, s, e)) and key(i) == "目录"), None)
+    # only a suffix of the line goes (_TOC_PAGE), so the 目录 line starts with 目 and holds 目录 with at most
+    # blanks between
+    head = None
+    if lines and not (shortcuts.ENABLED and not _CONTENTS_WORD.search(text, lines[0][0], lines[-1][1])):
+        head = next((i for i, (s, e) in enumerate(lines)
+                     if not (shortcuts.ENABLED and not _CONTENTS_HEAD.match(text, s, e)) and key(i) == "目录"), None)
+    # (a marker never reaches past its line, nor does any pattern of one look beyond a line break)
     if head is None:  # no 目录 line: the first marker line is the first entry, if it comes again
-        first = next((i for i, (s, e) in enumerate(lines) if match_marker(text[s:e], 0) and key(i)), None)
+        first = next((i for i, (s, e) in enumerate(lines) if match_marker(text, s) and key(i)), None)
         head = first
     else:
         first = next((i for i in range(head + 1, len(lines)) if key(i)), None)
@@ -291,7 +296,7 @@ def contents_lines(text: str, lines: list[tuple[int, int]]) -> set[int]:
             break
         s, e = lines[i]
         entry = len(line_key) <= 60 and not any(ch in line_key for ch in "。！？|")
-        if line_key and not (entry and (titled or match_marker(text[s:e], 0))):
+        if line_key and not (entry and (titled or match_marker(text, s))):
             break  # body text before the first entry came again: not a contents list
     return skip
 
