@@ -74,26 +74,24 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], list[int]]:
     skip = contents_lines(text, spans) | attachment_list_lines(text, spans)
     rows = cell_rows(text, spans)
     piped = pipe_rows(text, spans, skip | set(rows))
+    read = skip | rows.keys() | piped.keys()  # lines that the contents and tables read already
     candidates: list[Marker] = []
     for idx, (s, e) in enumerate(spans):
         if s == e and idx not in rows:  # a blank line holds no marker (a table row's number is its own line)
             continue
-        if idx in rows:
-            if rows[idx].kind != SKIP:
-                candidates.append(rows[idx])
+        if idx in read:
+            if idx in rows:
+                if rows[idx].kind != SKIP:
+                    candidates.append(rows[idx])
+            elif idx in piped:
+                candidates.extend(piped[idx])
             continue
-        if idx in piped:
-            candidates.extend(piped[idx])
-            continue
-        if idx in skip:
-            continue
-        line = text[s:e]
-        att = _ATTACHMENT.match(line)
+        att = _ATTACHMENT.match(text, s, e)
         if att:
             label = re.sub(r"[：:\s]+$", "", att.group(0))
-            candidates.append(Marker("attachment", value_of(att.group("n")), s, s + att.end(), label, rank=-1))
+            candidates.append(Marker("attachment", value_of(att.group("n")), s, att.end(), label, rank=-1))
             continue
-        if candidates and _BOUNDARY_LINE.match(line.strip()):
+        if candidates and _BOUNDARY_LINE.match(text[s:e].strip()):
             candidates.append(Marker(BOUNDARY, 0, s, s, ""))
             continue
         m = match_marker(text, s)
@@ -103,8 +101,7 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], list[int]]:
     structural = [m for m in candidates if m.kind != CUT]  # boundaries stay: they reset the counts
     # inline candidates outside table and skipped lines and outside the labels already found there
     # (（二）（二） written twice is one marker)
-    claimed = sorted([(s, e) for i, (s, e) in enumerate(spans) if i in rows or i in piped or i in skip]
-                     + [(m.start, max(m.label_end, m.start + 1)) for m in candidates])
+    claimed = sorted([spans[i] for i in read] + [(m.start, max(m.label_end, m.start + 1)) for m in candidates])
     inline = inline_markers(text, start, read=claimed)
     merged = sorted(structural + inline, key=lambda m: m.start)
     kept = continuous(merged, resync=True)

@@ -15,8 +15,9 @@ def lines(text: str, start: int = 0) -> list[tuple[int, int]]:
     spans = []
     pos = start
     for line in text[start:].split("\n"):
-        spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
+        end = pos + len(line)
+        spans.append((pos, end))
+        pos = end + 1
     return spans
 
 
