@@ -158,7 +158,15 @@ _ANY_MARKER = re.compile("|".join(
 # is a marker on its own. One character class first, so that a search jumps from one such character to
 # the next.
 _SINGLE_CHARACTERS = "".join(_SINGLE_CHAR.values())
-_MARKER_START = re.compile(rf"[第（{_CN}\d{_SINGLE_CHARACTERS}](?:(?<=[第（])[{_CN}\d]|(?<=[{_CN}])[{_CN}]{{0,2}}[、.．]"
+# The characters \d matches (Unicode decimal digits), as ranges: a search tests a class of ranges on every
+# character it passes far faster than \d's category lookup. The non-ASCII digits of the BMP are listed one
+# block at a time (a class of a few broad ranges would compile slowly); tests check the list against \d.
+_DIGITS = ("0-9\u0660-\u0669\u06f0-\u06f9\u07c0-\u07c9\u0966-\u096f\u09e6-\u09ef\u0a66-\u0a6f\u0ae6-\u0aef"
+           "\u0b66-\u0b6f\u0be6-\u0bef\u0c66-\u0c6f\u0ce6-\u0cef\u0d66-\u0d6f\u0de6-\u0def\u0e50-\u0e59\u0ed0-\u0ed9"
+           "\u0f20-\u0f29\u1040-\u1049\u1090-\u1099\u17e0-\u17e9\u1810-\u1819\u1946-\u194f\u19d0-\u19d9\u1a80-\u1a89"
+           "\u1a90-\u1a99\u1b50-\u1b59\u1bb0-\u1bb9\u1c40-\u1c49\u1c50-\u1c59\ua620-\ua629\ua8d0-\ua8d9\ua900-\ua909"
+           "\ua9d0-\ua9d9\ua9f0-\ua9f9\uaa50-\uaa59\uabf0-\uabf9\uff10-\uff19\U00010000-\U0010ffff")  # astral: all
+_MARKER_START = re.compile(rf"[第（{_CN}{_DIGITS}{_SINGLE_CHARACTERS}](?:(?<=[第（])[{_CN}\d]|(?<=[{_CN}])[{_CN}]{{0,2}}[、.．]"
                            rf"|(?<=\d)(?<!\d\d)\d{{0,2}}[.．、）]|(?<=[{_SINGLE_CHARACTERS}]))")
 
 
