@@ -55,7 +55,7 @@ def read_metadata(doc: Document) -> None:
         return found[0]
 
     head_end = doc.items[0].start if doc.items else min(len(text), 3000)
-    body_lines = [ln for ln in (text[s:e].strip() for s, e in line_spans(text[:head_end], doc.body_start)) if ln]
+    body_lines = [ln for ln in (text[s:e].strip() for s, e in line_spans(text, doc.body_start, head_end)) if ln]
     title, issuers = _title(doc, body_lines)
     doc.title = re.sub(r"\s*\n\s*", "", title).replace("  ", " ")  # a title wrapped over two lines is one
     if not issuers:
