@@ -191,7 +191,7 @@ def cell_rows(text: str, lines: list[tuple[int, int]]) -> dict[int, Marker]:
 
 
 def _holds_number_header_text(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` holds what a cell that squeezes to 序号 or 编号 holds (``[序编]\s*号``):
+    """Whether ``text[start:end]`` holds what a cell that squeezes to 序号 or 编号 holds (``[序编]\\s*号``):
     looked for from each 号 (a literal a search jumps to) back over the blanks before it."""
     at = text.find("号", start, end)
     while at >= 0:
