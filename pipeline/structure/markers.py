@@ -345,33 +345,34 @@ def continuous(candidates: list[Marker], *, resync: bool = False) -> list[Marker
     kept: list[Marker] = []
     since = 0  # kept markers since the last document boundary
     for i, m in enumerate(candidates):
-        if m.kind == BOUNDARY:
+        kind, value = m.kind, m.value
+        if kind == BOUNDARY:
             kept.append(m)
             last.clear()
             fresh.clear()
             since = len(kept)
             continue
-        prev = last.get(m.kind)
-        restart = m.value == 1 and (prev is None or m.kind in fresh)
-        ok = restart or (prev is not None and m.value == prev + 1) or m.kind == "attachment"
-        if not ok and prev is None and m.value > 1 and following[i] == m.value + 1:
-            ok = all(ranks[k.kind] >= ranks[m.kind] for k in kept[since:] if k.kind != "attachment")
-        if not ok and resync and prev is not None and m.value in (prev, prev + 2):
-            ok = following[i] == m.value + 1
-        if not ok and m.value == 1 and m.listed:
+        prev = last.get(kind)
+        restart = value == 1 and (prev is None or kind in fresh)
+        ok = restart or (prev is not None and value == prev + 1) or kind == "attachment"
+        if not ok and prev is None and value > 1 and following[i] == value + 1:
+            ok = all(ranks[k.kind] >= ranks[kind] for k in kept[since:] if k.kind != "attachment")
+        if not ok and resync and prev is not None and value in (prev, prev + 2):
+            ok = following[i] == value + 1
+        if not ok and value == 1 and m.listed:
             ok = run[i] >= 2  # a list a colon opens, inside an item whose own marker was lost
-        if not ok and resync and prev is not None and m.value > prev + 2:
+        if not ok and resync and prev is not None and value > prev + 2:
             ok = run[i] >= 3  # text lost in the crawl (8. … 18. 19. 20.): the count goes on from here
         if not ok:
             continue
         if prev is None and kept and kept[-1].kind != BOUNDARY:
             outer = kept[-1]
-            flexible = _FLEXIBLE <= min(RANK[m.kind], RANK[outer.kind]) and "row" not in (m.kind + outer.kind)
-            if flexible and outer.kind != m.kind and ranks[outer.kind] >= ranks[m.kind]:
-                ranks[m.kind] = ranks[outer.kind] + 0.5
-        m.rank = ranks[m.kind]
+            flexible = _FLEXIBLE <= min(RANK[kind], RANK[outer.kind]) and "row" not in (kind + outer.kind)
+            if flexible and outer.kind != kind and ranks[outer.kind] >= ranks[kind]:
+                ranks[kind] = ranks[outer.kind] + 0.5
+        rank = m.rank = ranks[kind]
         kept.append(m)
-        last[m.kind] = m.value
-        fresh.discard(m.kind)
-        fresh.update(k for k in last if ranks[k] > m.rank)
+        last[kind] = value
+        fresh.discard(kind)
+        fresh.update([k for k in last if ranks[k] > rank])
     return kept
