@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from .. import shortcuts
 from ..numerals import cn_to_int
-from ..spans import inside
 from .text import squeeze
 
 _CN = "一二三四五六七八九十百零〇两"
@@ -192,13 +191,17 @@ def inline_markers(text: str, start: int, end: int | None = None, *,
     whole = end is None or end == len(text)
     end = len(text) if end is None else end
     label_end = start
+    after = 0  # how many of the read spans start at or before i (what spans.inside bisects for): the
+    # candidates come in order, so the count only grows
     for i, found_end in _marker_starts(text, start, end):
         if i < label_end:
             continue  # inside the label just found (（二）（二） written twice)
+        while after < len(read) and read[after][0] <= i:
+            after += 1
         # _ANY_MARKER tries the kinds in match_marker's order, so in the whole text the marker at i ends
         # where the match does, or one label further when written twice. Left out, and not written
         # twice, it ends before the next match: whether it would be believed changes nothing after it.
-        known = read and inside(i, read)
+        known = after > 0 and read[after - 1][1] > i  # inside(i, read)
         if known and whole and not text.startswith(text[i:found_end], found_end):
             continue
         # a space before a bare marker is where a line break was lost (…高质量发展。 一、… 治党 1.加强…)
