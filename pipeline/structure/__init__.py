@@ -8,8 +8,10 @@ read back into rows with named cells), :mod:`.items` (the tree and headings), :m
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 from pathlib import Path
 
+from .. import shortcuts
 from ..model import Document, RawText
 from ..numerals import CN_NUMERAL_CHARS
 from .audit import audit
@@ -23,6 +25,7 @@ from .text import lines
 # 附件1 alone on its line (its title on the next), or 附件1：title / 附件1 title on one short line
 # A lone 附件 (the single attachment of a letter) or a lone 文号 line: another document starts here
 _BOUNDARY_LINE = re.compile(r"(?:[\u4e00-\u9fff]{1,12}[〔\[]\d{4}[〕\]]\d{1,4}号|附件)\s*$")
+_START = attrgetter("start")  # markers sort by where they start
 _ATTACHMENT = re.compile(r"附件\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,2})(?:[：:]\s*|\s+|$)(?=.{0,60}$)")
 
 
@@ -91,7 +94,9 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], list[int]]:
             label = re.sub(r"[：:\s]+$", "", att.group(0))
             candidates.append(Marker("attachment", value_of(att.group("n")), s, att.end(), label, rank=-1))
             continue
-        if candidates and _BOUNDARY_LINE.match(text[s:e].strip()):
+        # (a boundary line ends with 号 or 附件, blanks after it aside)
+        if (candidates and not (shortcuts.ENABLED and text[e - 1] not in "号件" and not text[e - 1].isspace())
+                and _BOUNDARY_LINE.match(text[s:e].strip())):
             candidates.append(Marker(BOUNDARY, 0, s, s, ""))
             continue
         m = match_marker(text, s)
@@ -103,10 +108,10 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], list[int]]:
     # (（二）（二） written twice is one marker)
     claimed = sorted([spans[i] for i in read] + [(m.start, max(m.label_end, m.start + 1)) for m in candidates])
     inline = inline_markers(text, start, read=claimed)
-    merged = sorted(structural + inline, key=lambda m: m.start)
+    merged = sorted(structural + inline, key=_START)
     kept = continuous(merged, resync=True)
     cuts = [m for m in candidates if m.kind == CUT]
-    return sorted(kept + cuts, key=lambda m: m.start), [m.start for m in merged]
+    return sorted(kept + cuts, key=_START), [m.start for m in merged]
 
 
 def _repeated_from(text: str, markers: list[Marker]) -> int | None:
