@@ -84,15 +84,14 @@ def heading_span(text: str, m: Marker, end: int) -> tuple[int, int]:
     limit = min(max(limit, s), end)
     stop = _SENTENCE_END_CHAR.search(text, s, limit)
     e = stop.start() if stop else limit
-    heading = text[s:e]
+    # (the heading's patterns are tried in the text up to its end, as on a copy of it)
     if m.kind not in _TABLE_KINDS:
-        name = _SECTION_NAME.match(heading)
+        name = _SECTION_NAME.match(text, s, e)
         if name:
-            e = s + name.end()
-            heading = text[s:e]
-    tail = _DEPT_TAIL.search(heading)
-    if tail and tail.start() > 0:
-        e = s + tail.start()
+            e = name.end()
+    tail = _DEPT_TAIL.search(text, s, e)
+    if tail and tail.start() > s:
+        e = tail.start()
     while e > s and text[e - 1] in " ：:；|":
         e -= 1
     return s, e
