@@ -24,6 +24,7 @@ _CHROME = re.compile(r"Copyright|©|版权所有|https?://|www\.|发布时间|�
 _NPC_SESSION = re.compile(r"第?([十]?[一二三四五六七八九十])届全国人[民大]+(?:代表大会)?第?([一二三四五六七八九十])次会议")
 _YEAR_RANGE = re.compile(r"(20\d{2})\s*(?:年\s*)?[-—–~～至到]\s*(20\d{2})\s*年")
 _PUBLISHED = re.compile(r"(?:成文日期|发布日期|发布时间|生成日期|印发日期)\s*[：:]?\s*(20\d{2})")
+_TRAILING_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}.*$")  # tried at every position: only where a - stands
 _SIGNATURE_DATE = re.compile(r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零一二三四五六七八九]{4}年.{1,6}日|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{6,8}日?)$")
 
 
@@ -31,7 +32,8 @@ def clean_title(line: str) -> str:
     """A title line without its label, breadcrumb, trailing date or table chrome (``| |||``), and
     without a ``《`` or ``》`` left unbalanced by the cut."""
     line = _BREADCRUMB.sub("", _TITLE_LABEL.sub("", line.strip()))
-    line = re.sub(r"\s*\d{4}-\d{2}-\d{2}.*$", "", line)
+    if not shortcuts.ENABLED or "-" in line:
+        line = _TRAILING_DATE.sub("", line)
     line = line.strip(" |")
     if line.count("《") > line.count("》"):
         line = line.replace("《", "", line.count("《") - line.count("》"))
