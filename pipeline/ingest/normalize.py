@@ -107,8 +107,6 @@ _NOT_AFTER_DATE = frozenset("起前以至到后的")
 _GLUED_NAME_MAX = 44  # the name's 40 characters and its longest ending (人民政府)
 
 
-
-
 def restore_paragraph_breaks(text: str) -> str:
     """Turn paragraph breaks that became blank runs back into line breaks.
 
