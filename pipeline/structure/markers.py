@@ -198,9 +198,10 @@ def inline_markers(text: str, start: int, end: int | None = None, *,
             continue  # inside the label just found (（二）（二） written twice)
         while after < len(read) and read[after][0] <= i:
             after += 1
-        # _ANY_MARKER tries the kinds in match_marker's order, so in the whole text the marker at i ends
-        # where the match does, or one label further when written twice. Left out, and not written
-        # twice, it ends before the next match: whether it would be believed changes nothing after it.
+        # _ANY_MARKER tries the kinds in match_marker's order (and cn_to_int reads every numeral they
+        # match), so in the whole text the marker at i ends where the match does, or one label further
+        # when written twice. Left out, and not written twice, it ends before the next match: whether it
+        # would be believed changes nothing after it.
         known = after > 0 and read[after - 1][1] > i  # inside(i, read)
         if known and whole and not text.startswith(text[i:found_end], found_end):
             continue
