@@ -12,16 +12,25 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
+from .. import shortcuts
+
+
+def _compiled_when_used(pattern: str) -> Callable[[], re.Pattern[str]]:
+    """A pattern compiled on its first use. Compiling a class of CJK characters costs import time (tens of
+    microseconds, a large range far more), which patterns that most texts never need should not cost."""
+    return lru_cache(maxsize=1)(lambda: re.compile(pattern))
+
+
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 _CP1252_SPECIALS = "".join(
     bytes([b]).decode("cp1252") for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 )
 # A run that could be UTF-8 bytes shown as cp1252/latin-1: a lead byte (Ã..ô) and continuation bytes.
-_MOJIBAKE_RUN = re.compile(f"(?:[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_SPECIALS}]+)+")
+_MOJIBAKE_RUN = _compiled_when_used(f"(?:[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_SPECIALS}]+)+")
 _MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4]")
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,500})?/?>")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = _compiled_when_used("[\ud800-\udfff]")
 
 
 def fix_surrogates(text: str) -> str:
@@ -30,7 +39,7 @@ def fix_surrogates(text: str) -> str:
     pdfminer maps glyphs of Identity-encoded fonts straight to code points, which can land in the
     surrogate range; text holding them cannot be written as UTF-8, so no later stage may see them.
     """
-    if not _SURROGATE.search(text):
+    if not _SURROGATE().search(text):
         return text
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
@@ -48,7 +57,7 @@ def repair_mojibake(text: str) -> str:
         except (UnicodeEncodeError, UnicodeDecodeError):
             return run
 
-    return _MOJIBAKE_RUN.sub(fix, text)
+    return _MOJIBAKE_RUN().sub(fix, text)
 
 
 def strip_html_residue(text: str) -> str:
@@ -67,6 +76,8 @@ _MARKER_AHEAD = re.compile(
     r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,3}[.．、](?![\d%])|[（(]\d{1,3}[）)]"
     r"|[①-⑳⑴-⒇⒈-⒛㈠-㈩]|第[一二三四五六七八九十百零〇\d]{1,4}[章节条部分篇])"
 )
+# The characters a _MARKER_AHEAD match can end with
+_MARKER_ENDS = frozenset("、）).．章节条部分篇" + "".join(map(chr, [*range(0x2460, 0x249C), *range(0x3220, 0x322A)])))
 _SENTENCE_CLOSE = "。！？；：”’」』）)"
 # Parts of a letter that start their own line: the attachment heading, a table's 序号 header, the
 # signature's date.
@@ -84,11 +95,16 @@ _INDENT_RUN = re.compile("[ \u3000\u00a0](?:[ \u3000\u00a0]+|(?<=[\u3000\u00a0])
 
 # A signature glued to the text around it in a one-line crawl: …报告。人力资源社会保障部办公厅2022年11月30日更多…
 # (The sentence end before it is matched, not looked behind for, so that a search jumps from one to the next.)
-_GLUED_SIGNATURE = re.compile(
+_GLUED_SIGNATURE = _compiled_when_used(
     r"(?P<after>[。）)])([\u4e00-\u9fff（）]{2,40}?(?:厅|局|委|委员会|办公室|人民政府|政府|部|办))"
     r"((?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日)(?!起|前|以|至|到|后|的)")
-
-
+# Where such a signature can be: the last character of the organ's name and the date right after it.
+# Found from a date's 年 (a literal a search jumps to), since sentence ends are everywhere.
+_DATE_TAIL = re.compile(r"年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日")
+_NAME_ENDS = "厅局委会室府部办"  # the last characters of the endings of _GLUED_SIGNATURE's names
+_CN_YEAR_DIGITS = "〇○零一二三四五六七八九"
+_NOT_AFTER_DATE = frozenset("起前以至到后的")
+_GLUED_NAME_MAX = 44  # the name's 40 characters and its longest ending (人民政府)
 
 
 def restore_paragraph_breaks(text: str) -> str:
@@ -101,13 +117,18 @@ def restore_paragraph_breaks(text: str) -> str:
     full of them.
     """
     if "日" in text:
-        text = _GLUED_SIGNATURE.sub(lambda m: f"{m.group('after')}\n{m.group(2)}\n{m.group(3)}\n", text)
+        # no signature starts more than a name's length before the first junction of a name and a date
+        junction = _first_glued_junction(text) if shortcuts.ENABLED else _GLUED_NAME_MAX
+        if junction >= 0:
+            cut = max(0, junction - _GLUED_NAME_MAX)
+            text = text[:cut] + _GLUED_SIGNATURE().sub(lambda m: f"{m.group('after')}\n{m.group(2)}\n{m.group(3)}\n",
+                                                     text[cut:])
     if "\u3000" not in text and "\u00a0" not in text and "  " not in text:
         return text
 
     # after a task table's header (序号　　工作任务　　牵头单位…) a run between cells is a cell break
-    header = _TABLE_HEADER.search(text)
-    table_from = header.start() if header else len(text) + 1
+    header = _table_header_start(text)
+    table_from = header if header >= 0 else len(text) + 1
 
     def letter_spaced(s: int, e: int) -> bool:
         """A run between single characters of one word (序　　号, 总　　则)."""
@@ -122,20 +143,53 @@ def restore_paragraph_breaks(text: str) -> str:
         run, s, e = m.group(0), m.start(), m.end()
         if s == 0 or e == len(text) or text[s - 1] == "\n" or text[e] == "\n" or _after_marker(text, s):
             return run  # a marker's own padding (第一章　　总则, 一、　　总体要求) keeps it with its heading
-        if text[s - 1] == "|" and ideographic(run):
+        indent = ideographic(run)
+        if text[s - 1] == "|" and indent:
             return "\n"  # a table's cells closed by " |", one per line before the crawl joined them
-        if ideographic(run) and table_from <= s and not letter_spaced(s, e):
+        if indent and table_from <= s and not letter_spaced(s, e):
             return "\n"  # after a 序号 header: the cells of a flattened table (not a letter-spaced 序　号)
-        if _MARKER_AHEAD.match(text, e) or _LETTER_PART_AHEAD.match(text, e) or (len(run) >= 2 and ("\u3000" in run or "\u00a0" in run)
-                                            and _ends_paragraph(text, s)):
+        if _MARKER_AHEAD.match(text, e) or _LETTER_PART_AHEAD.match(text, e) or (len(run) >= 2 and indent
+                                                                                  and _ends_paragraph(text, s)):
             return "\n"
         return run
 
     return _INDENT_RUN.sub(fix, text)
 
 
+_HEADER_END = re.compile(r"号[\s|]")  # how a _TABLE_HEADER match ends
+
+
+def _table_header_start(text: str) -> int:
+    """Where ``_TABLE_HEADER`` first matches, else -1: found from the 号 it ends with (a literal, which a
+    search jumps to far faster than to either of 序 and 编), then back over the blanks before it."""
+    for end in _HEADER_END.finditer(text):  # never overlapping: 号 is no blank
+        k = end.start()
+        while k > 0 and text[k - 1].isspace():
+            k -= 1
+        if k > 0 and text[k - 1] in "序编":
+            return k - 1
+    return -1
+
+
+def _first_glued_junction(text: str) -> int:
+    """Where the first name ending of a ``_GLUED_SIGNATURE`` stands right before its date, else -1: the
+    date's 年…月…日 (the classes of its days and months hold neither 月 nor 日, so it ends in one place
+    only), four digits before it, a name's last character before them, and none of 起, 前… after it."""
+    pos = 0
+    while found := _DATE_TAIL.search(text, pos):
+        at = found.start() - 5
+        year = text[at + 1 : found.start()]
+        if (at >= 0 and text[at] in _NAME_ENDS and (year.isdecimal() or not year.strip(_CN_YEAR_DIGITS))
+                and text[found.end() : found.end() + 1] not in _NOT_AFTER_DATE):
+            return at
+        pos = found.start() + 1
+    return -1
+
+
 def _after_marker(text: str, s: int) -> bool:
     """Whether the phrase before ``s`` is a bare marker (第一章, 第一条, 一、, （一）, 1.)."""
+    if shortcuts.ENABLED and text[s - 1 : s] not in _MARKER_ENDS:
+        return False  # no marker ends at s
     k = s
     while k > 0 and k > s - 8 and not text[k - 1].isspace() and text[k - 1] not in "。！？；：":
         k -= 1
@@ -214,8 +268,8 @@ def _char_table() -> dict[int, str]:
 # comes first in each pattern so that a search jumps from sign to sign instead of trying every position.
 _ASCII_COLON = re.compile(r":(?:(?<!\d:)|(?!\d))")
 _ASCII_COMMA = re.compile(r",(?:(?<!\d,)|(?!\d{3}))")
-_ASCII_EXCLAMATION = re.compile(f"!(?<=[{_CJK}]!)")  # after a CJK character
-_ASCII_QUESTION = re.compile(f"\\?(?<=[{_CJK}]\\?)")
+_ASCII_EXCLAMATION = _compiled_when_used(f"!(?<=[{_CJK}]!)")  # after a CJK character
+_ASCII_QUESTION = _compiled_when_used(f"\\?(?<=[{_CJK}]\\?)")
 
 
 def full_width_punctuation(text: str) -> str:
@@ -229,8 +283,10 @@ def full_width_punctuation(text: str) -> str:
     text = text.replace("(", "（").replace(")", "）").replace(";", "；")
     text = _ASCII_COLON.sub("：", text)
     text = _ASCII_COMMA.sub("，", text)
-    text = _ASCII_EXCLAMATION.sub("！", text)
-    text = _ASCII_QUESTION.sub("？", text)
+    if not shortcuts.ENABLED or "!" in text:
+        text = _ASCII_EXCLAMATION().sub("！", text)
+    if not shortcuts.ENABLED or "?" in text:
+        text = _ASCII_QUESTION().sub("？", text)
     return text
 
 
@@ -243,7 +299,7 @@ _TRADITIONAL_ONLY = frozenset(
 )
 
 
-_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
+_CJK_CHAR = _compiled_when_used("[\u4e00-\u9fff]")
 _TRADITIONAL_CHAR = re.compile(f"[{''.join(sorted(_TRADITIONAL_ONLY))}]")
 
 
@@ -253,7 +309,7 @@ def to_simplified(text: str) -> str:
     traditional = len(_TRADITIONAL_CHAR.findall(sample))
     if traditional < 3:  # simplified below, whatever the count of CJK characters: spare counting them
         return text
-    cjk = len(_CJK_CHAR.findall(sample))
+    cjk = len(_CJK_CHAR().findall(sample))
     if cjk < 4 or traditional < max(3, cjk * 0.01):
         return text
     text = _t2s().convert(text)
@@ -277,17 +333,17 @@ def _t2s():  # type: ignore[no-untyped-def]
 
 _TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ"
 # Pinyin glossed after a character in a copy made for readers (发（fā）展, 意识形态（tài）): always with a tone mark.
-_PINYIN_RUBY = re.compile(f"(?<=[{_CJK}])（[a-zü{_TONE_MARKS}]{{0,6}}[{_TONE_MARKS}][a-zü{_TONE_MARKS}]{{0,6}}）")
+_PINYIN_RUBY = _compiled_when_used(f"(?<=[{_CJK}])（[a-zü{_TONE_MARKS}]{{0,6}}[{_TONE_MARKS}][a-zü{_TONE_MARKS}]{{0,6}}）")
 
 
-_TONE_MARK = re.compile(f"[{_TONE_MARKS}]")
+_TONE_MARK = _compiled_when_used(f"[{_TONE_MARKS}]")
 
 
 def strip_pinyin_ruby(text: str) -> str:
     """Remove pinyin glosses in brackets after characters (``發（fā）展`` -> ``發展``)."""
-    if not _TONE_MARK.search(text):
+    if not _TONE_MARK().search(text):
         return text
-    return _PINYIN_RUBY.sub("", text)
+    return _PINYIN_RUBY().sub("", text)
 
 
 def tidy_whitespace(text: str) -> str:
@@ -376,9 +432,20 @@ STEPS: list[Callable[[str], str]] = [
 ]
 
 
+# What fix_surrogates, repair_mojibake and strip_pinyin_ruby act on. No step before strip_pinyin_ruby makes
+# any of these characters but the decoding of HTML entities (&aacute;), so a text that holds none of them
+# and no "&" is spared the three steps: one search instead of three.
+_REPAIRED = re.compile(f"[\ud800-\udfff\u00c2-\u00f4{_TONE_MARKS}]")
+_SPARED = (fix_surrogates, repair_mojibake, strip_pinyin_ruby)
+_PLAIN_STEPS = [step for step in STEPS if step not in _SPARED]
+
+
 def normalize(text: str, steps: list[Callable[[str], str]] | None = None) -> str:
     """Apply the normalisation steps in order and return the normalised text."""
     text = text.replace("\r\n", "\n")
-    for step in STEPS if steps is None else steps:
+    if steps is None:
+        plain = shortcuts.ENABLED and "&" not in text and not _REPAIRED.search(text)
+        steps = _PLAIN_STEPS if plain else STEPS
+    for step in steps:
         text = step(text)
     return text

@@ -8,11 +8,12 @@ read back into rows with named cells), :mod:`.items` (the tree and headings), :m
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 from pathlib import Path
 
+from .. import shortcuts
 from ..model import Document, RawText
 from ..numerals import CN_NUMERAL_CHARS
-from ..spans import inside
 from .audit import audit
 from .cover import attachment_list_lines, body_start
 from .items import build_items
@@ -24,6 +25,7 @@ from .text import lines
 # 附件1 alone on its line (its title on the next), or 附件1：title / 附件1 title on one short line
 # A lone 附件 (the single attachment of a letter) or a lone 文号 line: another document starts here
 _BOUNDARY_LINE = re.compile(r"(?:[\u4e00-\u9fff]{1,12}[〔\[]\d{4}[〕\]]\d{1,4}号|附件)\s*$")
+_START = attrgetter("start")  # markers sort by where they start
 _ATTACHMENT = re.compile(r"附件\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,2})(?:[：:]\s*|\s+|$)(?=.{0,60}$)")
 
 
@@ -75,24 +77,26 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], list[int]]:
     skip = contents_lines(text, spans) | attachment_list_lines(text, spans)
     rows = cell_rows(text, spans)
     piped = pipe_rows(text, spans, skip | set(rows))
+    read = skip | rows.keys() | piped.keys()  # lines that the contents and tables read already
     candidates: list[Marker] = []
     for idx, (s, e) in enumerate(spans):
-        if idx in rows:
-            if rows[idx].kind != SKIP:
-                candidates.append(rows[idx])
+        if s == e and idx not in rows:  # a blank line holds no marker (a table row's number is its own line)
             continue
-        if idx in piped:
-            candidates.extend(piped[idx])
+        if idx in read:
+            if idx in rows:
+                if rows[idx].kind != SKIP:
+                    candidates.append(rows[idx])
+            elif idx in piped:
+                candidates.extend(piped[idx])
             continue
-        if idx in skip:
-            continue
-        line = text[s:e]
-        att = _ATTACHMENT.match(line)
+        att = _ATTACHMENT.match(text, s, e)
         if att:
             label = re.sub(r"[：:\s]+$", "", att.group(0))
-            candidates.append(Marker("attachment", value_of(att.group("n")), s, s + att.end(), label, rank=-1))
+            candidates.append(Marker("attachment", value_of(att.group("n")), s, att.end(), label, rank=-1))
             continue
-        if candidates and _BOUNDARY_LINE.match(line.strip()):
+        # (a boundary line ends with 号 or 附件, blanks after it aside)
+        if (candidates and not (shortcuts.ENABLED and text[e - 1] not in "号件" and not text[e - 1].isspace())
+                and _BOUNDARY_LINE.match(text[s:e].strip())):
             candidates.append(Marker(BOUNDARY, 0, s, s, ""))
             continue
         m = match_marker(text, s)
@@ -102,13 +106,12 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], list[int]]:
     structural = [m for m in candidates if m.kind != CUT]  # boundaries stay: they reset the counts
     # inline candidates outside table and skipped lines and outside the labels already found there
     # (（二）（二） written twice is one marker)
-    claimed = sorted([(s, e) for i, (s, e) in enumerate(spans) if i in rows or i in piped or i in skip]
-                     + [(m.start, max(m.label_end, m.start + 1)) for m in candidates])
-    inline = [m for m in inline_markers(text, start) if not inside(m.start, claimed)]
-    merged = sorted(structural + inline, key=lambda m: m.start)
+    claimed = sorted([spans[i] for i in read] + [(m.start, max(m.label_end, m.start + 1)) for m in candidates])
+    inline = inline_markers(text, start, read=claimed)
+    merged = sorted(structural + inline, key=_START)
     kept = continuous(merged, resync=True)
     cuts = [m for m in candidates if m.kind == CUT]
-    return sorted(kept + cuts, key=lambda m: m.start), [m.start for m in merged]
+    return sorted(kept + cuts, key=_START), [m.start for m in merged]
 
 
 def _repeated_from(text: str, markers: list[Marker]) -> int | None:

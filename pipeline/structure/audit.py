@@ -17,8 +17,10 @@ WARNING_CODES = {
 }
 # Unreadable glyphs: (cid:N) as pdfminer writes an unmapped glyph (in either punctuation), the
 # replacement character, private-use code points. Counted one kind at a time: each pattern then starts
-# with a character a search can jump to, and no glyph of one kind overlaps one of another.
-_CID = re.compile(r"（cid：\d+）|\(cid:\d+\)")
+# with a character a search can jump to, and no glyph of one kind overlaps one of another. A (cid:N) is
+# found from its "cid" (a literal prefix, which a search skips to much faster than to one of two brackets)
+# and its bracket looked behind for: one match per glyph all the same.
+_CID = re.compile(r"cid(?:(?<=（cid)：\d+）|(?<=\(cid):\d+\))")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 

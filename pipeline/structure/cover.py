@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .markers import match_marker
-from .text import DATE, ORG_END, lines
+from .text import DATE, ORG_END, later_lines_backwards, lines
 
 _NOTICE = re.compile(r"印发给你们|现将.{0,80}?印发|现印发|现予印发|印发给各|请认真贯彻|请结合实际")
 COVER_END = re.compile(rf"^(?:（此件[^）]{{0,12}}）|附件[：:]?|{DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}}|\d{{6,8}})$")
@@ -29,7 +29,7 @@ def body_start(text: str) -> int:
         return 0
     body = 0
     in_run = False
-    for s, e in lines(text[: notice.end() + 4000], notice.end()):  # a cover letter is short
+    for s, e in lines(text, notice.end(), notice.end() + 4000):  # a cover letter is short
         line = text[s:e].strip()
         if not line:
             continue
@@ -88,7 +88,7 @@ _GLUED_FOOTER = re.compile(r"更多信息请关注|扫一扫在手机|【打印�
 
 def footer_start(text: str, start: int, end: int) -> int:
     """Where a web page's footer begins within ``text[start:end]`` (the last item's span), else ``end``."""
-    for s, e in lines(text[:end], start)[1:]:
+    for s, e in lines(text, start, end)[1:]:
         if _FOOTER.match(text, s, e) or _FOOTER.match(text[s:e].strip()):
             return s
     glued = _GLUED_FOOTER.search(text, start, end)
@@ -101,7 +101,7 @@ def signature_start(text: str, start: int, end: int) -> int:
     a deadline. A closing paragraph before it (各单位要…) stays with the item; it cannot be told from
     the item's own last paragraph."""
     cut, dated, named = end, False, False
-    for s, e in reversed(lines(text[:end], start)[1:]):  # never the marker's own line
+    for s, e in later_lines_backwards(text, start, end):  # never the marker's own line
         line = text[s:e].strip()
         if not line:
             continue

@@ -25,39 +25,39 @@ def build_items(text: str, markers: list[Marker]) -> list[Item]:
     items: list[Item] = []
     stack: list[tuple[float, Item]] = []  # (rank, item)
     counters: dict[str | None, int] = {}
+    last = len(markers) - 1
     for idx, m in enumerate(markers):
-        if m.kind == BOUNDARY:
+        kind = m.kind
+        if kind == BOUNDARY:
             stack.clear()
-        if m.kind in (CUT, BOUNDARY):
             continue
-        end = markers[idx + 1].start if idx + 1 < len(markers) else len(text)
-        closing = idx + 1 == len(markers) or markers[idx + 1].kind in ("attachment", BOUNDARY)
-        if idx + 1 == len(markers):
-            end = footer_start(text, m.start, end)
-        if closing and m.kind not in _TABLE_KINDS:
+        if kind == CUT:
+            continue
+        if idx < last:
+            end = markers[idx + 1].start
+            closing = markers[idx + 1].kind in ("attachment", BOUNDARY)
+        else:
+            end = footer_start(text, m.start, len(text))
+            closing = True
+        if closing and kind not in _TABLE_KINDS:
             end = signature_start(text, m.start, end)
         while end > m.start and text[end - 1] in " \n":
             end -= 1
         rank = m.rank
         while stack and stack[-1][0] >= rank:
             stack.pop()
-        parent = stack[-1][1] if stack else None
-        parent_id = parent.item_id if parent else None
-        counters[parent_id] = counters.get(parent_id, 0) + 1
-        item_id = f"{parent_id}.{counters[parent_id]}" if parent_id else str(counters[parent_id])
+        if stack:
+            parent_id: str | None = stack[-1][1].item_id
+            count = counters[parent_id] = counters.get(parent_id, 0) + 1
+            item_id = f"{parent_id}.{count}"
+        else:
+            parent_id = None
+            count = counters[None] = counters.get(None, 0) + 1
+            item_id = str(count)
         hs, he = heading_span(text, m, end)
-        item = Item(
-            item_id=item_id,
-            parent_id=parent_id,
-            level=len(stack) + 1,
-            label=m.label,
-            kind=m.kind,
-            start=m.start,
-            end=end,
-            heading_start=hs,
-            heading_end=he,
-            cells=m.cells,
-        )
+        # in the order of Item's fields (id, parent, level, label, kind, span, heading span, cells): keywords
+        # would cost a third of the call
+        item = Item(item_id, parent_id, len(stack) + 1, m.label, kind, m.start, end, hs, he, m.cells)
         items.append(item)
         stack.append((rank, item))
     return items
@@ -84,15 +84,14 @@ def heading_span(text: str, m: Marker, end: int) -> tuple[int, int]:
     limit = min(max(limit, s), end)
     stop = _SENTENCE_END_CHAR.search(text, s, limit)
     e = stop.start() if stop else limit
-    heading = text[s:e]
+    # (the heading's patterns are tried in the text up to its end, as on a copy of it)
     if m.kind not in _TABLE_KINDS:
-        name = _SECTION_NAME.match(heading)
+        name = _SECTION_NAME.match(text, s, e)
         if name:
-            e = s + name.end()
-            heading = text[s:e]
-    tail = _DEPT_TAIL.search(heading)
-    if tail and tail.start() > 0:
-        e = s + tail.start()
+            e = name.end()
+    tail = _DEPT_TAIL.search(text, s, e)
+    if tail and tail.start() > s:
+        e = tail.start()
     while e > s and text[e - 1] in " ：:；|":
         e -= 1
     return s, e

@@ -9,7 +9,7 @@ or open the count mid-way on a page or excerpt that starts at （四）.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .. import shortcuts
@@ -61,6 +61,7 @@ _INLINE_LEFT = "。；！？）：”」\n"
 # one character of either kind so that a search jumps to the next leader or blank.
 _TOC_PAGE = re.compile(r"[.…·．_—\s-](?:(?<=[.…·．_—-])[.…·．_—-]+\s*\d{0,3}|(?<=\s)\s*\d{1,3})$")
 _CONTENTS_HEAD = re.compile(r"\s*目")
+_CONTENTS_WORD = re.compile(r"目\s*录")
 _TOC_ENTRY = re.compile(r"(?:…{2,}|[.·．_—-]{3,})\s*\d{1,3}$")
 
 
@@ -92,38 +93,47 @@ _FIRST_CHARACTERS = {"part": "第", "chapter": "第", "section": "第", "article
                      "paren_arabic": "（", **_SINGLE_CHAR}
 
 
-def _kinds_by_first_character() -> dict[str, list[tuple[str, int, re.Pattern[str]]]]:
+# What a kind's matched number is worth: the single-character kinds count their characters, the others
+# read Arabic or Chinese numerals (one Chinese numeral character, by far the most common, looked up).
+_CN_VALUES = {ch: cn_to_int(ch) for ch in _CN}
+_Kind = tuple[str, int, re.Pattern[str], str]  # (kind, rank, pattern, its single characters or "")
+
+
+def _kinds_by_first_character() -> dict[str, list[_Kind]]:
     """The kinds whose marker can start with a given character, in their order in MARKERS."""
-    by_char: dict[str, list[tuple[str, int, re.Pattern[str]]]] = {}
+    by_char: dict[str, list[_Kind]] = {}
     for kind, rank, pattern in MARKERS:
         for ch in _FIRST_CHARACTERS.get(kind, ""):
-            by_char.setdefault(ch, []).append((kind, rank, pattern))
+            by_char.setdefault(ch, []).append((kind, rank, pattern, _SINGLE_CHAR.get(kind, "")))
     return by_char
 
 
 _KINDS_BY_FIRST = _kinds_by_first_character()
-_DIGIT_KINDS = [marker for marker in MARKERS if marker[0] not in _FIRST_CHARACTERS]
+_ALL_KINDS = [(kind, rank, pattern, _SINGLE_CHAR.get(kind, "")) for kind, rank, pattern in MARKERS]
+_DIGIT_KINDS = [marker for marker in _ALL_KINDS if marker[0] not in _FIRST_CHARACTERS]
 
 
 def match_marker(text: str, pos: int) -> Marker | None:
     # only the kinds that can start with the character at pos are tried (a dozen patterns otherwise)
-    kinds = _KINDS_BY_FIRST.get(text[pos], _DIGIT_KINDS) if 0 <= pos < len(text) else MARKERS
-    for kind, rank, pattern in kinds:
+    kinds = _KINDS_BY_FIRST.get(text[pos], _DIGIT_KINDS) if 0 <= pos < len(text) else _ALL_KINDS
+    for kind, rank, pattern, singles in kinds:
         m = pattern.match(text, pos)
-        if not m:
+        if m is None:
             continue
-        raw_n = m.group("n")
-        if kind in _SINGLE_CHAR:
-            value = _SINGLE_CHAR[kind].index(raw_n) + 1
+        raw_n = m[1]  # group "n", the first group of every pattern
+        if singles:
+            value = singles.index(raw_n) + 1
         elif raw_n.isdigit():
             value = int(raw_n)
         else:
-            try:
-                value = cn_to_int(raw_n)
-            except ValueError:
-                continue
+            value = _CN_VALUES.get(raw_n, -1)
+            if value < 0:
+                try:
+                    value = cn_to_int(raw_n)
+                except ValueError:
+                    continue
         end = m.end()
-        label = m.group(0)
+        label = m[0]
         if text.startswith(label, end):  # "（三）（三）" written twice by mistake is one marker
             end += len(label)
         return Marker(kind, value, pos, end, label, rank=rank)
@@ -147,32 +157,54 @@ _ANY_MARKER = re.compile("|".join(
 # is a marker on its own. One character class first, so that a search jumps from one such character to
 # the next.
 _SINGLE_CHARACTERS = "".join(_SINGLE_CHAR.values())
-_MARKER_START = re.compile(rf"[第（{_CN}\d{_SINGLE_CHARACTERS}](?:(?<=[第（])[{_CN}\d]|(?<=[{_CN}])[{_CN}]{{0,2}}[、.．]"
+# The characters \d matches (Unicode decimal digits), as ranges: a search tests a class of ranges on every
+# character it passes far faster than \d's category lookup. The non-ASCII digits of the BMP are listed one
+# block at a time (a class of a few broad ranges would compile slowly); tests check the list against \d.
+_DIGITS = ("0-9\u0660-\u0669\u06f0-\u06f9\u07c0-\u07c9\u0966-\u096f\u09e6-\u09ef\u0a66-\u0a6f\u0ae6-\u0aef"
+           "\u0b66-\u0b6f\u0be6-\u0bef\u0c66-\u0c6f\u0ce6-\u0cef\u0d66-\u0d6f\u0de6-\u0def\u0e50-\u0e59\u0ed0-\u0ed9"
+           "\u0f20-\u0f29\u1040-\u1049\u1090-\u1099\u17e0-\u17e9\u1810-\u1819\u1946-\u194f\u19d0-\u19d9\u1a80-\u1a89"
+           "\u1a90-\u1a99\u1b50-\u1b59\u1bb0-\u1bb9\u1c40-\u1c49\u1c50-\u1c59\ua620-\ua629\ua8d0-\ua8d9\ua900-\ua909"
+           "\ua9d0-\ua9d9\ua9f0-\ua9f9\uaa50-\uaa59\uabf0-\uabf9\uff10-\uff19\U00010000-\U0010ffff")  # astral: all
+_MARKER_START = re.compile(rf"[第（{_CN}{_DIGITS}{_SINGLE_CHARACTERS}](?:(?<=[第（])[{_CN}\d]|(?<=[{_CN}])[{_CN}]{{0,2}}[、.．]"
                            rf"|(?<=\d)(?<!\d\d)\d{{0,2}}[.．、）]|(?<=[{_SINGLE_CHARACTERS}]))")
 
 
-def _marker_starts(text: str, start: int, end: int) -> Iterator[int]:
-    """Where ``_ANY_MARKER.finditer(text, start, end)`` finds its matches, found by jumping from one
-    place that can start a marker to the next."""
+def _marker_starts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Where ``_ANY_MARKER.finditer(text, start, end)`` finds its matches (start and end of each), found
+    by jumping from one place that can start a marker to the next."""
     pos = start
     while lead := _MARKER_START.search(text, pos, end):
         found = _ANY_MARKER.match(text, lead.start(), end)
         if found:
-            yield lead.start()
             pos = found.end()  # never empty: every marker shape takes a character
+            yield lead.start(), pos
         else:
             pos = lead.start() + 1
 
 
-def inline_markers(text: str, start: int, end: int | None = None) -> list[Marker]:
+def inline_markers(text: str, start: int, end: int | None = None, *,
+                   read: Sequence[tuple[int, int]] = ()) -> list[Marker]:
     """Candidates inside running text: bare markers after a sentence end or a space, distinctive ones
-    (（一） ⑴ ㈠) anywhere."""
+    (（一） ⑴ ㈠) anywhere. Those that start inside one of ``read`` (sorted spans whose markers were
+    read already: line starts, table lines) are left out."""
     candidates = []
+    whole = end is None or end == len(text)
     end = len(text) if end is None else end
     label_end = start
-    for i in _marker_starts(text, start, end):
+    after = 0  # how many of the read spans start at or before i (what spans.inside bisects for): the
+    # candidates come in order, so the count only grows
+    for i, found_end in _marker_starts(text, start, end):
         if i < label_end:
             continue  # inside the label just found (（二）（二） written twice)
+        while after < len(read) and read[after][0] <= i:
+            after += 1
+        # _ANY_MARKER tries the kinds in match_marker's order (and cn_to_int reads every numeral they
+        # match), so in the whole text the marker at i ends where the match does, or one label further
+        # when written twice. Left out, and not written twice, it ends before the next match: whether it
+        # would be believed changes nothing after it.
+        known = after > 0 and read[after - 1][1] > i  # inside(i, read)
+        if known and whole and not text.startswith(text[i:found_end], found_end):
+            continue
         # a space before a bare marker is where a line break was lost (…高质量发展。 一、… 治党 1.加强…)
         after_sentence = i == start or text[i - 1] in _INLINE_LEFT or text[i - 1] == " "
         m = match_marker(text, i)
@@ -182,12 +214,14 @@ def inline_markers(text: str, start: int, end: int | None = None) -> list[Marker
                                                                 or _ordinal_heading(text, m)
                                                                 or _run_on_section(text, m)
                                                                 or _run_on_arabic(text, m)):
+            label_end = m.label_end
+            if known:
+                continue
             before = i
             while before > 0 and text[before - 1] == " ":
                 before -= 1
             m.listed = text.endswith(("：", ":"), 0, before)
             candidates.append(m)
-            label_end = m.label_end
     return candidates
 
 
@@ -251,11 +285,15 @@ def contents_lines(text: str, lines: list[tuple[int, int]]) -> set[int]:
         s, e = lines[i]
         return _contents_key(text[s:e])
 
-    # only a suffix of the line goes (_TOC_PAGE), so the 目录 line starts with 目
-    head = next((i for i, (s, e) in enumerate(lines)
-                 if not (shortcuts.ENABLED and not _CONTENTS_HEAD.match(text, s, e)) and key(i) == "目录"), None)
+    # only a suffix of the line goes (_TOC_PAGE), so the 目录 line starts with 目 and holds 目录 with at most
+    # blanks between
+    head = None
+    if lines and not (shortcuts.ENABLED and not _CONTENTS_WORD.search(text, lines[0][0], lines[-1][1])):
+        head = next((i for i, (s, e) in enumerate(lines)
+                     if not (shortcuts.ENABLED and not _CONTENTS_HEAD.match(text, s, e)) and key(i) == "目录"), None)
+    # (a marker never reaches past its line, nor does any pattern of one look beyond a line break)
     if head is None:  # no 目录 line: the first marker line is the first entry, if it comes again
-        first = next((i for i, (s, e) in enumerate(lines) if match_marker(text[s:e], 0) and key(i)), None)
+        first = next((i for i, (s, e) in enumerate(lines) if match_marker(text, s) and key(i)), None)
         head = first
     else:
         first = next((i for i in range(head + 1, len(lines)) if key(i)), None)
@@ -270,7 +308,7 @@ def contents_lines(text: str, lines: list[tuple[int, int]]) -> set[int]:
             break
         s, e = lines[i]
         entry = len(line_key) <= 60 and not any(ch in line_key for ch in "。！？|")
-        if line_key and not (entry and (titled or match_marker(text[s:e], 0))):
+        if line_key and not (entry and (titled or match_marker(text, s))):
             break  # body text before the first entry came again: not a contents list
     return skip
 
@@ -311,33 +349,34 @@ def continuous(candidates: list[Marker], *, resync: bool = False) -> list[Marker
     kept: list[Marker] = []
     since = 0  # kept markers since the last document boundary
     for i, m in enumerate(candidates):
-        if m.kind == BOUNDARY:
+        kind, value = m.kind, m.value
+        if kind == BOUNDARY:
             kept.append(m)
             last.clear()
             fresh.clear()
             since = len(kept)
             continue
-        prev = last.get(m.kind)
-        restart = m.value == 1 and (prev is None or m.kind in fresh)
-        ok = restart or (prev is not None and m.value == prev + 1) or m.kind == "attachment"
-        if not ok and prev is None and m.value > 1 and following[i] == m.value + 1:
-            ok = all(ranks[k.kind] >= ranks[m.kind] for k in kept[since:] if k.kind != "attachment")
-        if not ok and resync and prev is not None and m.value in (prev, prev + 2):
-            ok = following[i] == m.value + 1
-        if not ok and m.value == 1 and m.listed:
+        prev = last.get(kind)
+        restart = value == 1 and (prev is None or kind in fresh)
+        ok = restart or (prev is not None and value == prev + 1) or kind == "attachment"
+        if not ok and prev is None and value > 1 and following[i] == value + 1:
+            ok = all(ranks[k.kind] >= ranks[kind] for k in kept[since:] if k.kind != "attachment")
+        if not ok and resync and prev is not None and value in (prev, prev + 2):
+            ok = following[i] == value + 1
+        if not ok and value == 1 and m.listed:
             ok = run[i] >= 2  # a list a colon opens, inside an item whose own marker was lost
-        if not ok and resync and prev is not None and m.value > prev + 2:
+        if not ok and resync and prev is not None and value > prev + 2:
             ok = run[i] >= 3  # text lost in the crawl (8. … 18. 19. 20.): the count goes on from here
         if not ok:
             continue
         if prev is None and kept and kept[-1].kind != BOUNDARY:
             outer = kept[-1]
-            flexible = _FLEXIBLE <= min(RANK[m.kind], RANK[outer.kind]) and "row" not in (m.kind + outer.kind)
-            if flexible and outer.kind != m.kind and ranks[outer.kind] >= ranks[m.kind]:
-                ranks[m.kind] = ranks[outer.kind] + 0.5
-        m.rank = ranks[m.kind]
+            flexible = _FLEXIBLE <= min(RANK[kind], RANK[outer.kind]) and "row" not in (kind + outer.kind)
+            if flexible and outer.kind != kind and ranks[outer.kind] >= ranks[kind]:
+                ranks[kind] = ranks[outer.kind] + 0.5
+        rank = m.rank = ranks[kind]
         kept.append(m)
-        last[m.kind] = m.value
-        fresh.discard(m.kind)
-        fresh.update(k for k in last if ranks[k] > m.rank)
+        last[kind] = value
+        fresh.discard(kind)
+        fresh.update([k for k in last if ranks[k] > rank])
     return kept

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
 from .. import shortcuts
 from ..model import Document
@@ -12,6 +13,7 @@ from .text import lines as line_spans
 
 _TITLE_WORDS = re.compile(r"(要点|计划|方案|任务|安排|清单|报告|分工|分解|举措|目标|重点工作|任务表|分解表|办法|细则)$")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}〔\d{4}〕\d{1,4}号")
+_DOC_NUMBER_TAIL = re.compile(r"〔\d{4}〕\d{1,4}号")  # _DOC_NUMBER after its issuer's characters
 
 
 # Labels and page furniture in front of a title line: 信息名称：…, a breadcrumb (当前位置：首页 › … › title).
@@ -22,6 +24,7 @@ _CHROME = re.compile(r"Copyright|©|版权所有|https?://|www\.|发布时间|�
 _NPC_SESSION = re.compile(r"第?([十]?[一二三四五六七八九十])届全国人[民大]+(?:代表大会)?第?([一二三四五六七八九十])次会议")
 _YEAR_RANGE = re.compile(r"(20\d{2})\s*(?:年\s*)?[-—–~～至到]\s*(20\d{2})\s*年")
 _PUBLISHED = re.compile(r"(?:成文日期|发布日期|发布时间|生成日期|印发日期)\s*[：:]?\s*(20\d{2})")
+_TRAILING_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}.*$")  # tried at every position: only where a - stands
 _SIGNATURE_DATE = re.compile(r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零一二三四五六七八九]{4}年.{1,6}日|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{6,8}日?)$")
 
 
@@ -29,7 +32,8 @@ def clean_title(line: str) -> str:
     """A title line without its label, breadcrumb, trailing date or table chrome (``| |||``), and
     without a ``《`` or ``》`` left unbalanced by the cut."""
     line = _BREADCRUMB.sub("", _TITLE_LABEL.sub("", line.strip()))
-    line = re.sub(r"\s*\d{4}-\d{2}-\d{2}.*$", "", line)
+    if not shortcuts.ENABLED or "-" in line:
+        line = _TRAILING_DATE.sub("", line)
     line = line.strip(" |")
     if line.count("《") > line.count("》"):
         line = line.replace("《", "", line.count("《") - line.count("》"))
@@ -45,13 +49,21 @@ def _is_title(line: str) -> bool:
 def read_metadata(doc: Document) -> None:
     """Fill title, issuer, year and 文号 of ``doc`` from its head, cover letter, signature and metadata."""
     text = doc.text
+    found: list[tuple[list[str], str] | None] = []
+
+    def signed() -> tuple[list[str], str] | None:  # the first signature block, looked for once if at all
+        if not found:
+            found.append(_signature_at(text))
+        return found[0]
+
     head_end = doc.items[0].start if doc.items else min(len(text), 3000)
-    body_lines = [ln for ln in (text[s:e].strip() for s, e in line_spans(text[:head_end], doc.body_start)) if ln]
+    body_lines = [ln for ln in (text[s:e].strip() for s, e in line_spans(text, doc.body_start, head_end)) if ln]
     title, issuers = _title(doc, body_lines)
     doc.title = re.sub(r"\s*\n\s*", "", title).replace("  ", " ")  # a title wrapped over two lines is one
     if not issuers:
         notice = re.match(r"\s*(.{2,60}?)关于(?:印发|转发)", text[:200])
-        issuers = (_signature(text, doc.body_start) or _title_prefix(doc.title)
+        signature = signed()
+        issuers = ((signature[0] if signature else []) or _title_prefix(doc.title)
                    or (_names(notice.group(1)) if notice else []))
     if not issuers:
         meta = doc.metadata.get("issuer") or _labelled(text[:3000], "发布机构")
@@ -61,12 +73,12 @@ def read_metadata(doc: Document) -> None:
     number = doc.metadata.get("doc_number") or ""
     if not number:
         # the document's own number stands alone in the head; one in brackets or after 》 is a cited one
-        for m in _DOC_NUMBER.finditer(text[: max(head_end, doc.body_start) + 1]):
-            if text[max(0, m.start() - 1) : m.start()] not in ("（", "》", "(") and "印发" not in m.group(0):
-                number = m.group(0)
+        for s, e in _doc_numbers(text, max(head_end, doc.body_start) + 1):
+            if text[max(0, s - 1) : s] not in ("（", "》", "(") and "印发" not in text[s:e]:
+                number = text[s:e]
                 break
     doc.doc_number = number
-    doc.year = _year(doc)
+    doc.year = _year(doc, signed)
 
 
 def _title(doc: Document, body_lines: list[str]) -> tuple[str, list[str]]:
@@ -128,16 +140,25 @@ def _continues_title(title: str, nxt: str) -> bool:
             and not match_marker(nxt, 0) and not YEAR.search(nxt) and nxt not in title)
 
 
-def _signature(text: str, body_start: int) -> list[str]:
-    """The issuers of a signature: the lines of organ names right above a date (落款), several for a
-    joint document. The cover letter's signature comes first; it gives the full official name
-    (立山区人民政府), which a title prefix (立山区政府2023年…) or a web page's 发布机构 often shortens."""
-    found = _signature_at(text)
-    return found[0] if found else []
+def _doc_numbers(text: str, end: int) -> Iterator[tuple[int, int]]:
+    """The spans of ``_DOC_NUMBER.finditer(text[:end])``, found from the 〔 of each (a character a search
+    jumps to, where every CJK character would start a try of _DOC_NUMBER): the issuer is the run of one to
+    ten CJK characters right before it, from the previous number's end on."""
+    done = 0
+    for tail in _DOC_NUMBER_TAIL.finditer(text, 0, end):
+        s = tail.start()
+        while s > max(done, tail.start() - 10) and "\u4e00" <= text[s - 1] <= "\u9fff":
+            s -= 1
+        if s < tail.start():
+            yield s, tail.end()
+            done = tail.end()
 
 
 def _signature_at(text: str) -> tuple[list[str], str] | None:
-    """(issuers, date line) of the first signature block in ``text``."""
+    """(issuers, date line) of the first signature block in ``text``. The issuers of a signature are the
+    lines of organ names right above a date (落款), several for a joint document. The cover letter's
+    signature comes first; it gives the full official name (立山区人民政府), which a title prefix
+    (立山区政府2023年…) or a web page's 发布机构 often shortens."""
     lines = [ln for ln in (ln.strip() for ln in text.split("\n")) if ln]
     for i in range(1, len(lines)):
         if not _SIGNATURE_DATE.match(lines[i]):
@@ -170,7 +191,7 @@ def _title_prefix(title: str) -> list[str]:
     return []
 
 
-def _year(doc: Document) -> int | None:
+def _year(doc: Document, signed: Callable[[], tuple[list[str], str] | None]) -> int | None:
     """The year the plan is for: the start of a range in the title (（2023—2025年）), a year in the title,
     the session of the National People's Congress a government report goes to, the preamble's
     ``20XX年是…``, the date under the signature, then the page's publication date and the 文号's year."""
@@ -190,9 +211,9 @@ def _year(doc: Document) -> int | None:
         year = re.search(r"(20\d{2})\s*年(?:是|全|，|工作)", text[doc.preamble[0] : doc.preamble[1]])
         if year:
             return int(year.group(1))
-    signed = _signature_at(text)
-    if signed:  # the document's own date, under its signature: 2022年11月30日, 二〇〇三年十月二十四日
-        digits = re.match(r"(\d{4})|([〇○零一二三四五六七八九]{4})", signed[1])
+    signature = signed()
+    if signature:  # the document's own date, under its signature: 2022年11月30日, 二〇〇三年十月二十四日
+        digits = re.match(r"(\d{4})|([〇○零一二三四五六七八九]{4})", signature[1])
         if digits:
             return int(digits.group(1)) if digits.group(1) else cn_to_int(digits.group(2).replace("○", "〇"))
     published = _PUBLISHED.search(text[:3000])  # the web page's date, which a repost makes later

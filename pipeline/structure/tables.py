@@ -18,7 +18,6 @@ from .text import squeeze
 _ROW = re.compile(r"(?P<n>\d{1,3})\s*\|")
 _ROW_GROUP = re.compile(r"(?P<n>[一二三四五六七八九十]{1,3})[、.．]?\s*\|")
 _NUMBER_HEADERS = ("序号", "编号")
-_NUMBER_HEADER_TEXT = re.compile(r"[序编]\s*号")  # what a cell that squeezes to one of them holds
 # Words of column headers; a header cell may be long (2022年预期目标, 牵头责任单位) but is made of these.
 _HEADER_WORD = re.compile(r"序号|编号|任务|内容|事项|措施|举措|目标|指标|单位|部门|科室|领导|时限|时间|进度|备注|进展"
                           r"|责任|牵头|配合|协办|项目|名称|类别|成效|要求|标准|情况|计划|节点|分工|完成|主体")
@@ -129,7 +128,7 @@ def cell_rows(text: str, lines: list[tuple[int, int]]) -> dict[int, Marker]:
     """Tables flattened to one cell per line: a 序号 header line, its column names, then each row's number
     alone on a line followed by its cells. Blank lines between cells and a `` |`` closing every cell are
     the same table; the first row may be numbered above 1 (a page of a longer table)."""
-    if shortcuts.ENABLED and lines and not _NUMBER_HEADER_TEXT.search(text, lines[0][0], lines[-1][1]):
+    if shortcuts.ENABLED and lines and not _holds_number_header_text(text, lines[0][0], lines[-1][1]):
         return {}  # no cell can be a 序号 header
     cells: list[tuple[int, int, int]] = []  # (line index, start, end) of each non-blank cell line
     for idx, (s, e) in enumerate(lines):
@@ -153,7 +152,9 @@ def cell_rows(text: str, lines: list[tuple[int, int]]) -> dict[int, Marker]:
     rows: dict[int, Marker] = {}
     k = 0
     while k < len(cells):
-        if squeeze(cell(k)) not in _NUMBER_HEADERS:
+        # (a cell starts with its first character, so a 序号 cell starts with 序 or 编)
+        if (shortcuts.ENABLED and (cells[k][1] < 0 or text[cells[k][1]] not in "序编")
+                or squeeze(cell(k)) not in _NUMBER_HEADERS):
             k += 1
             continue
         header_at = k
@@ -187,6 +188,20 @@ def cell_rows(text: str, lines: list[tuple[int, int]]) -> dict[int, Marker]:
             k = nxt
             number += 1
     return rows
+
+
+def _holds_number_header_text(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds what a cell that squeezes to 序号 or 编号 holds (``[序编]\\s*号``):
+    looked for from each 号 (a literal a search jumps to) back over the blanks before it."""
+    at = text.find("号", start, end)
+    while at >= 0:
+        k = at
+        while k > start and text[k - 1].isspace():
+            k -= 1
+        if k > start and text[k - 1] in "序编":
+            return True
+        at = text.find("号", at + 1, end)
+    return False
 
 
 def _next_row(cells: list[tuple[int, int, int]], cell, k: int, number: int, width: int) -> int:  # type: ignore[no-untyped-def]

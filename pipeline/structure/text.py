@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 SENTENCE_END = "。！？"
 DATE = (r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
@@ -10,14 +11,23 @@ ORG_END = re.compile(r"(委员会|工委|委|局|厅|办公室|办|政府|部|�
 YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
 
 
-def lines(text: str, start: int = 0) -> list[tuple[int, int]]:
-    """``(start, end)`` of every line of ``text`` from ``start`` on, without the line break."""
+def lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """``(start, end)`` of every line of ``text[:end]`` from ``start`` on, without the line break."""
     spans = []
     pos = start
-    for line in text[start:].split("\n"):
-        spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
+    for line in text[start:end].split("\n"):
+        end = pos + len(line)
+        spans.append((pos, end))
+        pos = end + 1
     return spans
+
+
+def later_lines_backwards(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``lines(text, start, end)`` without the first line, last line first: searched for from the end, for a
+    caller that usually stops after a line or two."""
+    while (nl := text.rfind("\n", start, end)) >= 0:
+        yield nl + 1, end
+        end = nl
 
 
 def squeeze(text: str) -> str:
