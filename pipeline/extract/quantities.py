@@ -307,8 +307,10 @@ def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_
     lo, lomul, hi, himul = m.group("lo", "lomul", "hi", "himul")
     if lo is None:  # P.NUMBER matched a fraction or a ratio
         return _resolve_ratio(text, m, aspiring)
-    c = _Candidate(text, m, s, e, lo, lomul, hi, not lo[0].isdigit(), text[max(0, s - 4) : s], _lead_in(text, s),
-                   clause_start)
+    chinese = not lo[0].isdigit()
+    if chinese and not (m.group("lopct") or text.startswith(P.APPROX_AFTER, e) or _UNIT.match(text, e)):
+        return None  # 统一, 进一步, 十分: no unit follows, and a Chinese numeral is a count only with one
+    c = _Candidate(text, m, s, e, lo, lomul, hi, chinese, text[max(0, s - 4) : s], _lead_in(text, s), clause_start)
     if _not_a_number(c):
         return None
     read = _read_unit(c)
