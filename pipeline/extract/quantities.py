@@ -20,7 +20,6 @@ from dataclasses import dataclass, replace
 
 from ..model import Quantity
 from ..numerals import cn_to_int, to_number
-from ..spans import inside
 from . import patterns as P
 
 _UNIT = re.compile("|".join(
@@ -82,6 +81,7 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
     [(8.0, '个', '以上')]
     """
     masked: list[tuple[int, int]] | None = None  # read at the first number: most items have none
+    next_mask = 0  # the first masked span that does not end before the number: numbers come in order
     found: list[Quantity] = []
     breakdown_of: int | None = None
     last_total: int | None = None
@@ -108,7 +108,11 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
         pos = s
         if last_total is not None and _BREAKDOWN.match(text, clause_start, s):
             breakdown_of = last_total
-        q = _resolve(text, m, masked, clause_start, aspiring)
+        while next_mask < len(masked) and masked[next_mask][1] <= s:
+            next_mask += 1
+        if next_mask < len(masked) and masked[next_mask][0] <= s:
+            continue  # in a name, a title or a document number
+        q = _resolve(text, m, clause_start, aspiring)
         if q is None:
             continue
         value, vmax, unit, qual, qs, qe = q
@@ -294,16 +298,13 @@ def _chinese_name(c: _Candidate) -> bool:
     return c.e < len(c.text) and (c.text[c.e].isdigit() or c.text[c.e] == "一")  # 两个一百年, 三个100%
 
 
-def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_start: int, aspiring: bool
-             ) -> _Resolved | None:
+def _resolve(text: str, m: re.Match[str], clause_start: int, aspiring: bool) -> _Resolved | None:
     """Value, upper value, unit, qualifier and span of one number, or None when it is not a quantity.
 
     The reading is rules around two steps: :func:`_not_a_number` before the unit is read, :func:`_not_a_target`
     after, then the qualifier and the thresholds (10亿元以上重大项目20个).
     """
     s, e = m.span()
-    if masked and inside(s, masked):
-        return None
     lo, lomul, hi, himul = m.group("lo", "lomul", "hi", "himul")
     if lo is None:  # P.NUMBER matched a fraction or a ratio
         return _resolve_ratio(text, m, aspiring)
