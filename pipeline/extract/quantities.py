@@ -220,9 +220,17 @@ class _Candidate:
     hi: str | None
     chinese: bool  # written in Chinese numerals (两所, 二十所)
     before: str  # the four characters before the number
-    lead: str  # the words before the number, without a rate phrase (提高到每人每月200元 -> 提高到)
     clause_start: int
     unit: str = ""
+    _lead: str | None = None
+
+    @property
+    def lead(self) -> str:
+        """The words before the number, without a rate phrase (提高到每人每月200元 -> 提高到); read when first
+        needed, since most numbers are rejected without it."""
+        if self._lead is None:
+            self._lead = _lead_in(self.text, self.s)
+        return self._lead
 
 
 # The two rule lists below are read top down; the first rule that holds rejects the number. Each rule is one
@@ -311,7 +319,7 @@ def _resolve(text: str, m: re.Match[str], clause_start: int, aspiring: bool) -> 
     chinese = not lo[0].isdigit()
     if chinese and not (m.group("lopct") or text.startswith(P.APPROX_AFTER, e) or _UNIT.match(text, e)):
         return None  # 统一, 进一步, 十分: no unit follows, and a Chinese numeral is a count only with one
-    c = _Candidate(text, m, s, e, lo, lomul, hi, chinese, text[max(0, s - 4) : s], _lead_in(text, s), clause_start)
+    c = _Candidate(text, m, s, e, lo, lomul, hi, chinese, text[max(0, s - 4) : s], clause_start)
     if _not_a_number(c):
         return None
     read = _read_unit(c)
@@ -327,11 +335,12 @@ def _resolve(text: str, m: re.Match[str], clause_start: int, aspiring: bool) -> 
         return None
     if hi and vmax is not None and vmax < value:
         return None  # 2023-03 is a date, not a range
-    qual, e = _qualifier(text, c.e, c.lead, aspiring, approx)
-    if (qual in P.THRESHOLD_QUALIFIERS or c.lead.endswith(P.THRESHOLD_LEAD) or c.unit in P.MEASURE_UNITS
+    lead = c.lead
+    qual, e = _qualifier(text, c.e, lead, aspiring, approx)
+    if (qual in P.THRESHOLD_QUALIFIERS or lead.endswith(P.THRESHOLD_LEAD) or c.unit in P.MEASURE_UNITS
             or text.startswith("的", e)) and _is_threshold(text, e):
         return None  # 10亿元以上重大项目20个, 400米跑道2个: a threshold that picks what is counted
-    if c.lead.endswith(P.CONDITION_LEAD) and text.startswith("的", e):
+    if lead.endswith(P.CONDITION_LEAD) and text.startswith("的", e):
         return None  # 违法所得不足三十万元的: a condition
     if c.unit in P.POLICY_PACKAGE_UNITS and any(v in text[max(clause_start, s - _MAX_SUBJECT) : s]
                                                  for v in P.POLICY_PACKAGE_VERBS):
