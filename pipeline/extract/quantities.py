@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from .. import shortcuts
 from ..model import Quantity
 from ..numerals import cn_to_int, to_number
 from . import patterns as P
@@ -41,9 +42,16 @@ _LIST_JOIN = re.compile(r"\s*(?:、|和|及|与|或者|或)\s*")
 _ISSUE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年\s*$")
 
 
+# What masks numbers, with the characters one of which starts every match: most items hold none of them, and
+# looking for a character is much cheaper than a search that tries the pattern at every one.
+_MASKS = ((P.QUOTED, "“\"‘「"), (P.TITLED, "《"), (P.DOC_NUMBER, "〔["))
+
+
 def _masked(text: str) -> list[tuple[int, int]]:
     """Spans where numbers are names, titles or document numbers, never quantities: sorted and merged."""
-    pats = (P.QUOTED, P.TITLED, P.DOC_NUMBER, P.ATTACHMENT_LIST) if "附件" in text else (P.QUOTED, P.TITLED, P.DOC_NUMBER)
+    pats = [pat for pat, starts in _MASKS if not shortcuts.ENABLED or any(ch in text for ch in starts)]
+    if "附件" in text:
+        pats.append(P.ATTACHMENT_LIST)
     spans = [m.span() for pat in pats for m in pat.finditer(text)]
     if len(spans) < 2:
         return spans  # most items: nothing to sort or merge
