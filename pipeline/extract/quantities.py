@@ -425,9 +425,11 @@ def _is_year_duration(c: _Candidate, rest: str) -> bool:
 def _qualifier(text: str, e: int, lead: str, aspiring: bool, approx: bool = False) -> tuple[str, int]:
     """The qualifier written after the quantity (以上), else before it (不少于), else 余 (100余场), else 力争."""
     incl = P.INCLUSIVE.match(text, e)  # 30人（含）以下: the note says the bound is included
-    for w in P.QUALIFIERS_AFTER:
-        if text.startswith(w, incl.end() if incl else e):
-            return w, (incl.end() if incl else e) + len(w)
+    at = incl.end() if incl else e
+    if text.startswith(P.QUALIFIERS_AFTER, at):  # most have none: one test before looking for which
+        for w in P.QUALIFIERS_AFTER:
+            if text.startswith(w, at):
+                return w, at + len(w)
     if lead.endswith(P.QUALIFIERS_BEFORE) and not lead.endswith(P.QUALIFIER_LOOKALIKES):
         for w in P.QUALIFIERS_BEFORE:
             if lead.endswith(w):
