@@ -95,24 +95,27 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
     last_total: int | None = None
     clause_start = sentence_start = 0
     aspiring = False  # 力争 came earlier in the sentence
+    may_aspire = True  # whether the item holds 力争 at all, read at the first number (sentences matter only then)
     pos = 0
     base_subject = ""
     # Bookkeeping only looks at the text since the previous number, so a long item costs linear time.
     for m in _numbers(text):
         if masked is None:
             masked = _masked(text)
+            may_aspire = not shortcuts.ENABLED or P.ASPIRATION in text
         s = m.start()
         # clause bookkeeping for breakdowns (其中幼儿园37所、小学35所)
         brk = _LAST_CLAUSE_BREAK.search(text, pos, s)
         if brk:
             clause_start = brk.end()
             breakdown_of = None
-            if text[brk.start()] == "，":  # it ends a clause, not a sentence: the sentence's end is before it
+            if may_aspire and text[brk.start()] == "，":  # it ends a clause, not a sentence: the sentence's end is before it
                 brk = _LAST_SENTENCE_BREAK.search(text, pos, brk.start())
-            if brk:
+            if may_aspire and brk:
                 sentence_start, aspiring = brk.end(), False
-        from_ = max(sentence_start, pos - len(P.ASPIRATION) + 1)
-        aspiring = aspiring or text.find(P.ASPIRATION, from_, s) >= 0
+        if may_aspire:
+            from_ = max(sentence_start, pos - len(P.ASPIRATION) + 1)
+            aspiring = aspiring or text.find(P.ASPIRATION, from_, s) >= 0
         pos = s
         if last_total is not None and _BREAKDOWN.match(text, clause_start, s):
             breakdown_of = last_total
