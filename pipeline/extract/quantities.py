@@ -29,9 +29,10 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"\d")
 _LOOKAHEAD = 32  # longer than any unit or P.NOT_AFTER word: what follows a number is read from this window
 _BREAKDOWN = re.compile(r"\s*其中")
-# The last break in search(text, start, end): the break that only break-free text follows up to ``end``.
-_LAST_CLAUSE_BREAK = re.compile(r"[，。；！？\n](?=[^，。；！？\n]*\Z)")
-_LAST_SENTENCE_BREAK = re.compile(r"[。；！？\n](?=[^。；！？\n]*\Z)")
+# match(text, start, end) runs to the last break before ``end``: .* jumps to ``end`` and backs up to the break, so
+# only the text after the break is looked at again.
+_TO_LAST_CLAUSE_BREAK = re.compile(r".*[，。；！？\n]", re.S)
+_TO_LAST_SENTENCE_BREAK = re.compile(r".*[。；！？\n]", re.S)
 # Subjects are looked for this many characters around the number (real ones are under 20): a clause
 # that never ends (text without punctuation) would otherwise give every number the whole clause.
 _MAX_SUBJECT = 100
@@ -105,12 +106,12 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
             may_aspire = not shortcuts.ENABLED or P.ASPIRATION in text
         s = m.start()
         # clause bookkeeping for breakdowns (其中幼儿园37所、小学35所)
-        brk = _LAST_CLAUSE_BREAK.search(text, pos, s)
+        brk = _TO_LAST_CLAUSE_BREAK.match(text, pos, s)
         if brk:
             clause_start = brk.end()
             breakdown_of = None
-            if may_aspire and text[brk.start()] == "，":  # it ends a clause, not a sentence: the sentence's end is before it
-                brk = _LAST_SENTENCE_BREAK.search(text, pos, brk.start())
+            if may_aspire and text[clause_start - 1] == "，":  # it ends a clause, not a sentence: the sentence's end is before it
+                brk = _TO_LAST_SENTENCE_BREAK.match(text, pos, clause_start - 1)
             if may_aspire and brk:
                 sentence_start, aspiring = brk.end(), False
         if may_aspire:
