@@ -15,7 +15,7 @@ so binding and aspirational targets can be told apart; ``qualifier`` is 力争 o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .. import shortcuts
@@ -66,19 +66,6 @@ def _masked(text: str) -> list[tuple[int, int]]:
     return merged
 
 
-def _numbers(text: str) -> Iterator[re.Match[str]]:
-    """The matches of ``P.NUMBER.finditer(text)``, found by jumping from one ``P.NUMBER_START`` to the next."""
-    find_start, match = P.NUMBER_START.search, P.NUMBER.match
-    pos = 0
-    while (start := find_start(text, pos)) is not None:
-        m = match(text, start.start())
-        if m is None:
-            pos = start.start() + 1
-        else:
-            yield m
-            pos = m.end()  # a match is never empty
-
-
 def _value(num: str, mul: str | None) -> float:
     return to_number(num) * (P.MULTIPLIERS[mul] if mul else 1)
 
@@ -99,8 +86,17 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
     may_aspire = True  # whether the item holds 力争 at all, read at the first number (sentences matter only then)
     pos = 0
     base_subject = ""
-    # Bookkeeping only looks at the text since the previous number, so a long item costs linear time.
-    for m in _numbers(text):
+    # The numbers are the matches of P.NUMBER.finditer(text), found by jumping from one P.NUMBER_START to the next
+    # (written out, not a generator: most items have a number or none). Bookkeeping only looks at the text since
+    # the previous number, so a long item costs linear time.
+    find_start, match_number = P.NUMBER_START.search, P.NUMBER.match
+    look_from = 0  # where the next number is looked for
+    while (start := find_start(text, look_from)) is not None:
+        m = match_number(text, start.start())
+        if m is None:
+            look_from = start.start() + 1
+            continue
+        look_from = m.end()  # a match is never empty
         if masked is None:
             masked = _masked(text)
             may_aspire = not shortcuts.ENABLED or P.ASPIRATION in text
