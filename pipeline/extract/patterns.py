@@ -59,8 +59,6 @@ MONEY_UNITS = ("元", "美元")
 
 QUALIFIERS_AFTER = ("以上", "以下", "左右", "以内", "上下")
 INCLUSIVE = re.compile(r"[（(]含[）)]")  # 30人（含）以下
-# 每招用1人, 每使用一名: "one" after 每 and a verb is the base of a rate
-RATE_BASE = re.compile(r"每[\u4e00-\u9fff]{1,3}$")
 QUALIFIERS_BEFORE = ("不得低于", "不得少于", "不得超过", "不得高于", "不少于", "不低于", "不超过", "不高于", "超过", "达到", "降至", "降到", "控制在",
                      "提高到", "提升至", "提高至", "约")
 # Words that end in a qualifier without being one (节约10%, 签约3个).

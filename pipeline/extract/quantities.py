@@ -34,7 +34,6 @@ _TO_LAST_SENTENCE_BREAK = re.compile(r".*[。；！？\n]", re.S)
 # that never ends (text without punctuation) would otherwise give every number the whole clause.
 _MAX_SUBJECT = 100
 _BARE_VERBS = frozenset(P.COUNT_VERBS) | frozenset(P.SUBJECT_LEAD_STRIP)
-_PARALLEL_COUNT = re.compile(r"[\u4e00-\u9fff]{1,6}?\d")
 _SUBJECT_TAIL_NOISE = re.compile(r"(?:[（(]|(?:19|20)\d{2}年(?:底|末)?(?:前)?)$")
 _LIST_JOIN = re.compile(r"\s*(?:、|和|及|与|或者|或)\s*")
 _ISSUE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年\s*$")
@@ -285,7 +284,18 @@ def _not_a_number(c: _Candidate) -> bool:
         if not P.CN_WELL_FORMED.fullmatch(lo) or hi and not hi[0].isdigit() and not P.CN_WELL_FORMED.fullmatch(hi):
             return True
     # 每招用1人, 每使用一名童工: the base of a rate
-    return lo in ("1", "一") and not hi and P.RATE_BASE.search(text, max(0, s - 5), s) is not None
+    return lo in ("1", "一") and not hi and _after_rate_base(text, s)
+
+
+def _after_rate_base(text: str, s: int) -> bool:
+    """每招用1人: 每 and one to three CJK ideographs end at ``s`` (or at a line break that ends there)."""
+    end = s - 1 if text[s - 1 : s] == "\n" else s
+    for k in (1, 2, 3):  # the ideographs after 每
+        if end - k - 1 < 0 or not _cjk_at(text, end - k):
+            return False
+        if text[end - k - 1] == "每":
+            return True
+    return False
 
 
 _ORDINAL_UNITS = ("期", "批", "轮", "届")
@@ -511,7 +521,7 @@ def _phrase_after(text: str, pos: int) -> str:
     while end < stop and text[end] not in P.CLAUSE_BREAK:
         if text[end] == "、" and (end + 1 < len(text)) and (text[end + 1].isdigit() or text[end + 1] in P.CN_NUM and _unit_at(text, end + 2)):
             break
-        if text[end] == "、" and _PARALLEL_COUNT.match(text, end + 1):
+        if text[end] == "、" and _count_follows(text, end + 1):
             break  # 学习1本读本、撰写1篇心得: the next clause of the list counts its own thing
         if text[end] in "和及与等" and end > pos and _next_is_number(text, end + 1):
             break
@@ -532,6 +542,14 @@ def _phrase_after(text: str, pos: int) -> str:
 
 
 _LEADS_IN_NEXT = (*P.SUBJECT_TAIL_STRIP, *P.QUALIFIERS_BEFORE)  # 提高到: the words that lead in a number
+
+
+def _count_follows(text: str, pos: int) -> bool:
+    """撰写1篇: one to six CJK ideographs, then a digit, from ``pos``."""
+    end = pos
+    while end < pos + 6 and _cjk_at(text, end):
+        end += 1
+    return end > pos and text[end : end + 1].isdecimal()
 
 
 def _next_is_number(text: str, pos: int) -> bool:
