@@ -46,7 +46,7 @@ _MASKS = ((P.QUOTED, "“\"‘「"), (P.TITLED, "《"), (P.DOC_NUMBER, "〔["))
 
 def _masked(text: str) -> list[tuple[int, int]]:
     """Spans where numbers are names, titles or document numbers, never quantities: sorted and merged."""
-    pats = [pat for pat, starts in _MASKS if not shortcuts.ENABLED or any(ch in text for ch in starts)]
+    pats = [pat for pat, starts in _MASKS if not shortcuts.ENABLED or any(map(text.__contains__, starts))]
     if "附件" in text:
         pats.append(P.ATTACHMENT_LIST)
     spans = [m.span() for pat in pats for m in pat.finditer(text)]
@@ -396,7 +396,7 @@ def _read_unit(c: _Candidate) -> tuple[bool, float] | None:
     text, m = c.text, c.m
     rest = text[c.e : c.e + _LOOKAHEAD]
     approx, mult, per = False, 1.0, ""
-    if _is_year_duration(c, rest):
+    if rest.startswith("年") and _is_year_duration(c, rest):
         c.unit = "年"
         c.e += 1
     else:
@@ -448,8 +448,9 @@ def _lead_in(text: str, s: int) -> str:
 
 
 def _is_year_duration(c: _Candidate, rest: str) -> bool:
-    """11.5年, 达到12年: a number of years (schooling, life span), not a year or a year count in a name."""
-    if not rest.startswith("年") or c.hi or c.lomul or c.chinese:
+    """11.5年, 达到12年: a number followed by 年 that counts years (schooling, life span), not a year or a year
+    count in a name."""
+    if c.hi or c.lomul or c.chinese:
         return False
     if rest.startswith(("年度", "年底", "年初", "年末", "年中", "年内", "年前", "年后", "年以来", "年起")):
         return False
