@@ -83,8 +83,8 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
     pos = 0
     base_subject = ""
     # The numbers are the matches of P.NUMBER.finditer(text), found by jumping from one P.NUMBER_START to the next
-    # (written out, not a generator: most items have a number or none). Bookkeeping only looks at the text since
-    # the previous number, so a long item costs linear time.
+    # (written out: a generator would cost a call per item and a resume per number). Bookkeeping only looks at the
+    # text since the previous number, so a long item costs linear time.
     find_start, match_number = P.NUMBER_START.search, P.NUMBER.match
     look_from = 0  # where the next number is looked for
     while (start := find_start(text, look_from)) is not None:
@@ -519,16 +519,16 @@ def _subject(text: str, num_start: int, q_end: int, clause_start: int) -> str:
 def _phrase_after(text: str, pos: int) -> str:
     end = pos
     stop = min(len(text), pos + _MAX_SUBJECT)
-    while end < stop and text[end] not in P.CLAUSE_BREAK:
-        if text[end] == "、" and (end + 1 < len(text)) and (text[end + 1].isdigit() or text[end + 1] in P.CN_NUM and _unit_at(text, end + 2)):
+    while end < stop and (ch := text[end]) not in P.CLAUSE_BREAK:
+        if ch == "、" and (end + 1 < len(text)) and (text[end + 1].isdigit() or text[end + 1] in P.CN_NUM and _unit_at(text, end + 2)):
             break
-        if text[end] == "、" and _count_follows(text, end + 1):
+        if ch == "、" and _count_follows(text, end + 1):
             break  # 学习1本读本、撰写1篇心得: the next clause of the list counts its own thing
-        if text[end] in "和及与等" and end > pos and _next_is_number(text, end + 1):
+        if ch in "和及与等" and end > pos and _next_is_number(text, end + 1):
             break
-        if text[end] == "等":
+        if ch == "等":
             break
-        if text[end].isdigit() and text[pos:end].endswith(_LEADS_IN_NEXT):
+        if ch.isdigit() and text[pos:end].endswith(_LEADS_IN_NEXT):
             return ""  # 从75%提高到80%: what follows leads in the next number, it is not counted
         end += 1
     phrase = text[pos:end]
