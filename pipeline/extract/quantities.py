@@ -290,12 +290,10 @@ def _not_a_number(c: _Candidate) -> bool:
 def _after_rate_base(text: str, s: int) -> bool:
     """每招用1人: 每 and one to three CJK ideographs end at ``s`` (or at a line break that ends there)."""
     end = s - 1 if text[s - 1 : s] == "\n" else s
-    for k in (1, 2, 3):  # the ideographs after 每
-        if end - k - 1 < 0 or not _cjk_at(text, end - k):
-            return False
-        if text[end - k - 1] == "每":
-            return True
-    return False
+    if end < 2:
+        return False
+    at = text.rfind("每", max(0, end - 4), end - 1)  # the last 每 with one to three characters after it
+    return at >= 0 and "\u4e00" <= min(text[at + 1 : end]) and max(text[at + 1 : end]) <= "\u9fff"
 
 
 _ORDINAL_UNITS = ("期", "批", "轮", "届")
