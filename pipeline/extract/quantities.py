@@ -15,36 +15,40 @@ so binding and aspirational targets can be told apart; ``qualifier`` is 力争 o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from .. import shortcuts
 from ..model import Quantity
 from ..numerals import cn_to_int, to_number
-from ..spans import inside
 from . import patterns as P
 
-_UNIT = re.compile("|".join(
-    re.escape(u) + (f"(?![{P.UNIT_NOT_BEFORE[u]}])" if u in P.UNIT_NOT_BEFORE else "") for u in P.UNITS))
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"\d")
 _LOOKAHEAD = 32  # longer than any unit or P.NOT_AFTER word: what follows a number is read from this window
 _BREAKDOWN = re.compile(r"\s*其中")
-# The last break in search(text, start, end): the break that only break-free text follows up to ``end``.
-_LAST_CLAUSE_BREAK = re.compile(r"[，。；！？\n](?=[^，。；！？\n]*\Z)")
-_LAST_SENTENCE_BREAK = re.compile(r"[。；！？\n](?=[^。；！？\n]*\Z)")
+# match(text, start, end) runs to the last break before ``end``: .* jumps to ``end`` and backs up to the break, so
+# only the text after the break is looked at again.
+_TO_LAST_CLAUSE_BREAK = re.compile(r".*[，。；！？\n]", re.S)
+_TO_LAST_SENTENCE_BREAK = re.compile(r".*[。；！？\n]", re.S)
 # Subjects are looked for this many characters around the number (real ones are under 20): a clause
 # that never ends (text without punctuation) would otherwise give every number the whole clause.
 _MAX_SUBJECT = 100
 _BARE_VERBS = frozenset(P.COUNT_VERBS) | frozenset(P.SUBJECT_LEAD_STRIP)
-_PARALLEL_COUNT = re.compile(r"[\u4e00-\u9fff]{1,6}?\d")
 _SUBJECT_TAIL_NOISE = re.compile(r"(?:[（(]|(?:19|20)\d{2}年(?:底|末)?(?:前)?)$")
 _LIST_JOIN = re.compile(r"\s*(?:、|和|及|与|或者|或)\s*")
 _ISSUE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年\s*$")
 
 
+# What masks numbers, with the characters one of which starts every match: most items hold none of them, and
+# looking for a character is much cheaper than a search that tries the pattern at every one.
+_MASKS = ((P.QUOTED, "“\"‘「"), (P.TITLED, "《"), (P.DOC_NUMBER, "〔["))
+
+
 def _masked(text: str) -> list[tuple[int, int]]:
     """Spans where numbers are names, titles or document numbers, never quantities: sorted and merged."""
-    pats = (P.QUOTED, P.TITLED, P.DOC_NUMBER, P.ATTACHMENT_LIST) if "附件" in text else (P.QUOTED, P.TITLED, P.DOC_NUMBER)
+    pats = [pat for pat, starts in _MASKS if not shortcuts.ENABLED or any(map(text.__contains__, starts))]
+    if "附件" in text:
+        pats.append(P.ATTACHMENT_LIST)
     spans = [m.span() for pat in pats for m in pat.finditer(text)]
     if len(spans) < 2:
         return spans  # most items: nothing to sort or merge
@@ -58,19 +62,6 @@ def _masked(text: str) -> list[tuple[int, int]]:
     return merged
 
 
-def _numbers(text: str) -> Iterator[re.Match[str]]:
-    """The matches of ``P.NUMBER.finditer(text)``, found by jumping from one ``P.NUMBER_START`` to the next."""
-    find_start, match = P.NUMBER_START.search, P.NUMBER.match
-    pos = 0
-    while (start := find_start(text, pos)) is not None:
-        m = match(text, start.start())
-        if m is None:
-            pos = start.start() + 1
-        else:
-            yield m
-            pos = m.end()  # a match is never empty
-
-
 def _value(num: str, mul: str | None) -> float:
     return to_number(num) * (P.MULTIPLIERS[mul] if mul else 1)
 
@@ -82,33 +73,50 @@ def find_quantities(text: str, *, offset: int = 0) -> list[Quantity]:
     [(8.0, '个', '以上')]
     """
     masked: list[tuple[int, int]] | None = None  # read at the first number: most items have none
+    next_mask = 0  # the first masked span that does not end before the number: numbers come in order
     found: list[Quantity] = []
     breakdown_of: int | None = None
     last_total: int | None = None
     clause_start = sentence_start = 0
     aspiring = False  # 力争 came earlier in the sentence
+    may_aspire = True  # whether the item holds 力争 at all, read at the first number (sentences matter only then)
     pos = 0
     base_subject = ""
-    # Bookkeeping only looks at the text since the previous number, so a long item costs linear time.
-    for m in _numbers(text):
+    # The numbers are the matches of P.NUMBER.finditer(text), found by jumping from one P.NUMBER_START to the next
+    # (written out: a generator would cost a call per item and a resume per number). Bookkeeping only looks at the
+    # text since the previous number, so a long item costs linear time.
+    find_start, match_number = P.NUMBER_START.search, P.NUMBER.match
+    look_from = 0  # where the next number is looked for
+    while (start := find_start(text, look_from)) is not None:
+        m = match_number(text, start.start())
+        if m is None:
+            look_from = start.start() + 1
+            continue
+        look_from = m.end()  # a match is never empty
         if masked is None:
             masked = _masked(text)
+            may_aspire = not shortcuts.ENABLED or P.ASPIRATION in text
         s = m.start()
         # clause bookkeeping for breakdowns (其中幼儿园37所、小学35所)
-        brk = _LAST_CLAUSE_BREAK.search(text, pos, s)
+        brk = _TO_LAST_CLAUSE_BREAK.match(text, pos, s)
         if brk:
             clause_start = brk.end()
             breakdown_of = None
-            if text[brk.start()] == "，":  # it ends a clause, not a sentence: the sentence's end is before it
-                brk = _LAST_SENTENCE_BREAK.search(text, pos, brk.start())
-            if brk:
+            if may_aspire and text[clause_start - 1] == "，":  # it ends a clause, not a sentence: the sentence's end is before it
+                brk = _TO_LAST_SENTENCE_BREAK.match(text, pos, clause_start - 1)
+            if may_aspire and brk:
                 sentence_start, aspiring = brk.end(), False
-        from_ = max(sentence_start, pos - len(P.ASPIRATION) + 1)
-        aspiring = aspiring or text.find(P.ASPIRATION, from_, s) >= 0
+        if may_aspire:
+            from_ = max(sentence_start, pos - len(P.ASPIRATION) + 1)
+            aspiring = aspiring or text.find(P.ASPIRATION, from_, s) >= 0
         pos = s
         if last_total is not None and _BREAKDOWN.match(text, clause_start, s):
             breakdown_of = last_total
-        q = _resolve(text, m, masked, clause_start, aspiring)
+        while next_mask < len(masked) and masked[next_mask][1] <= s:
+            next_mask += 1
+        if next_mask < len(masked) and masked[next_mask][0] <= s:
+            continue  # in a name, a title or a document number
+        q = _resolve(text, m, clause_start, aspiring)
         if q is None:
             continue
         value, vmax, unit, qual, qs, qe = q
@@ -216,13 +224,48 @@ class _Candidate:
     hi: str | None
     chinese: bool  # written in Chinese numerals (两所, 二十所)
     before: str  # the four characters before the number
-    lead: str  # the words before the number, without a rate phrase (提高到每人每月200元 -> 提高到)
     clause_start: int
     unit: str = ""
+    _lead: str | None = None
+
+    @property
+    def lead(self) -> str:
+        """The words before the number, without a rate phrase (提高到每人每月200元 -> 提高到); read when first
+        needed, since most numbers are rejected without it."""
+        if self._lead is None:
+            self._lead = _lead_in(self.text, self.s)
+        return self._lead
 
 
 # The two rule lists below are read top down; the first rule that holds rejects the number. Each rule is one
 # ``if`` with its reason, its cheap test (the unit, the script) first, so a rule that cannot apply costs little.
+def _units_by_first_character() -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """P.UNITS grouped by their first character, longest first as listed, each with the characters it may not
+    stand before (P.UNIT_NOT_BEFORE)."""
+    groups: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for unit in P.UNITS:
+        groups.setdefault(unit[0], []).append((unit, tuple(P.UNIT_NOT_BEFORE.get(unit, ""))))
+    return {first: tuple(units) for first, units in groups.items()}
+
+
+_UNITS_BY_FIRST = _units_by_first_character()
+
+
+def _unit_at(text: str, i: int) -> str:
+    """The unit written at ``i``, or "": the longest that is not the start of a longer word (3分之, 5天然气).
+    Only the units that start with the character at ``i`` are tried, in a lookup instead of a regex of them all."""
+    for unit, not_before in _UNITS_BY_FIRST.get(text[i : i + 1], ()):
+        if text.startswith(unit, i) and not text.startswith(not_before, i + len(unit)):
+            return unit
+    return ""
+
+
+def _cjk_at(text: str, i: int) -> bool:
+    """Whether a CJK ideograph (U+4E00 to U+9FFF) stands at ``i``: a comparison, where a regex class of those
+    20,000 characters takes a millisecond to compile."""
+    return "\u4e00" <= text[i : i + 1] <= "\u9fff"
+
+
 def _not_a_number(c: _Candidate) -> bool:
     """Rules that reject a number before its unit is read."""
     text, s, lo, hi = c.text, c.s, c.lo, c.hi
@@ -241,7 +284,16 @@ def _not_a_number(c: _Candidate) -> bool:
         if not P.CN_WELL_FORMED.fullmatch(lo) or hi and not hi[0].isdigit() and not P.CN_WELL_FORMED.fullmatch(hi):
             return True
     # 每招用1人, 每使用一名童工: the base of a rate
-    return lo in ("1", "一") and not hi and P.RATE_BASE.search(text, max(0, s - 5), s) is not None
+    return lo in ("1", "一") and not hi and _after_rate_base(text, s)
+
+
+def _after_rate_base(text: str, s: int) -> bool:
+    """每招用1人: 每 and one to three CJK ideographs end at ``s`` (or at a line break that ends there)."""
+    end = s - 1 if text[s - 1 : s] == "\n" else s
+    if end < 2:
+        return False
+    at = text.rfind("每", max(0, end - 4), end - 1)  # the last 每 with one to three characters after it
+    return at >= 0 and "\u4e00" <= min(text[at + 1 : end]) and max(text[at + 1 : end]) <= "\u9fff"
 
 
 _ORDINAL_UNITS = ("期", "批", "轮", "届")
@@ -266,10 +318,10 @@ def _not_a_target(c: _Candidate) -> bool:
     if unit in P.ATTRIBUTE_UNITS and _names_a_noun(c):
         return True
     # 220千伏输变电工程: a voltage class
-    if unit in P.CLASS_UNITS and _CJK.match(text, e):
+    if unit in P.CLASS_UNITS and _cjk_at(text, e):
         return True
     # 24小时自助图书馆, 1小时通勤圈: a duration naming a service
-    if unit in P.DURATION_UNITS and _CJK.match(text, e) and not text.startswith(_DURATION_NAME_ENDS, e):
+    if unit in P.DURATION_UNITS and _cjk_at(text, e) and not text.startswith(_DURATION_NAME_ENDS, e):
         return True
     an_amount = bool(c.lomul) and unit in P.MONEY_UNITS  # 百亿元, 两亿元
     # 千万工程, 百万人口: only 百亿元 / 千亿元 are amounts
@@ -285,7 +337,7 @@ def _not_a_target(c: _Candidate) -> bool:
 
 def _names_a_noun(c: _Candidate) -> bool:
     after = P.ATTRIBUTE_TAIL.match(c.text, c.e).end()  # type: ignore[union-attr]
-    return bool(_CJK.match(c.text, after)) and c.text[after] not in P.CONJUNCTIONS
+    return _cjk_at(c.text, after) and c.text[after] not in P.CONJUNCTIONS
 
 
 def _chinese_name(c: _Candidate) -> bool:
@@ -294,21 +346,20 @@ def _chinese_name(c: _Candidate) -> bool:
     return c.e < len(c.text) and (c.text[c.e].isdigit() or c.text[c.e] == "一")  # 两个一百年, 三个100%
 
 
-def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_start: int, aspiring: bool
-             ) -> _Resolved | None:
+def _resolve(text: str, m: re.Match[str], clause_start: int, aspiring: bool) -> _Resolved | None:
     """Value, upper value, unit, qualifier and span of one number, or None when it is not a quantity.
 
     The reading is rules around two steps: :func:`_not_a_number` before the unit is read, :func:`_not_a_target`
     after, then the qualifier and the thresholds (10亿元以上重大项目20个).
     """
     s, e = m.span()
-    if masked and inside(s, masked):
-        return None
     lo, lomul, hi, himul = m.group("lo", "lomul", "hi", "himul")
     if lo is None:  # P.NUMBER matched a fraction or a ratio
         return _resolve_ratio(text, m, aspiring)
-    c = _Candidate(text, m, s, e, lo, lomul, hi, not lo[0].isdigit(), text[max(0, s - 4) : s], _lead_in(text, s),
-                   clause_start)
+    chinese = not lo[0].isdigit()
+    if chinese and not (m.group("lopct") or text.startswith(P.APPROX_AFTER, e) or _unit_at(text, e)):
+        return None  # 统一, 进一步, 十分: no unit follows, and a Chinese numeral is a count only with one
+    c = _Candidate(text, m, s, e, lo, lomul, hi, chinese, text[max(0, s - 4) : s], clause_start)
     if _not_a_number(c):
         return None
     read = _read_unit(c)
@@ -324,11 +375,12 @@ def _resolve(text: str, m: re.Match[str], masked: list[tuple[int, int]], clause_
         return None
     if hi and vmax is not None and vmax < value:
         return None  # 2023-03 is a date, not a range
-    qual, e = _qualifier(text, c.e, c.lead, aspiring, approx)
-    if (qual in P.THRESHOLD_QUALIFIERS or c.lead.endswith(P.THRESHOLD_LEAD) or c.unit in P.MEASURE_UNITS
+    lead = c.lead
+    qual, e = _qualifier(text, c.e, lead, aspiring, approx)
+    if (qual in P.THRESHOLD_QUALIFIERS or lead.endswith(P.THRESHOLD_LEAD) or c.unit in P.MEASURE_UNITS
             or text.startswith("的", e)) and _is_threshold(text, e):
         return None  # 10亿元以上重大项目20个, 400米跑道2个: a threshold that picks what is counted
-    if c.lead.endswith(P.CONDITION_LEAD) and text.startswith("的", e):
+    if lead.endswith(P.CONDITION_LEAD) and text.startswith("的", e):
         return None  # 违法所得不足三十万元的: a condition
     if c.unit in P.POLICY_PACKAGE_UNITS and any(v in text[max(clause_start, s - _MAX_SUBJECT) : s]
                                                  for v in P.POLICY_PACKAGE_VERBS):
@@ -342,7 +394,7 @@ def _read_unit(c: _Candidate) -> tuple[bool, float] | None:
     text, m = c.text, c.m
     rest = text[c.e : c.e + _LOOKAHEAD]
     approx, mult, per = False, 1.0, ""
-    if _is_year_duration(c, rest):
+    if rest.startswith("年") and _is_year_duration(c, rest):
         c.unit = "年"
         c.e += 1
     else:
@@ -351,17 +403,17 @@ def _read_unit(c: _Candidate) -> tuple[bool, float] | None:
         pct = m.group("lopct")
         if pct and not c.hi:
             c.unit = "%"
-        elif um := _UNIT.match(rest):
-            c.unit = um.group(0)
+        elif unit := _unit_at(text, c.e):
+            c.unit = unit
             per_m = P.UNIT_PER.match(rest, len(c.unit)) if "/" not in c.unit else None
             per = per_m.group(0) if per_m else ""
             c.e += len(c.unit) + len(per)
         elif not c.hi and rest.startswith(P.APPROX_AFTER):  # 100余场, 3000余万元, 1万余人
-            um = _UNIT.match(rest, 1)
-            extra = rest[1:2] if not um and not m.group("lomul") and rest[1:2] in P.MULTIPLIERS else ""
-            um = um or (_UNIT.match(rest, 2) if extra else None)
-            if um:
-                c.unit, approx, mult = um.group(0), True, P.MULTIPLIERS.get(extra, 1)
+            unit = _unit_at(text, c.e + 1)
+            extra = rest[1:2] if not unit and not m.group("lomul") and rest[1:2] in P.MULTIPLIERS else ""
+            unit = unit or (_unit_at(text, c.e + 2) if extra else "")
+            if unit:
+                c.unit, approx, mult = unit, True, P.MULTIPLIERS.get(extra, 1)
                 c.e += 1 + len(extra) + len(c.unit)
         if pct and c.hi and not c.unit:
             c.unit = "%"
@@ -378,7 +430,7 @@ def _is_threshold(text: str, e: int) -> bool:
     """10亿元以上|重大项目20个, 400米|跑道2个: a noun and another number follow in the same phrase."""
     if text.startswith(("的", "级"), e):
         e += 1
-    if not _CJK.match(text, e) or text[e] in P.CONJUNCTIONS:
+    if not _cjk_at(text, e) or text[e] in P.CONJUNCTIONS:
         return False
     end = e
     while end < len(text) and end - e < _MAX_SUBJECT and text[end] not in P.CLAUSE_BREAK and text[end] != "、":
@@ -394,8 +446,9 @@ def _lead_in(text: str, s: int) -> str:
 
 
 def _is_year_duration(c: _Candidate, rest: str) -> bool:
-    """11.5年, 达到12年: a number of years (schooling, life span), not a year or a year count in a name."""
-    if not rest.startswith("年") or c.hi or c.lomul or c.chinese:
+    """11.5年, 达到12年: a number followed by 年 that counts years (schooling, life span), not a year or a year
+    count in a name."""
+    if c.hi or c.lomul or c.chinese:
         return False
     if rest.startswith(("年度", "年底", "年初", "年末", "年中", "年内", "年前", "年后", "年以来", "年起")):
         return False
@@ -405,9 +458,11 @@ def _is_year_duration(c: _Candidate, rest: str) -> bool:
 def _qualifier(text: str, e: int, lead: str, aspiring: bool, approx: bool = False) -> tuple[str, int]:
     """The qualifier written after the quantity (以上), else before it (不少于), else 余 (100余场), else 力争."""
     incl = P.INCLUSIVE.match(text, e)  # 30人（含）以下: the note says the bound is included
-    for w in P.QUALIFIERS_AFTER:
-        if text.startswith(w, incl.end() if incl else e):
-            return w, (incl.end() if incl else e) + len(w)
+    at = incl.end() if incl else e
+    if text.startswith(P.QUALIFIERS_AFTER, at):  # most have none: one test before looking for which
+        for w in P.QUALIFIERS_AFTER:
+            if text.startswith(w, at):
+                return w, at + len(w)
     if lead.endswith(P.QUALIFIERS_BEFORE) and not lead.endswith(P.QUALIFIER_LOOKALIKES):
         for w in P.QUALIFIERS_BEFORE:
             if lead.endswith(w):
@@ -462,16 +517,16 @@ def _subject(text: str, num_start: int, q_end: int, clause_start: int) -> str:
 def _phrase_after(text: str, pos: int) -> str:
     end = pos
     stop = min(len(text), pos + _MAX_SUBJECT)
-    while end < stop and text[end] not in P.CLAUSE_BREAK:
-        if text[end] == "、" and (end + 1 < len(text)) and (text[end + 1].isdigit() or text[end + 1] in P.CN_NUM and _UNIT.match(text, end + 2)):
+    while end < stop and (ch := text[end]) not in P.CLAUSE_BREAK:
+        if ch == "、" and (end + 1 < len(text)) and (text[end + 1].isdigit() or text[end + 1] in P.CN_NUM and _unit_at(text, end + 2)):
             break
-        if text[end] == "、" and _PARALLEL_COUNT.match(text, end + 1):
+        if ch == "、" and _count_follows(text, end + 1):
             break  # 学习1本读本、撰写1篇心得: the next clause of the list counts its own thing
-        if text[end] in "和及与等" and end > pos and _next_is_number(text, end + 1):
+        if ch in "和及与等" and end > pos and _next_is_number(text, end + 1):
             break
-        if text[end] == "等":
+        if ch == "等":
             break
-        if text[end].isdigit() and text[pos:end].endswith(_LEADS_IN_NEXT):
+        if ch.isdigit() and text[pos:end].endswith(_LEADS_IN_NEXT):
             return ""  # 从75%提高到80%: what follows leads in the next number, it is not counted
         end += 1
     phrase = text[pos:end]
@@ -486,6 +541,14 @@ def _phrase_after(text: str, pos: int) -> str:
 
 
 _LEADS_IN_NEXT = (*P.SUBJECT_TAIL_STRIP, *P.QUALIFIERS_BEFORE)  # 提高到: the words that lead in a number
+
+
+def _count_follows(text: str, pos: int) -> bool:
+    """撰写1篇: one to six CJK ideographs, then a digit, from ``pos``."""
+    end = pos
+    while end < pos + 6 and _cjk_at(text, end):
+        end += 1
+    return end > pos and text[end : end + 1].isdecimal()
 
 
 def _next_is_number(text: str, pos: int) -> bool:

@@ -1,11 +1,13 @@
 """Quantities: the case table, offsets on every corpus item, and the seed's known targets."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
+from pipeline.extract import patterns as P
 from pipeline.extract.quantities import find_quantities, readable_value
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "quantities.yaml").read_text(encoding="utf-8"))
@@ -50,3 +52,12 @@ def test_quantities_readable_values_keep_base_units() -> None:
     assert (q.value, q.unit) == (10_000_000_000, "元")
     assert readable_value(q.value) == "100亿"
     assert [readable_value(v) for v in (12_670_000, 1.43e12, 33000, 6.2, 85)] == ["1267万", "1.43万亿", "3.3万", "6.2", "85"]
+
+
+def test_number_starts_hold_every_digit_a_number_may_start_with() -> None:
+    # NUMBER_START names the digits as ranges (faster than \d): a digit it missed would hide its number.
+    every_character = "".join(map(chr, range(0x110000)))
+    digits = set(re.findall(r"\d", every_character))
+    missed = sorted(digits - set(P.NUMBER_START.findall(every_character)))
+    assert not missed, [hex(ord(c)) for c in missed]
+    assert len(digits) > 600  # \d is Unicode-wide here, as in P.NUMBER
