@@ -164,7 +164,7 @@ def cell_rows(text: str, lines: list[tuple[int, int]]) -> dict[int, Marker]:
             header.append(squeeze(cell(k)))
             k += 1
         width = len(header)
-        if width < 2 or k >= len(cells) or not cell(k).isdigit():
+        if width < 2 or k >= len(cells) or not cell(k).isdecimal():  # "²".isdigit(), but int("²") fails
             k = header_at + 1
             continue
         rows[cells[header_at][0]] = Marker(CUT, 0, cells[header_at][1], cells[header_at][1], "")
@@ -172,7 +172,7 @@ def cell_rows(text: str, lines: list[tuple[int, int]]) -> dict[int, Marker]:
             rows[cells[h][0]] = Marker(SKIP, 0, 0, 0, "")
         task = task_column(header)
         number = int(cell(k))
-        while k < len(cells) and cell(k).isdigit() and int(cell(k)) == number:
+        while k < len(cells) and cell(k).isdecimal() and int(cell(k)) == number:
             nxt = _next_row(cells, cell, k, number + 1, width)
             own = range(k + 1, nxt)
             named: dict[str, tuple[int, int]] = {}
