@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import os
 import sys
 import time
@@ -434,5 +435,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def command() -> None:
+    """The ``planscope`` command (and ``python -m pipeline``): :func:`main` on ``sys.argv``, then exit."""
+    code = main()
+    # The work is done and its files are closed: exit without the interpreter's last search for reference
+    # cycles over every loaded module and pattern (objects are still freed), ~10 ms of a one-file run.
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    command()
