@@ -261,7 +261,7 @@ class _Limited:
         return worker.run_chunk(process_task, chunk, timeout=self.timeout, max_mb=self.max_memory, failed=failed_task)
 
 
-_DASK_CHUNK_MAX = 16  # files per Dask task at most
+_DASK_CHUNK_MAX = 64  # files per Dask task at most
 
 
 def _dask(tasks: list[Task], jobs: int, scheduler: str | None, limited: _Limited) -> Iterator[DocResult]:
@@ -273,12 +273,16 @@ def _dask(tasks: list[Task], jobs: int, scheduler: str | None, limited: _Limited
     if scheduler:
         client = Client(scheduler)
     else:
-        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+        # Threads, not processes: a Dask worker here only hands files to its own limited child process and
+        # passes the results on, so worker processes would add their start-up and a second copy of every
+        # result (and their event loops' CPU, taken from the children on a small machine).
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=False, dashboard_address=None)
         client = Client(cluster)
     try:
         workers = max(jobs, len(client.scheduler_info().get("workers", ())))
-        # A Dask task costs milliseconds of scheduling and transfer: a few files per task make that a few
-        # per cent of a plan's time, while every worker still gets several tasks to balance long files.
+        # A Dask task costs milliseconds of scheduling and transfer, and its worker's child waits between
+        # tasks: dozens of files per task make that a few per cent of the time, while every worker still
+        # gets several tasks to balance long files.
         size = max(1, min(_DASK_CHUNK_MAX, len(tasks) // (8 * workers)))
         chunks = (tasks[i : i + size] for i in range(0, len(tasks), size))
         window = 4 * workers  # bounded number of results in flight keeps memory flat

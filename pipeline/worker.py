@@ -21,6 +21,7 @@ from typing import Any
 
 DEFAULT_MAX_MEMORY_MB = 2048
 RECYCLE_AFTER = 500  # tasks per worker before a fresh one takes over (slow leaks never reach the limit)
+FRESH_RECYCLE_AFTER = 5000  # the same for a fresh interpreter, which takes ~0.15 s to start (a fork ~1 ms)
 
 # Set in a worker to the memory limit in MB, so that a MemoryError can be reported against it.
 memory_limit_mb: float | None = None
@@ -121,6 +122,7 @@ class Worker:
         self.deadline = float("inf")  # when the running task (queue[0]) runs out of time
         self.timeout: float | None = None
         self.sent = 0
+        self.lifetime = RECYCLE_AFTER if ctx is not None else FRESH_RECYCLE_AFTER  # tasks before it is replaced
         if ctx is not None:
             self.conn, child = ctx.Pipe()
             self.proc: Any = ctx.Process(target=_serve, args=(child, fn, max_mb), daemon=True)
@@ -252,10 +254,10 @@ def _drive(workers: list[Worker], make: Callable[[], Worker], tasks: Sequence[An
         # Workers get their next tasks before the caller is handed a result: the caller's work on it
         # (writing tables) then runs while the workers read the next files.
         for i, w in enumerate(workers):
-            if not w.queue and pending and (w.sent >= RECYCLE_AFTER or not w.proc.is_alive()):
+            if not w.queue and pending and (w.sent >= w.lifetime or not w.proc.is_alive()):
                 w.close()
                 w = workers[i] = make()
-            while (len(w.queue) < AHEAD and w.sent < RECYCLE_AFTER and pending
+            while (len(w.queue) < AHEAD and w.sent < w.lifetime and pending
                    and pending[0][0] < following + window):
                 index, task = pending.popleft()
                 try:
