@@ -6,6 +6,7 @@ full disk never leaves a table cut mid-row.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import gzip
@@ -282,11 +283,11 @@ class _CsvSink:
             fd, self.tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.csv.", suffix=".part")
         except OSError as exc:
             raise _named(exc, self.path) from exc
-        self.fh = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
+        self.fh = os.fdopen(fd, "wb")  # UTF-8 with a BOM (Excel reads the file as UTF-8 then)
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\r\n").writerow(header_names(name, headers))
         try:
-            self.append(buf.getvalue())
+            self.append(codecs.BOM_UTF8 + buf.getvalue().encode("utf-8"))
         except BaseException:  # the caller never gets this sink to abort: remove its file here
             self.abort()
             raise
@@ -296,12 +297,12 @@ class _CsvSink:
             text = csv_text(self.name, rows, self.headers)  # rows may be a lazy iterable reading a file
         except OSError as exc:
             raise _named(exc, self.path) from exc
-        self.append(text)
+        self.append(text.encode("utf-8"))
 
-    def append(self, text: str) -> None:
-        """Append lines already rendered by :func:`csv_text`."""
+    def append(self, data: bytes) -> None:
+        """Append lines already rendered by :func:`csv_text`, encoded as UTF-8."""
         try:
-            self.fh.write(text)
+            self.fh.write(data)
         except OSError as exc:
             raise _named(exc, self.path) from exc
 
@@ -571,7 +572,8 @@ class CsvFinisher:
             with open(Path(self.text_dir) / text_name(result.doc_id, plain=self.plain_text), "wb") as fh:
                 fh.write(data if self.plain_text else gzip.compress(data, compresslevel=1, mtime=0))
         rows = result_rows(result)
-        result.extra["csv"] = {name: csv_text(name, part, self.headers) for name, part in rows.items()}
+        # encoded here, in the worker: the writing process then only appends bytes
+        result.extra["csv"] = {name: csv_text(name, part, self.headers).encode("utf-8") for name, part in rows.items()}
         result.extra["counts"] = {name: len(part) for name, part in rows.items()}
         if self.keep_rows:
             result.extra["rows"] = rows
