@@ -56,15 +56,14 @@ class ResultStore:
         self.root.mkdir(parents=True, exist_ok=True)
         self._index: dict[str, tuple[Path, int, int]] | None = None  # key -> (pack, offset, size), at first get
 
-    def __reduce__(self) -> tuple[type, tuple[Path]]:
-        return ResultStore, (self.root.parent,)  # sent to a worker with every task: without the index
+    def __reduce__(self) -> tuple[Callable[[str], ResultStore], tuple[str]]:
+        return _store_at, (str(self.root.parent),)  # sent to a worker with every task: without the index
 
     @staticmethod
     def key(path: Path) -> str:
         h = hashlib.sha256(code_fingerprint().encode())
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
+        with open(path, "rb") as fh:  # read whole, as the reader did: a fixed 1 MB buffer costs an mmap a call
+            h.update(fh.read())
         return h.hexdigest()
 
     def get(self, path: Path, doc_id: str) -> DocResult | None:
@@ -123,7 +122,8 @@ class ResultStore:
         pickler.dump(result.document)
         data = buf.getvalue()
         pack = self._pack()
-        pack.write(f"{key} {code_fingerprint()} {len(data)}\n".encode() + data)
+        pack.write(f"{key} {code_fingerprint()} {len(data)}\n".encode())
+        pack.write(data)
         pack.flush()
 
     def _pack(self) -> BinaryIO:
@@ -131,12 +131,21 @@ class ResultStore:
         mine = (str(self.root), os.getpid())
         pack = _PACKS.get(mine)
         if pack is None or pack.closed:
+            self.root.mkdir(parents=True, exist_ok=True)  # a worker's store may outlive a run's folder
             fd, _ = tempfile.mkstemp(dir=self.root, prefix=f"{os.getpid()}-", suffix=".pack")
             pack = _PACKS[mine] = os.fdopen(fd, "ab")
         return pack
 
 
 _PACKS: dict[tuple[str, int], BinaryIO] = {}  # this process's open pack per cache folder
+_STORES: dict[str, ResultStore] = {}  # a worker's store per output folder, rebuilt once, not per task
+
+
+def _store_at(out_dir: str) -> ResultStore:
+    store = _STORES.get(out_dir)
+    if store is None:
+        store = _STORES[out_dir] = ResultStore(out_dir)
+    return store
 _MODEL_CLASSES = frozenset({"Document", "Item", "Quantity", "Deadline", "Department", "Instrument"})
 
 
