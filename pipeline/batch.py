@@ -90,12 +90,11 @@ def _plans_in(root: Path, skipped: set[str]) -> list[tuple[Path, str]]:
                 entries = list(listing)
         except OSError:  # unreadable: skipped, as a walk does
             continue
-        if any(_is_output_marker(Path(e.path)) for e in entries if e.name in _OUTPUT_MARKERS):
-            if rel:
-                continue
+        output = any(_is_output_marker(Path(e.path)) for e in entries if e.name in _OUTPUT_MARKERS)
+        if output and rel:
+            continue
+        if not rel and (output or real_root in skipped):
             entries = [e for e in entries if e.name != "text"]  # export.TEXT_DIR
-        elif not rel and real_root in skipped:
-            entries = [e for e in entries if e.name != "text"]
         for e in entries:
             if e.name.startswith("."):
                 continue
@@ -113,14 +112,16 @@ def _plans_in(root: Path, skipped: set[str]) -> list[tuple[Path, str]]:
              else os.path.join(real_root, *parts)) for parts, link in found]
 
 
-_OUTPUT_MARKERS = (".planscope-cache", "datapackage.json", "index.html")  # see _is_output_marker
+_CACHE_DIR = ".planscope-cache"  # resume.CACHE_NAME
+_OUTPUT_SIGNS = {"datapackage.json": '"planscope-tables"', "index.html": 'content="planscope report"'}
+_OUTPUT_MARKERS = frozenset({_CACHE_DIR, *_OUTPUT_SIGNS})
 
 
 def _is_output_marker(f: Path) -> bool:
     """A file or folder that only planscope writes: its folder holds output, not plans."""
-    if f.name == ".planscope-cache":
+    if f.name == _CACHE_DIR:
         return f.is_dir()
-    sign = {"datapackage.json": '"planscope-tables"', "index.html": 'content="planscope report"'}.get(f.name)
+    sign = _OUTPUT_SIGNS.get(f.name)
     if sign is None:
         return False
     try:

@@ -146,6 +146,8 @@ def _store_at(out_dir: str) -> ResultStore:
     if store is None:
         store = _STORES[out_dir] = ResultStore(out_dir)
     return store
+
+
 _MODEL_CLASSES = frozenset({"Document", "Item", "Quantity", "Deadline", "Department", "Instrument"})
 
 
