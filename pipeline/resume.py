@@ -46,6 +46,11 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def _code_hash() -> Any:
+    return hashlib.sha256(code_fingerprint().encode())
+
+
 class ResultStore:
     """Finished documents in ``DIR/.planscope-cache/*.pack``. A record is a line ``<key> <code> <size>\n``
     and ``size`` bytes of pickled Document. Each process appends to a pack of its own, flushed after every
@@ -60,10 +65,16 @@ class ResultStore:
         return _store_at, (str(self.root.parent),)  # sent to a worker with every task: without the index
 
     @staticmethod
-    def key(path: Path) -> str:
-        h = hashlib.sha256(code_fingerprint().encode())
-        with open(path, "rb") as fh:  # read whole, as the reader did: a fixed 1 MB buffer costs an mmap a call
-            h.update(fh.read())
+    def key(path: str | Path) -> str:
+        h = _code_hash().copy()  # a copy: a new OpenSSL hash object costs more than the file's bytes
+        fd = os.open(path, os.O_RDONLY)
+        try:  # read whole in the size fstat gives, as the reader did: a fixed buffer costs an mmap a call
+            want = os.fstat(fd).st_size + 1
+            while chunk := os.read(fd, want):
+                h.update(chunk)
+                want = 1 << 20
+        finally:
+            os.close(fd)
         return h.hexdigest()
 
     def get(self, path: Path, doc_id: str) -> DocResult | None:
@@ -113,7 +124,7 @@ class ResultStore:
         if result.status != "ok" or result.document is None or result.extra.get("resumed"):
             return
         try:
-            key = self.key(Path(result.extra.get("path", result.source)))
+            key = self.key(result.extra.get("path", result.source))
         except OSError:
             return
         buf = io.BytesIO()
@@ -121,10 +132,8 @@ class ResultStore:
         pickler.dispatch_table = _REDUCERS
         pickler.dump(result.document)
         data = buf.getvalue()
-        pack = self._pack()
-        pack.write(f"{key} {code_fingerprint()} {len(data)}\n".encode())
-        pack.write(data)
-        pack.flush()
+        # one unbuffered write per record: on disk as soon as it is done, in a single system call
+        self._pack().write(f"{key} {code_fingerprint()} {len(data)}\n".encode() + data)
 
     def _pack(self) -> BinaryIO:
         # one pack per process and cache folder; a forked worker opens its own (the pid tells them apart)
@@ -133,7 +142,7 @@ class ResultStore:
         if pack is None or pack.closed:
             self.root.mkdir(parents=True, exist_ok=True)  # a worker's store may outlive a run's folder
             fd, _ = tempfile.mkstemp(dir=self.root, prefix=f"{os.getpid()}-", suffix=".pack")
-            pack = _PACKS[mine] = os.fdopen(fd, "ab")
+            pack = _PACKS[mine] = os.fdopen(fd, "ab", buffering=0)
         return pack
 
 
