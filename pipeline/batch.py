@@ -377,7 +377,8 @@ def run(
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-    files = [Path(p) for p in paths] if expanded else expand_paths(paths, from_list=from_list, skip=skip)
+    files = [p if isinstance(p, Path) else Path(p) for p in paths] if expanded else expand_paths(
+        paths, from_list=from_list, skip=skip)
     ids = unique_ids(files)
     stored: list[DocResult | None] = [reuse(f, i) if reuse else None for f, i in zip(files, ids)]
     for res in stored:  # a stored result names its file as given; show it as the fresh results do
