@@ -1,7 +1,8 @@
 """Batch benchmark: ``python benchmarks/bench_batch.py [--plans 1000] [--runs 5] [--memory-plans 3000] [--readme]``.
 
 Everything is a whole process measured in the same run, so the ratios hold on any machine; each figure is
-the median of ``--runs`` runs after a warm-up run.
+the median of ``--runs`` runs after a warm-up run, and the commands of one input take turns, so that a
+machine whose speed drifts shifts them alike.
 - CPU time (the process and all its workers) of ``planscope extract --jobs 1`` against plain ``jieba.lcut``
   of the same texts in one process (the floor of any jieba pipeline; extraction itself never calls jieba),
   on a mix of ``--plans`` generated plans and on ../shared/corpus/wild when it lies beside the checkout;
@@ -98,11 +99,19 @@ class Run:
             raise SystemExit(f"{' '.join(cmd)} failed:\n{err.decode()[-2000:]}")
 
 
-def median_of(runs: int, make: Callable[[int], list[str]]) -> tuple[float, float]:
-    """Median wall and CPU seconds of ``runs`` runs of ``make(i)`` after one warm-up run."""
-    Run(make(-1))
-    done = [Run(make(i)) for i in range(runs)]
-    return statistics.median(r.wall for r in done), statistics.median(r.cpu for r in done)
+def interleaved(runs: int, makers: dict[str, Callable[[int], list[str]]]) -> dict[str, tuple[float, float]]:
+    """Median wall and CPU seconds of each command, after a warm-up of each, the commands taking turns
+    (in a rotating order): a machine whose speed drifts over minutes then shifts all of them alike, and
+    their ratios hold."""
+    for make in makers.values():
+        Run(make(-1))
+    names = list(makers)
+    done: dict[str, list[Run]] = {name: [] for name in names}
+    for i in range(runs):
+        for name in names[i % len(names):] + names[:i % len(names)]:
+            done[name].append(Run(makers[name](i)))
+    return {name: (statistics.median(r.wall for r in rs), statistics.median(r.cpu for r in rs))
+            for name, rs in done.items()}
 
 
 JIEBA = """
@@ -136,9 +145,17 @@ def measure(name: str, folder: Path, tmp: Path, runs: int, dask: bool) -> list[t
     chars = chars_of(folder)
     n = len(list(folder.glob("*.txt")))
     out = tmp / f"out-{name}"
-    jw, jc = median_of(runs, lambda i: [sys.executable, "-c", JIEBA, str(folder)])
-    w1, c1 = median_of(runs, lambda i: extract(folder, out / f"j1-{i}", "--jobs", "1"))
-    w2, c2 = median_of(runs, lambda i: extract(folder, out / f"j2-{i}", "--jobs", "2"))
+    makers: dict[str, Callable[[int], list[str]]] = {
+        "jieba": lambda i: [sys.executable, "-c", JIEBA, str(folder)],
+        "j1": lambda i: extract(folder, out / f"j1-{i}", "--jobs", "1"),
+        "j2": lambda i: extract(folder, out / f"j2-{i}", "--jobs", "2"),
+        "resume": lambda i: extract(folder, out / f"r-{i}", "--jobs", "1", "--resume"),
+    }
+    if dask:
+        makers["dask0"] = lambda i: extract(SOURCES[0], out / f"d0-{i}", "--jobs", "2", "--engine", "dask")
+        makers["dask"] = lambda i: extract(folder, out / f"d-{i}", "--jobs", "2", "--engine", "dask")
+    got = interleaved(runs, makers)
+    (jw, jc), (w1, c1), (w2, c2), (wr, cr) = got["jieba"], got["j1"], got["j2"], got["resume"]
     rows = [
         (f"{name}: {n:,} plans, {chars / 1e6:.2f} M characters", ""),
         ("  extract CPU, 1 worker / `jieba.lcut` CPU", f"{c1:.2f} s / {jc:.2f} s = **{c1 / jc:.2f}**"),
@@ -146,11 +163,9 @@ def measure(name: str, folder: Path, tmp: Path, runs: int, dask: bool) -> list[t
         ("  wall, 1 worker / 2 workers", f"{w1:.2f} s / {w2:.2f} s = **{w1 / w2:.2f}×**"),
     ]
     if dask:
-        ws, _ = median_of(runs, lambda i: extract(SOURCES[0], out / f"d0-{i}", "--jobs", "2", "--engine", "dask"))
-        wd, _ = median_of(runs, lambda i: extract(folder, out / f"d-{i}", "--jobs", "2", "--engine", "dask"))
+        (ws, _), (wd, _) = got["dask0"], got["dask"]
         rows.append(("  Dask LocalCluster (2 workers) after its start-up / local pool",
                      f"({wd:.2f} − {ws:.2f}) s / {w2:.2f} s = **{(wd - ws) / w2:.2f}**"))
-    wr, cr = median_of(runs, lambda i: extract(folder, out / f"r-{i}", "--jobs", "1", "--resume"))
     rows.append(("  `--resume` (writing its cache) / plain run, CPU", f"{cr:.2f} s / {c1:.2f} s = {cr / c1:.2f}"))
     insize, outsize = size(folder), size(out / "j1-0")
     rows.append(("  output / input size", f"{outsize / 1e6:.1f} MB / {insize / 1e6:.1f} MB = {outsize / insize:.2f}"))
@@ -175,8 +190,9 @@ def main() -> None:
         rows += measure("generated mix", mix, tmp, args.runs, not args.skip_dask)
         if WILD.is_dir() and not args.skip_wild:
             rows += measure("../shared/corpus/wild", WILD, tmp, args.runs, not args.skip_dask)
-        one, _ = median_of(args.runs, lambda i: extract(SOURCES[0], tmp / f"one-{i}", "--jobs", "1"))
-        bare, _ = median_of(args.runs, lambda i: [sys.executable, "-c", "pass"])
+        start = interleaved(args.runs, {"one": lambda i: extract(SOURCES[0], tmp / f"one-{i}", "--jobs", "1"),
+                                        "bare": lambda i: [sys.executable, "-c", "pass"]})
+        (one, _), (bare, _) = start["one"], start["bare"]
         heavy = subprocess.run([sys.executable, "-c", IMPORTS], capture_output=True, text=True, check=True,
                                cwd=ROOT).stdout.strip()
         rows.append(("start-up: `planscope extract` on one plan (wall) / bare `python -c pass`",
