@@ -79,11 +79,13 @@ def _extract(args: argparse.Namespace) -> int:
     try:
         with TableWriter(args.output, headers=args.headers, formats=formats, plain_text=args.plain_text) as writer, \
                 _progress(total, quiet=args.quiet) as advance:
-            finish = writer.finisher()
+            finish: Any = writer.finisher(keep_text=store is not None)
+            if store is not None:
+                finish = Storing(store, finish)
             results = run(files, expanded=True, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
                           max_bytes=int(args.max_size * 1024 * 1024), timeout=args.timeout or None,
-                          max_memory=args.max_memory or None, reuse=store.get if store else None,
-                          finish=Storing(store, finish) if store else finish)
+                          max_memory=args.max_memory or None, reuse=finish.reuse if store else None,
+                          finish=finish)
             for res in results:
                 writer.write(res)
                 done += 1

@@ -555,22 +555,33 @@ class CsvFinisher:
     """Worker-side last step of ``planscope extract``: write the text file and render the result's rows as
     CSV text, table by table, so that the single writing process only appends them (it would otherwise be
     the bottleneck of many workers). Only that text goes back, with the rows themselves when other formats
-    need them (``keep_rows``), not the whole Document; ``resume.Storing`` keeps the Document for --resume.
+    need them (``keep_rows``), not the whole Document; with ``keep_text`` also the text file's name and
+    bytes (``extra["text_file"]``), which ``resume.Storing`` stores with the rest.
 
     The text is gzipped unless ``plain_text``: it is as large as the input, and the tables hold every
     item's text already (level 1 and no time stamp: a third of the size, for about 2% of the run, and the
     same bytes on every run)."""
 
     def __init__(self, text_dir: str | Path, *, headers: str = "en", keep_rows: bool = False,
-                 plain_text: bool = False) -> None:
+                 plain_text: bool = False, keep_text: bool = False) -> None:
         self.text_dir, self.headers, self.keep_rows, self.plain_text = str(text_dir), headers, keep_rows, plain_text
+        self.keep_text = keep_text
+
+    @property
+    def options(self) -> tuple[str, bool, bool]:
+        """What shapes this finisher's output besides the document."""
+        return self.headers, self.keep_rows, self.plain_text
 
     def __call__(self, result: DocResult) -> DocResult:
         if result.document is not None:
+            name = text_name(result.doc_id, plain=self.plain_text)
             data = result.document.text.encode("utf-8")
+            data = data if self.plain_text else gzip.compress(data, compresslevel=1, mtime=0)
             # a plain write: the folder is the writer's staging folder, published whole (see TableWriter)
-            with open(Path(self.text_dir) / text_name(result.doc_id, plain=self.plain_text), "wb") as fh:
-                fh.write(data if self.plain_text else gzip.compress(data, compresslevel=1, mtime=0))
+            with open(Path(self.text_dir) / name, "wb") as fh:
+                fh.write(data)
+            if self.keep_text:
+                result.extra["text_file"] = (name, data)
         rows = result_rows(result)
         # encoded here, in the worker: the writing process then only appends bytes
         result.extra["csv"] = {name: csv_text(name, part, self.headers).encode("utf-8") for name, part in rows.items()}
@@ -613,9 +624,14 @@ class TableWriter:
         self.counts = {name: 0 for name in EXTRACT_TABLES}
 
     def write(self, result: DocResult) -> None:
-        """Append one result's rows to every table (rendering them here unless a worker did)."""
+        """Append one result's rows to every table (rendering them here unless a worker did); a result that
+        brings its text file's bytes (one stored by --resume) has the file written here."""
         if "csv" not in result.extra:
             result = self.finisher()(result)
+        if "text_file" in result.extra:
+            name, data = result.extra.pop("text_file")
+            with open(self._staging / name, "wb") as fh:
+                fh.write(data)
         for name, text in result.extra["csv"].items():
             self._sinks[name].append(text)
             self.counts[name] += result.extra["counts"][name]
@@ -623,9 +639,10 @@ class TableWriter:
             for name, rows in result.extra["rows"].items():
                 self._kept[name].extend(rows)
 
-    def finisher(self) -> CsvFinisher:
+    def finisher(self, *, keep_text: bool = False) -> CsvFinisher:
         """The worker-side step that prepares results for this writer."""
-        return CsvFinisher(self._staging, headers=self.headers, keep_rows=bool(self.extra), plain_text=self.plain_text)
+        return CsvFinisher(self._staging, headers=self.headers, keep_rows=bool(self.extra), plain_text=self.plain_text,
+                           keep_text=keep_text)
 
     def close(self) -> list[Path]:
         written = _commit(self._sinks.values())

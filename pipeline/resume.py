@@ -1,33 +1,32 @@
-"""``--resume``: results stored per file content hash, so a re-run skips what is done and redoes edits.
+"""``--resume``: a re-run skips the files already done and redoes edits.
 
-An entry is keyed by the file's bytes and a fingerprint of the pipeline's own code and models, so a code
-change (with or without a version bump) redoes everything; an entry that does not read back as a
-Document (truncated, edited, from another layout) is redone, never fatal. The cache is only read and
-written when ``--resume`` is asked for.
-
-Storing must stay cheap (under 5% of a run): entries are records appended to pack files, one pack per
-worker process, since a file per entry cost a file creation and a rename each; and a Document is pickled,
-since turning it into JSON walked every field in Python. Reading it back goes through an unpickler that
-builds nothing but the model's own classes, so an edited cache cannot run code.
+A record holds what the run wrote for one file: its rows in every table, as the CSV bytes the worker
+rendered, the bytes of its text file and, when other formats are asked for, its typed rows. Storing it
+costs a hash of the file, a pickle of a few byte strings and one write, not a walk over the Document
+(pickling one took about as long as extracting its deadlines). A record is found by a hash of the file's
+bytes and of the pipeline's own code and models, so a code change (with or without a version bump) redoes
+everything, and it is used for the same path, document id and output options (``--headers``,
+``--plain-text``, other formats, the alias table) only: a renamed or moved file is read again. A record
+that does not read back as one (truncated, edited, from another layout) is redone, never fatal; reading it
+builds nothing but strings, numbers and dates, so an edited cache cannot run code.
 """
 from __future__ import annotations
 
-import copyreg
 import hashlib
 import io
 import os
 import pickle
 import tempfile
 from collections.abc import Callable
-from dataclasses import fields
+from datetime import date
 from functools import lru_cache
-from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from . import __version__, model
-from .model import DocResult, Document
-from .resources import MODELS
+from . import __version__
+from .model import DocResult
+from .resources import MODELS, load_aliases
+from .tables import EXTRACT_TABLES
 
 CACHE_NAME = ".planscope-cache"
 
@@ -52,14 +51,14 @@ def _code_hash() -> Any:
 
 
 class ResultStore:
-    """Finished documents in ``DIR/.planscope-cache/*.pack``. A record is a line ``<key> <code> <size>\n``
-    and ``size`` bytes of pickled Document. Each process appends to a pack of its own, flushed after every
-    record, so a worker killed mid-run keeps what it finished; a torn last record is skipped when read."""
+    """Finished files in ``DIR/.planscope-cache/*.pack``. A record is a line ``<key> <code> <size>\n`` and
+    ``size`` bytes of pickled record. Each process appends to a pack of its own, a record in one write, so a
+    worker killed mid-run keeps what it finished; a torn last record is skipped when read."""
 
     def __init__(self, out_dir: str | Path) -> None:
         self.root = Path(out_dir) / CACHE_NAME
         self.root.mkdir(parents=True, exist_ok=True)
-        self._index: dict[str, tuple[Path, int, int]] | None = None  # key -> (pack, offset, size), at first get
+        self._index: dict[str, list[tuple[Path, int, int]]] | None = None  # key -> [(pack, offset, size)], at first get
 
     def __reduce__(self) -> tuple[Callable[[str], ResultStore], tuple[str]]:
         return _store_at, (str(self.root.parent),)  # sent to a worker with every task: without the index
@@ -77,8 +76,9 @@ class ResultStore:
             os.close(fd)
         return h.hexdigest()
 
-    def get(self, path: Path, doc_id: str) -> DocResult | None:
-        """The stored result for ``path`` if its content was processed before by this code, else None."""
+    def get(self, path: Path, doc_id: str, options: tuple[Any, ...]) -> DocResult | None:
+        """The stored result for ``path`` if this code wrote it for the same bytes, path, document id and
+        output ``options``, else None."""
         try:
             if not path.is_file():  # a FIFO or device is never hashed (reading it would not end)
                 return None
@@ -86,22 +86,21 @@ class ResultStore:
                 self._index = self._read_index()
             if not self._index:
                 return None  # a first run: no file needs hashing here
-            where = self._index.get(self.key(path))
-            if where is None:
-                return None
-            pack, offset, size = where
-            with open(pack, "rb") as fh:
-                fh.seek(offset)
-                doc = _ModelUnpickler(io.BytesIO(fh.read(size))).load()
-            if not isinstance(doc, Document) or not isinstance(doc.text, str) or not isinstance(doc.items, list):
-                return None
+            for pack, offset, size in reversed(self._index.get(self.key(path), ())):  # the newest first
+                with open(pack, "rb") as fh:
+                    fh.seek(offset)
+                    record = _RecordUnpickler(io.BytesIO(fh.read(size))).load()
+                if _usable(record) and (record["path"], record["doc_id"], record["options"]) == (
+                        str(path), doc_id, options):
+                    return DocResult(source=str(path), doc_id=doc_id, status="ok", extra={
+                        "csv": record["csv"], "counts": record["counts"], "rows": record["rows"],
+                        "text_file": record["text_file"], "resumed": True})
         except Exception:  # unreadable, malformed or refused: the file is simply processed again
             return None
-        doc.doc_id, doc.source = doc_id, str(path)
-        return DocResult(source=str(path), doc_id=doc_id, status="ok", document=doc, extra={"resumed": True})
+        return None
 
-    def _read_index(self) -> dict[str, tuple[Path, int, int]]:
-        index: dict[str, tuple[Path, int, int]] = {}
+    def _read_index(self) -> dict[str, list[tuple[Path, int, int]]]:
+        index: dict[str, list[tuple[Path, int, int]]] = {}
         code = code_fingerprint()
         for pack in sorted(self.root.glob("*.pack")):
             with open(pack, "rb") as fh:
@@ -115,23 +114,23 @@ class ResultStore:
                     if offset + size > end:
                         break
                     if head[1].decode("ascii", "replace") == code:
-                        index[head[0].decode("ascii", "replace")] = (pack, offset, size)
+                        index.setdefault(head[0].decode("ascii", "replace"), []).append((pack, offset, size))
                     fh.seek(offset + size)
         return index
 
-    def put(self, result: DocResult) -> None:
-        """Store an ok result (errors are retried on the next run)."""
-        if result.status != "ok" or result.document is None or result.extra.get("resumed"):
+    def put(self, result: DocResult, options: tuple[Any, ...]) -> None:
+        """Store an ok result as the writer's finisher left it (errors are retried on the next run)."""
+        if result.status != "ok" or "csv" not in result.extra or result.extra.get("resumed"):
             return
+        path = result.extra.get("path", result.source)
         try:
-            key = self.key(result.extra.get("path", result.source))
+            key = self.key(path)
         except OSError:
             return
-        buf = io.BytesIO()
-        pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = _REDUCERS
-        pickler.dump(result.document)
-        data = buf.getvalue()
+        data = pickle.dumps({
+            "path": str(path), "doc_id": result.doc_id, "options": options, "csv": result.extra["csv"],
+            "counts": result.extra["counts"], "rows": result.extra.get("rows"),
+            "text_file": result.extra.get("text_file")}, pickle.HIGHEST_PROTOCOL)
         # one unbuffered write per record: on disk as soon as it is done, in a single system call
         self._pack().write(f"{key} {code_fingerprint()} {len(data)}\n".encode() + data)
 
@@ -157,34 +156,50 @@ def _store_at(out_dir: str) -> ResultStore:
     return store
 
 
-_MODEL_CLASSES = frozenset({"Document", "Item", "Quantity", "Deadline", "Department", "Instrument"})
+def _usable(record: Any) -> bool:
+    """A record as put() writes it: anything else (another layout, an edit) is not used."""
+    if not isinstance(record, dict) or not {"path", "doc_id", "options", "csv", "counts"} <= record.keys():
+        return False
+    csv, counts, text = record["csv"], record["counts"], record.get("text_file")
+    return (isinstance(csv, dict) and set(csv) == set(EXTRACT_TABLES)
+            and all(isinstance(v, bytes) for v in csv.values())
+            and isinstance(counts, dict) and set(counts) == set(EXTRACT_TABLES)
+            and all(isinstance(v, int) for v in counts.values())
+            and (text is None or (isinstance(text, tuple) and len(text) == 2 and isinstance(text[0], str)
+                                  and "/" not in text[0] and isinstance(text[1], bytes)))
+            and (record.get("rows") is None or isinstance(record["rows"], dict)))
 
 
-def _reducer(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
-    # A model object pickles as its class and its field values, rebuilt by calling the class: the
-    # dataclass default (a __getstate__ that lists the fields on every call) took twice as long.
-    values = attrgetter(*(f.name for f in fields(cls)))
-    return lambda obj: (cls, values(obj))
-
-
-_REDUCERS = {**copyreg.dispatch_table, **{getattr(model, name): _reducer(getattr(model, name)) for name in _MODEL_CLASSES}}
-
-
-class _ModelUnpickler(pickle.Unpickler):
-    """Unpickles the model's dataclasses and nothing else: no other global can be named by a record."""
+class _RecordUnpickler(pickle.Unpickler):
+    """Unpickles strings, numbers, containers and dates (the typed rows) and nothing else: no other global
+    can be named by a record."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if module == "pipeline.model" and name in _MODEL_CLASSES:
-            return getattr(model, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not part of a stored document")
+        if (module, name) == ("datetime", "date"):
+            return date
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a stored result")
+
+
+def _aliases_signature(table: dict[str, str]) -> str:
+    return hashlib.sha256(repr(sorted(table.items())).encode()).hexdigest()
 
 
 class Storing:
-    """A worker-side ``finish`` step that stores each fresh result, then hands it to ``then``."""
+    """The worker-side ``finish`` step of ``extract --resume``: ``then`` (the writer's finisher, asked to
+    keep its text file's bytes) renders the result, which is stored and handed on without those bytes.
+    :meth:`reuse` is the parent-side lookup, for the same output options."""
 
-    def __init__(self, store: ResultStore, then: Callable[[DocResult], DocResult]) -> None:
+    def __init__(self, store: ResultStore, then: Any) -> None:
         self.store, self.then = store, then
+        # what shapes the rows besides the file and the code: canonical department names come from the
+        # alias table, which a user's --aliases file extends
+        self.options = (*then.options, _aliases_signature(load_aliases()))
 
     def __call__(self, result: DocResult) -> DocResult:
-        self.store.put(result)
-        return self.then(result)
+        result = self.then(result)
+        self.store.put(result, self.options)
+        result.extra.pop("text_file", None)  # written by the worker already: not sent to the writer
+        return result
+
+    def reuse(self, path: Path, doc_id: str) -> DocResult | None:
+        return self.store.get(path, doc_id, self.options)

@@ -51,6 +51,36 @@ def test_batch_resume_skips_done_and_redoes_edited(folder: Path, tmp_path: Path,
         pd.testing.assert_frame_equal(first[name], second[name], obj=name)
 
 
+def test_batch_resume_reuses_a_record_for_the_same_file_and_options_only(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for name in ("wuhu_edu_2024.txt", "zhejiang_health_2023.txt", "anshan_lishan_gov_tasks_2023.txt"):
+        shutil.copy(CORPUS / "samples" / name, plans / name)
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    assert main(["extract", str(plans), "-o", str(out), "--resume", "--quiet"]) == 0
+    assert main(["extract", str(plans), "-o", str(fresh), "--headers", "zh", "--plain-text", "--quiet"]) == 0
+    capsys.readouterr()
+
+    def resumed(*extra: str) -> str:
+        assert main(["extract", str(plans), "-o", str(out), "--resume", "--headers", "zh", "--plain-text", *extra]) == 0
+        return capsys.readouterr().err
+
+    assert "3 ok (0 resumed)" in resumed()  # the stored rows have English headers and a gzipped text
+    assert "3 ok (3 resumed)" in resumed()
+    for table in fresh.glob("*.csv"):  # what a resumed run writes is what a fresh one writes, byte for byte
+        assert (out / table.name).read_bytes() == table.read_bytes(), table.name
+    assert sorted(p.name for p in (out / "text").iterdir()) == sorted(p.name for p in (fresh / "text").iterdir())
+    assert (out / "text" / "wuhu_edu_2024.txt").read_bytes() == (fresh / "text" / "wuhu_edu_2024.txt").read_bytes()
+    (plans / "wuhu_edu_2024.txt").rename(plans / "wuhu_2024.txt")  # same bytes, another path and doc_id
+    assert "3 ok (2 resumed)" in resumed()
+    items = read_tables(out)["items"]
+    assert set(items.iloc[:, 0]) == {"wuhu_2024", "zhejiang_health_2023", "anshan_lishan_gov_tasks_2023"}  # doc_id
+    aliases = tmp_path / "aliases.tsv"
+    aliases.write_text("variant\tcanonical\n省卫生健康委\t浙江省卫生健康委员会\n", encoding="utf-8")
+    assert "3 ok (0 resumed)" in resumed("--aliases", str(aliases))  # canonical names come from the table
+
+
 def test_batch_from_list_and_globs(tmp_path: Path) -> None:
     listing = tmp_path / "list.txt"
     listing.write_text(f"# plans to read\n{CORPUS / 'changzhou_edu_2022.txt'}\n\n", encoding="utf-8")
