@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import worker
 from .errors import PlanscopeError
-from .ingest import DEFAULT_MAX_BYTES, display_path, read
+from .ingest import DEFAULT_MAX_BYTES, display_path, read, read_file
 from .model import DocResult, Document
 from .structure import parse
 from .worker import DEFAULT_MAX_MEMORY_MB, run_limited
@@ -154,11 +154,15 @@ def unique_ids(files: list[Path]) -> list[str]:
 
 
 def process_file(path: str | os.PathLike[str], *, doc_id: str | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read, structure and extract one plan; raises PlanscopeError for bad input."""
+                 max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = None) -> Document:
+    """Read, structure and extract one plan (given its bytes ``data``, if read already); raises
+    PlanscopeError for bad input."""
     from .extract import extract
 
-    raw = read(path, max_bytes=max_bytes)
+    if data is None:
+        raw = read(path, max_bytes=max_bytes)
+    else:
+        raw = read(data, name=Path(path).name, label=display_path(path), max_bytes=max_bytes)
     return extract(parse(raw, doc_id=doc_id or Path(path).stem))
 
 
@@ -196,7 +200,9 @@ def process_task(task: Task) -> DocResult:
     there instead of in the single writing process.
     """
     path, doc_id, max_bytes, _, finish = task
-    result = _process(path, doc_id, max_bytes)
+    # --resume keys its record by the bytes the reader read: read again later, an edited file would
+    # be stored under its new bytes
+    result = _process(path, doc_id, max_bytes, getattr(finish, "content_key", None))
     result.extra["path"] = path  # the path as on disk, when ``source`` shows a decoded GBK name
     if finish is None:
         return result
@@ -218,10 +224,18 @@ def _memory_message(shown: str, limit_mb: float | None) -> str:
             "if the file is a genuine plan")
 
 
-def _process(path: str, doc_id: str, max_bytes: int) -> DocResult:
+def _process(path: str, doc_id: str, max_bytes: int,
+             content_key: Callable[[bytes], str] | None = None) -> DocResult:
     shown = display_path(path)  # the file is opened by ``path``; results and messages name ``shown``
+    extra: dict[str, object] = {}
     try:
-        doc = process_file(path, doc_id=doc_id, max_bytes=max_bytes)
+        if content_key is None:
+            doc = process_file(path, doc_id=doc_id, max_bytes=max_bytes)
+        else:
+            data = read_file(path, max_bytes=max_bytes)
+            extra["content_key"] = content_key(data)
+            doc = process_file(path, doc_id=doc_id, max_bytes=max_bytes, data=data)
+            del data
     except PlanscopeError as exc:
         return DocResult(source=shown, doc_id=doc_id, status="error", error=str(exc))
     except MemoryError:
@@ -233,7 +247,7 @@ def _process(path: str, doc_id: str, max_bytes: int) -> DocResult:
     except Exception as exc:  # our bug: report it against the file and go on
         return DocResult(source=shown, doc_id=doc_id, status="error",
                          error=f"{shown}: internal error ({type(exc).__name__}: {exc}); please report it")
-    return DocResult(source=shown, doc_id=doc_id, status="ok", document=doc)
+    return DocResult(source=shown, doc_id=doc_id, status="ok", document=doc, extra=extra)
 
 
 def failed_task(task: Task, kind: str, details: object) -> DocResult:

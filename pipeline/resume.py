@@ -64,8 +64,15 @@ class ResultStore:
         return _store_at, (str(self.root.parent),)  # sent to a worker with every task: without the index
 
     @staticmethod
-    def key(path: str | Path) -> str:
+    def content_key(data: bytes) -> str:
+        """The key of a file with these bytes."""
         h = _code_hash().copy()  # a copy: a new OpenSSL hash object costs more than the file's bytes
+        h.update(data)
+        return h.hexdigest()
+
+    @staticmethod
+    def key(path: str | Path) -> str:
+        h = _code_hash().copy()
         fd = os.open(path, os.O_RDONLY)
         try:  # read whole in the size fstat gives, as the reader did: a fixed buffer costs an mmap a call
             want = os.fstat(fd).st_size + 1
@@ -80,12 +87,12 @@ class ResultStore:
         """The stored result for ``path`` if this code wrote it for the same bytes, path, document id and
         output ``options``, else None."""
         try:
-            if not path.is_file():  # a FIFO or device is never hashed (reading it would not end)
-                return None
             if self._index is None:
                 self._index = self._read_index()
             if not self._index:
-                return None  # a first run: no file needs hashing here
+                return None  # a first run: no file needs hashing (or even a stat) here
+            if not path.is_file():  # a FIFO or device is never hashed (reading it would not end)
+                return None
             for pack, offset, size in reversed(self._index.get(self.key(path), ())):  # the newest first
                 with open(pack, "rb") as fh:
                     fh.seek(offset)
@@ -123,10 +130,12 @@ class ResultStore:
         if result.status != "ok" or "csv" not in result.extra or result.extra.get("resumed"):
             return
         path = result.extra.get("path", result.source)
-        try:
-            key = self.key(path)
-        except OSError:
-            return
+        key = result.extra.pop("content_key", None)  # of the bytes the reader read (see batch.process_task)
+        if key is None:
+            try:
+                key = self.key(path)
+            except OSError:
+                return
         data = pickle.dumps({
             "path": str(path), "doc_id": result.doc_id, "options": options, "csv": result.extra["csv"],
             "counts": result.extra["counts"], "rows": result.extra.get("rows"),
@@ -200,6 +209,9 @@ class Storing:
         self.store.put(result, self.options)
         result.extra.pop("text_file", None)  # written by the worker already: not sent to the writer
         return result
+
+    def content_key(self, data: bytes) -> str:
+        return self.store.content_key(data)
 
     def reuse(self, path: Path, doc_id: str) -> DocResult | None:
         return self.store.get(path, doc_id, self.options)

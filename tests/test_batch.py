@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -79,6 +80,38 @@ def test_batch_resume_reuses_a_record_for_the_same_file_and_options_only(tmp_pat
     aliases = tmp_path / "aliases.tsv"
     aliases.write_text("variant\tcanonical\n省卫生健康委\t浙江省卫生健康委员会\n", encoding="utf-8")
     assert "3 ok (0 resumed)" in resumed("--aliases", str(aliases))  # canonical names come from the table
+
+
+class _EditsItsFile:
+    """A writer's finisher that edits the file once it has been read, as a user saving it mid-run would."""
+
+    def __init__(self, then: Any) -> None:
+        self.then, self.options = then, then.options
+
+    def __call__(self, result: Any) -> Any:
+        path = Path(result.extra["path"])
+        path.write_text(path.read_text(encoding="utf-8").replace("加强思想理论武装", "强化思想理论武装"), encoding="utf-8")
+        return self.then(result)
+
+
+def test_batch_resume_keys_a_record_by_the_bytes_that_were_read(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.export import TableWriter
+    from pipeline.resume import ResultStore, Storing
+
+    plan = tmp_path / "wuhu_edu_2024.txt"
+    shutil.copy(CORPUS / "samples" / plan.name, plan)
+    out = tmp_path / "out"
+    with TableWriter(out) as writer:
+        storing = Storing(ResultStore(out), _EditsItsFile(writer.finisher(keep_text=True)))
+        for res in run([plan], finish=storing, reuse=storing.reuse):
+            writer.write(res)
+    assert "加强思想理论武装" in set(read_tables(out)["items"].heading)
+    capsys.readouterr()
+    # the file on disk is the edited one now: its rows were never stored, so it is read again
+    assert main(["extract", str(plan), "-o", str(out), "--resume"]) == 0
+    assert "1 ok (0 resumed)" in capsys.readouterr().err
+    assert "强化思想理论武装" in set(read_tables(out)["items"].heading)
 
 
 def test_batch_from_list_and_globs(tmp_path: Path) -> None:

@@ -60,6 +60,11 @@ def _read_regular_file(path: Path, label: str, max_bytes: int) -> bytes:
         os.close(fd)
 
 
+def read_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A regular file's bytes, refused as :func:`read` refuses it (too large, not a file, unreadable)."""
+    return _read_regular_file(Path(path), display_path(path), max_bytes)
+
+
 def _reader(fmt: InputFormat) -> Callable[..., RawText]:
     # Imported lazily so that reading a txt never pays for pdfplumber or python-docx.
     if fmt is InputFormat.TXT:
@@ -96,15 +101,17 @@ def read(
     *,
     format: str | None = None,
     name: str = "",
+    label: str = "",
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> RawText:
     """Read a plan from a path or bytes and return its normalised text with metadata.
 
-    Raises a :class:`~pipeline.errors.PlanscopeError` subclass naming the file and the problem for
+    Bytes are named in messages by ``label`` (for bytes :func:`read_file` read: the file as shown), else by
+    ``name``. Raises a :class:`~pipeline.errors.PlanscopeError` subclass naming the file and the problem for
     input that cannot be read.
     """
     if isinstance(source, bytes):
-        data, label = source, name or "<bytes>"
+        data, label = source, label or name or "<bytes>"
     else:
         path = Path(source)
         label = display_path(path)
