@@ -58,7 +58,7 @@ class ResultStore:
     def __init__(self, out_dir: str | Path) -> None:
         self.root = Path(out_dir) / CACHE_NAME
         self.root.mkdir(parents=True, exist_ok=True)
-        self._index: dict[str, list[tuple[Path, int, int]]] | None = None  # key -> [(pack, offset, size)], at first get
+        self._index: dict[str, list[tuple[Path, int, int]]] | None = None  # key -> [(pack, offset, size)]
 
     def __reduce__(self) -> tuple[Callable[[str], ResultStore], tuple[str]]:
         return _store_at, (str(self.root.parent),)  # sent to a worker with every task: without the index
@@ -100,8 +100,8 @@ class ResultStore:
                 if _usable(record) and (record["path"], record["doc_id"], record["options"]) == (
                         str(path), doc_id, options):
                     return DocResult(source=str(path), doc_id=doc_id, status="ok", extra={
-                        "csv": record["csv"], "counts": record["counts"], "rows": record["rows"],
-                        "text_file": record["text_file"], "resumed": True})
+                        "csv": record["csv"], "counts": record["counts"], "rows": record.get("rows"),
+                        "text_file": record.get("text_file"), "resumed": True})
         except Exception:  # unreadable, malformed or refused: the file is simply processed again
             return None
         return None
