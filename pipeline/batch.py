@@ -229,13 +229,11 @@ def _process(path: str, doc_id: str, max_bytes: int,
     shown = display_path(path)  # the file is opened by ``path``; results and messages name ``shown``
     extra: dict[str, object] = {}
     try:
-        if content_key is None:
-            doc = process_file(path, doc_id=doc_id, max_bytes=max_bytes)
-        else:
-            data = read_file(path, max_bytes=max_bytes)
+        data = read_file(path, max_bytes=max_bytes)
+        if content_key is not None:
             extra["content_key"] = content_key(data)
-            doc = process_file(path, doc_id=doc_id, max_bytes=max_bytes, data=data)
-            del data
+        doc = process_file(path, doc_id=doc_id, max_bytes=max_bytes, data=data)
+        del data
     except PlanscopeError as exc:
         return DocResult(source=shown, doc_id=doc_id, status="error", error=str(exc))
     except MemoryError:

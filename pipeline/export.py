@@ -551,6 +551,12 @@ def read_text(out_dir: str | os.PathLike[str], doc_id: str) -> str:
     return (folder / text_name(doc_id, plain=True)).read_text(encoding="utf-8")
 
 
+def _write_text(staging: Path, file_name: str, data: bytes) -> None:
+    # a plain write: the folder is the writer's staging folder, published whole (see TableWriter)
+    with open(staging / file_name, "wb") as fh:
+        fh.write(data)
+
+
 class CsvFinisher:
     """Worker-side last step of ``planscope extract``: write the text file and render the result's rows as
     CSV text, table by table, so that the single writing process only appends them (it would otherwise be
@@ -574,14 +580,12 @@ class CsvFinisher:
 
     def __call__(self, result: DocResult) -> DocResult:
         if result.document is not None:
-            name = text_name(result.doc_id, plain=self.plain_text)
+            file_name = text_name(result.doc_id, plain=self.plain_text)
             data = result.document.text.encode("utf-8")
             data = data if self.plain_text else gzip.compress(data, compresslevel=1, mtime=0)
-            # a plain write: the folder is the writer's staging folder, published whole (see TableWriter)
-            with open(Path(self.text_dir) / name, "wb") as fh:
-                fh.write(data)
+            _write_text(Path(self.text_dir), file_name, data)
             if self.keep_text:
-                result.extra["text_file"] = (name, data)
+                result.extra["text_file"] = (file_name, data)
         rows = result_rows(result)
         # encoded here, in the worker: the writing process then only appends bytes
         result.extra["csv"] = {name: csv_text(name, part, self.headers).encode("utf-8") for name, part in rows.items()}
@@ -629,9 +633,7 @@ class TableWriter:
         if "csv" not in result.extra:
             result = self.finisher()(result)
         if "text_file" in result.extra:
-            name, data = result.extra.pop("text_file")
-            with open(self._staging / name, "wb") as fh:
-                fh.write(data)
+            _write_text(self._staging, *result.extra.pop("text_file"))
         for name, text in result.extra["csv"].items():
             self._sinks[name].append(text)
             self.counts[name] += result.extra["counts"][name]

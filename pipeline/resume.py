@@ -16,6 +16,7 @@ import hashlib
 import io
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Callable
 from datetime import date
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from . import __version__
+from .ingest import read_file
 from .model import DocResult
 from .resources import MODELS, load_aliases
 from .tables import EXTRACT_TABLES
@@ -70,18 +72,10 @@ class ResultStore:
         h.update(data)
         return h.hexdigest()
 
-    @staticmethod
-    def key(path: str | Path) -> str:
-        h = _code_hash().copy()
-        fd = os.open(path, os.O_RDONLY)
-        try:  # read whole in the size fstat gives, as the reader did: a fixed buffer costs an mmap a call
-            want = os.fstat(fd).st_size + 1
-            while chunk := os.read(fd, want):
-                h.update(chunk)
-                want = 1 << 20
-        finally:
-            os.close(fd)
-        return h.hexdigest()
+    @classmethod
+    def key(cls, path: str | Path) -> str:
+        """The key of the file at ``path`` as it is now; a FIFO or device is refused, never read."""
+        return cls.content_key(read_file(path, max_bytes=sys.maxsize))  # the run's --max-size applies later
 
     def get(self, path: Path, doc_id: str, options: tuple[Any, ...]) -> DocResult | None:
         """The stored result for ``path`` if this code wrote it for the same bytes, path, document id and
@@ -91,8 +85,6 @@ class ResultStore:
                 self._index = self._read_index()
             if not self._index:
                 return None  # a first run: no file needs hashing (or even a stat) here
-            if not path.is_file():  # a FIFO or device is never hashed (reading it would not end)
-                return None
             for pack, offset, size in reversed(self._index.get(self.key(path), ())):  # the newest first
                 with open(pack, "rb") as fh:
                     fh.seek(offset)
