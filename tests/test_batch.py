@@ -32,6 +32,10 @@ def test_batch_output_identical_for_any_jobs(folder: Path, tmp_path: Path) -> No
     docs = one["documents"]
     assert len(docs) == len(expand_paths([folder])) == 10
     assert docs.set_index("doc_id").loc["broken", "status"] == "error"
+    # each worker writes its texts into a folder of its own; text/ ends up with the documents' texts alone
+    texts = {p.name: p.read_bytes() for p in (tmp_path / "j1" / "text").iterdir()}
+    assert texts == {p.name: p.read_bytes() for p in (tmp_path / "j2" / "text").iterdir()}
+    assert sorted(texts) == sorted(f"{d}.txt.gz" for d in docs.loc[docs["status"] == "ok", "doc_id"])
 
 
 def test_batch_resume_skips_done_and_redoes_edited(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from pipeline.batch import DEFAULT_MAX_BYTES, process_task
 from pipeline.cli import main
-from pipeline.export import neutralise, unneutralise, write_tables
+from pipeline.export import TableWriter, neutralise, read_text, unneutralise, write_tables
 
-from .conftest import read_table
+from .conftest import CORPUS, read_table
 
 
 @pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\",\"点击\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd",
@@ -305,3 +306,17 @@ def test_export_read_tables_names_a_damaged_table(tmp_path: Path, keys_run: tupl
         read_tables(tmp_path)
     with pytest.raises(FileNotFoundError, match="nowhere"):
         read_tables(tmp_path / "nowhere")
+
+
+def test_export_text_of_a_result_never_written_is_not_published(tmp_path: Path) -> None:
+    # A worker writes a file's text before sending its result; if the worker is then killed (time limit),
+    # the text must not appear in text/ beside the error row of its file.
+    out = tmp_path / "out"
+    with TableWriter(out) as writer:
+        finish = writer.finisher()
+        for path, lost in [(CORPUS / "samples" / "wuhu_edu_2024.txt", True), (CORPUS / "changzhou_edu_2022.txt", False)]:
+            result = finish(process_task((str(path), path.stem, DEFAULT_MAX_BYTES, None, None)))
+            if not lost:
+                writer.write(result)
+    assert [p.name for p in (out / "text").iterdir()] == ["changzhou_edu_2022.txt.gz"]
+    assert "常州" in read_text(out, "changzhou_edu_2022")
