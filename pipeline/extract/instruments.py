@@ -23,7 +23,9 @@ CITING = frozenset({
 _LIGHT = frozenset({"完成", "做好", "抓好", "启动", "推进", "推动", "开展", "组织", "加快", "加强", "深化"})
 _COMPOUNDS = {"研究制定": "制定", "制定出台": "出台", "研制出台": "出台"}
 
-_VERBS = sorted(ISSUING | CITING | _LIGHT, key=len, reverse=True)
+# longest first, so that 制定出台 wins over 制定; then in a fixed order, so that the pattern is the same in
+# every process (a set's order changes with the hash seed) and its compiled form can be kept (regex_cache)
+_VERBS = sorted(ISSUING | CITING | _LIGHT, key=lambda verb: (-len(verb), verb))
 _VERB = re.compile("|".join(map(re.escape, _VERBS)))
 _CLUSTER_GAP = re.compile(r"^[并和及、与]?$")  # 制定并落实, 学习、宣传、贯彻
 _POST_VERB = re.compile(
