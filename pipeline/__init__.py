@@ -12,7 +12,11 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from . import regex_cache
+
 __version__ = "0.1.0"
+
+regex_cache.load()  # before any module of the package compiles its patterns
 
 _STAGES = ("extract", "compare")
 

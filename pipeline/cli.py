@@ -440,6 +440,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def command() -> None:
     """The ``planscope`` command (and ``python -m pipeline``): :func:`main` on ``sys.argv``, then exit."""
     code = main()
+    from .regex_cache import save
+
+    save()  # the patterns compiled here, for the next start (once: then nothing is new)
     # The work is done and its files are closed: exit without the interpreter's last search for reference
     # cycles over every loaded module and pattern (objects are still freed), ~10 ms of a one-file run.
     gc.freeze()

@@ -88,6 +88,9 @@ def _serve(conn: Connection, fn: Callable[[Any], Any], max_mb: float | None) -> 
         except (EOFError, OSError):
             return
         if task is None:
+            from .regex_cache import save
+
+            save()  # patterns compiled as tasks ran (not at import), for the next run's workers
             return
         if not limited:  # after the first task is unpickled: the modules it needs are loaded, and free
             limit_memory(max_mb)
