@@ -122,6 +122,35 @@ for p in sorted(Path(sys.argv[1]).glob('*.txt')):
     jieba.lcut(p.read_text(encoding='utf-8'))
 """
 
+# The machine's own ceiling for two processes: a CPU loop of the same total work in 1 process or split over 2
+# (forked), taking turns with the runs it is compared with. On a virtual machine whose two cores share a
+# physical one, or a host busy elsewhere, it falls well below 2.
+LOOP = """
+import os, sys
+procs, n = int(sys.argv[1]), int(sys.argv[2])
+def work(k):
+    s = 0
+    for i in range(k):
+        s += i * i
+kids = [pid for pid in (os.fork() for _ in range(procs - 1)) if pid] if procs > 1 else []
+if procs > 1 and len(kids) < procs - 1:  # a child: its share, then out
+    work(n // procs)
+    os._exit(0)
+work(n // procs if procs > 1 else n)
+for pid in kids:
+    os.waitpid(pid, 0)
+"""
+
+
+def loop_size(seconds: float) -> int:
+    """Iterations of LOOP's loop that take about ``seconds`` on one core of this machine."""
+    n, s = 3_000_000, 0
+    start = time.perf_counter()
+    for i in range(n):  # the same loop as LOOP's, timed in this process
+        s += i * i
+    return int(n * seconds / max(time.perf_counter() - start, 1e-3))
+
+
 IMPORTS = """
 import sys, pipeline, pipeline.cli, pipeline.batch, pipeline.export
 heavy = sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'sklearn', 'pandas', 'jieba', 'spacy', 'dask'})
@@ -151,16 +180,22 @@ def measure(name: str, folder: Path, tmp: Path, runs: int, dask: bool) -> list[t
         "j2": lambda i: extract(folder, out / f"j2-{i}", "--jobs", "2"),
         "resume": lambda i: extract(folder, out / f"r-{i}", "--jobs", "1", "--resume"),
     }
+    loop_n = loop_size(Run(extract(folder, out / "calibrate", "--jobs", "1")).wall)  # as long as one run
+    makers["loop1"] = lambda i: [sys.executable, "-c", LOOP, "1", str(loop_n)]
+    makers["loop2"] = lambda i: [sys.executable, "-c", LOOP, "2", str(loop_n)]
     if dask:
         makers["dask0"] = lambda i: extract(SOURCES[0], out / f"d0-{i}", "--jobs", "2", "--engine", "dask")
         makers["dask"] = lambda i: extract(folder, out / f"d-{i}", "--jobs", "2", "--engine", "dask")
     got = interleaved(runs, makers)
     (jw, jc), (w1, c1), (w2, c2), (wr, cr) = got["jieba"], got["j1"], got["j2"], got["resume"]
+    (l1, _), (l2, _) = got["loop1"], got["loop2"]
     rows = [
         (f"{name}: {n:,} plans, {chars / 1e6:.2f} M characters", ""),
         ("  extract CPU, 1 worker / `jieba.lcut` CPU", f"{c1:.2f} s / {jc:.2f} s = **{c1 / jc:.2f}**"),
         ("  characters per CPU second", f"{chars / c1 / 1e6:.2f} M ({n / c1:.0f} plans/s)"),
         ("  wall, 1 worker / 2 workers", f"{w1:.2f} s / {w2:.2f} s = **{w1 / w2:.2f}×**"),
+        ("  the machine's ceiling: a CPU loop in 1 process / split over 2, wall",
+         f"{l1:.2f} s / {l2:.2f} s = {l1 / l2:.2f}× (2 workers reach {w1 / w2 / (l1 / l2):.0%} of it)"),
     ]
     if dask:
         (ws, _), (wd, _) = got["dask0"], got["dask"]
