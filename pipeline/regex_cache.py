@@ -27,7 +27,11 @@ try:  # the compiler's parts; re keeps them private, so any surprise turns the c
 except ImportError:  # Python 3.10: sre_compile, not worth a second path
     _sre = None  # type: ignore[assignment]
 
-ENABLED = _sre is not None and os.environ.get("PLANSCOPE_NO_REGEX_CACHE", "") in ("", "0")
+# re's cache of compiled patterns (a dict by (type, pattern, flags) in 3.11-3.14) and its size
+_RE_CACHE: Any = getattr(re, "_cache", None)
+_RE_MAX: int = getattr(re, "_MAXCACHE", 0)
+ENABLED = (_sre is not None and isinstance(_RE_CACHE, dict) and _RE_MAX > 0
+           and os.environ.get("PLANSCOPE_NO_REGEX_CACHE", "") in ("", "0"))
 MAX_ENTRIES = 2000  # past this the file keeps only the last run's patterns (old ones stop piling up)
 # what the programs depend on: a different Python ignores the file
 _BUILD = (sys.version, getattr(_sre, "MAGIC", None), getattr(_sre, "CODESIZE", None))
@@ -68,8 +72,8 @@ def load() -> int:
             continue
         key = (type(pattern), pattern, flags)
         _known[key] = entry
-        if len(re._cache) < re._MAXCACHE:  # type: ignore[attr-defined]
-            re._cache[key] = compiled  # type: ignore[attr-defined]
+        if len(_RE_CACHE) < _RE_MAX:
+            _RE_CACHE[key] = compiled
             taken += 1
     return taken
 
@@ -99,7 +103,7 @@ def save() -> int:
     path = cache_file() if ENABLED and not sys.dont_write_bytecode else None
     if path is None:
         return 0
-    cached = dict(re._cache)  # type: ignore[attr-defined]
+    cached = dict(_RE_CACHE)
     new = {key: compiled for key, compiled in cached.items()
            if key not in _known and key[0] in (str, bytes) and not key[2] & re.DEBUG}
     if not new:
