@@ -557,24 +557,24 @@ def _write_text(staging: Path, file_name: str, data: bytes) -> None:
         fh.write(data)
 
 
-def _own_folder(staging: Path) -> str:
-    """This process's folder inside the staging folder, made on first use: creating a file locks its folder,
-    so workers writing into one folder take turns (on a slow disk 0.3-1 ms a file, 1,000 files a serial
-    second); each writes into its own and the writer moves the files up as their results arrive."""
-    name = f".worker-{os.getpid()}"
-    if (staging, name) not in _made:
-        os.makedirs(staging / name, exist_ok=True)
-        _made.add((staging, name))
-    return name
+def _own_folder(staging: Path) -> Path:
+    """This process's folder inside the staging folder, made on first use. Creating a file holds its folder's
+    lock for the whole creation, so workers creating texts in one folder take turns (on a slow disk 0.3-1 ms
+    a file, 1,000 files a serial second); a rename holds it a few microseconds. So each worker creates its
+    texts in a folder of its own and renames each into the staging folder."""
+    folder = staging / f".worker-{os.getpid()}"
+    if folder not in _made:
+        os.makedirs(folder, exist_ok=True)
+        _made.add(folder)
+    return folder
 
 
-_made: set[tuple[Path, str]] = set()  # the folders _own_folder made (a forked worker inherits its parent's)
+_made: set[Path] = set()  # the folders _own_folder made (a forked worker inherits its parent's)
 
 
 class CsvFinisher:
-    """Worker-side last step of ``planscope extract``: write the text file (into this process's own folder
-    in the staging folder, ``extra["text_in"]``, which the writer moves it out of) and render the result's rows as
-    CSV text, table by table, so that the single writing process only appends them (it would otherwise be
+    """Worker-side last step of ``planscope extract``: write the text file (see :func:`_own_folder`) and
+    render the result's rows as CSV text, table by table, so that the single writing process only appends them (it would otherwise be
     the bottleneck of many workers). Only that text goes back, with the rows themselves when other formats
     need them (``keep_rows``), not the whole Document; with ``keep_text`` also the text file's name and
     bytes (``extra["text_file"]``), which ``resume.Storing`` stores with the rest.
@@ -600,8 +600,7 @@ class CsvFinisher:
             data = data if self.plain_text else gzip.compress(data, compresslevel=1, mtime=0)
             staging = Path(self.text_dir)
             folder = _own_folder(staging)
-            _write_text(staging / folder, file_name, data)
-            result.extra["text_in"] = folder, file_name
+            _write_text(folder, file_name, data)
             if self.keep_text:
                 result.extra["text_file"] = (file_name, data)
         rows = result_rows(result)
@@ -610,6 +609,8 @@ class CsvFinisher:
         result.extra["counts"] = {name: len(part) for name, part in rows.items()}
         if self.keep_rows:
             result.extra["rows"] = rows
+        if result.document is not None:  # last, once nothing can fail: a worker killed before keeps it there
+            os.replace(folder / file_name, staging / file_name)
         result.document = None
         return result
 
@@ -619,8 +620,8 @@ class TableWriter:
 
     The tables appear (replacing those of an earlier run) only when the writer closes without an error;
     other formats are written then from the same rows. The texts are written into a staging folder that
-    replaces ``text/`` at that moment, so ``text/`` holds exactly the run's documents, and one file per
-    document costs one plain write rather than a temporary file and a rename each.
+    replaces ``text/`` at that moment, so ``text/`` holds exactly the run's documents (the files that failed
+    have none), and one file per document costs one plain write and a rename, not a temporary file each.
     """
 
     def __init__(self, out_dir: str | Path, *, headers: str = "en", formats: Iterable[str] = ("csv",),
@@ -652,12 +653,9 @@ class TableWriter:
             result = self.finisher()(result)
         if "text_file" in result.extra:
             _write_text(self._staging, *result.extra.pop("text_file"))
-        if "text_in" in result.extra:
-            folder, file_name = result.extra.pop("text_in")
-            try:
-                os.replace(self._staging / folder / file_name, self._staging / file_name)
-            except OSError as exc:
-                raise _named(exc, self.out / TEXT_DIR / file_name) from exc
+        if result.status != "ok":  # a worker killed (time limit) between publishing its text and its result
+            with _quietly():
+                os.unlink(self._staging / text_name(result.doc_id, plain=self.plain_text))
         for name, text in result.extra["csv"].items():
             self._sinks[name].append(text)
             self.counts[name] += result.extra["counts"][name]
@@ -677,7 +675,7 @@ class TableWriter:
             frames = {name: typed(name, rows) for name, rows in self._kept.items()}
             self._kept.clear()
             written += write_tables(frames, self.out, formats=self.extra, headers=self.headers, notices=self.notices)
-        for entry in os.scandir(self._staging):  # the workers' folders: empty but for texts of failed files
+        for entry in os.scandir(self._staging):  # the workers' folders: empty unless a worker was killed
             if entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path, ignore_errors=True)
         _replace_folder(self._staging, self.out / TEXT_DIR)

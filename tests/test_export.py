@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.batch import DEFAULT_MAX_BYTES, process_task
+from pipeline.batch import DEFAULT_MAX_BYTES, failed_task, process_task
 from pipeline.cli import main
 from pipeline.export import TableWriter, neutralise, read_text, unneutralise, write_tables
 
@@ -308,15 +308,17 @@ def test_export_read_tables_names_a_damaged_table(tmp_path: Path, keys_run: tupl
         read_tables(tmp_path / "nowhere")
 
 
-def test_export_text_of_a_result_never_written_is_not_published(tmp_path: Path) -> None:
-    # A worker writes a file's text before sending its result; if the worker is then killed (time limit),
-    # the text must not appear in text/ beside the error row of its file.
+def test_export_text_of_a_file_that_failed_is_not_published(tmp_path: Path) -> None:
+    # A worker publishes a file's text as it finishes the file; killed before its result is sent (the time
+    # limit), the file gets an error row, and its text must not stay in text/ beside it.
     out = tmp_path / "out"
+    wuhu, seed = CORPUS / "samples" / "wuhu_edu_2024.txt", CORPUS / "changzhou_edu_2022.txt"
     with TableWriter(out) as writer:
         finish = writer.finisher()
-        for path, lost in [(CORPUS / "samples" / "wuhu_edu_2024.txt", True), (CORPUS / "changzhou_edu_2022.txt", False)]:
-            result = finish(process_task((str(path), path.stem, DEFAULT_MAX_BYTES, None, None)))
-            if not lost:
-                writer.write(result)
+        finish(process_task((str(wuhu), wuhu.stem, DEFAULT_MAX_BYTES, None, None)))  # its result is lost
+        writer.write(failed_task((str(wuhu), wuhu.stem, DEFAULT_MAX_BYTES, None, finish), "timeout", "60"))
+        writer.write(finish(process_task((str(seed), seed.stem, DEFAULT_MAX_BYTES, None, None))))
     assert [p.name for p in (out / "text").iterdir()] == ["changzhou_edu_2022.txt.gz"]
     assert "常州" in read_text(out, "changzhou_edu_2022")
+    docs = read_table(out, "documents").set_index("doc_id")
+    assert docs.loc["wuhu_edu_2024", "status"] == "error" and "60" in docs.loc["wuhu_edu_2024", "error"]
