@@ -17,7 +17,6 @@ import marshal
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +117,10 @@ def save() -> int:
         if entry is not None:
             entries[(type(pattern), pattern, flags)] = entry
             added += 1
+    if not added:  # nothing that can be stored (no file written on every run for it)
+        return 0
+    import tempfile  # here, not at start-up
+
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
