@@ -552,7 +552,7 @@ def read_text(out_dir: str | os.PathLike[str], doc_id: str) -> str:
 
 
 def _write_text(staging: Path, file_name: str, data: bytes) -> None:
-    # a plain write: the folder is the writer's staging folder, published whole (see TableWriter)
+    # a plain write: the folder is (in) the writer's staging folder, published whole (see TableWriter)
     with open(staging / file_name, "wb") as fh:
         fh.write(data)
 
