@@ -304,6 +304,50 @@ def test_joint_signature_names_every_issuer() -> None:
     assert _doc(text).issuer == "某省教育厅；某省财政厅；某省人力资源和社会保障厅"
 
 
+# Signatures as crawled web pages leave them: paragraphs run into one line, set off by two spaces (or the
+# ideographic spaces of the page's indentation), or names and date run together with no space at all.
+
+def test_signature_in_paragraphs_a_crawl_ran_into_one_line() -> None:
+    text = ("推动企业上市工作方案\n某省工业和信息化厅关于印发《推动企业上市工作方案》的通知各市工业和信息化局：　　现予以印发，"
+            "请认真组织实施。　　某省工业和信息化厅　　2021年8月20日推动企业上市工作方案　　一、总体要求。内容。二、重点任务。内容。")
+    doc = _doc(text)
+    assert (doc.issuer, doc.year) == ("某省工业和信息化厅", 2021)
+
+
+def test_joint_signature_of_many_organs_each_its_own_paragraph() -> None:
+    organs = [f"某省第{cn}厅" for cn in "一二三四五六七八九十"] + ["中国人民银行某市中心支行"]
+    text = ("关于推动制造服务业发展的实施意见\n现印发给你们，请认真贯彻落实。　　" + "　　".join(organs)
+            + "　　2021年9月3日关于推动制造服务业发展的实施意见　　一、总体要求。内容。二、重点任务。内容。")
+    assert _doc(text).issuer == "；".join(organs)
+
+
+def test_signature_names_run_together_are_told_apart() -> None:
+    text = ("某省重点群体创业推进行动工作方案\n现将方案印发给你们。联系方式：0311-66908801某省人力资源和社会保障厅"
+            "某省发展和改革委员会中共某省委组织部财政部中国农业银行股份有限公司某省分行2022年12月30日（此件主动公开）"
+            "某省重点群体创业推进行动工作方案一、总体要求。内容。二、重点任务。内容。")
+    doc = _doc(text)
+    assert doc.issuer.split("；") == ["某省人力资源和社会保障厅", "某省发展和改革委员会", "中共某省委组织部", "财政部",
+                                     "中国农业银行股份有限公司某省分行"]
+    assert doc.year == 2022
+
+
+@pytest.mark.parametrize("text", [
+    # a dated sentence, not a signature: the date goes on (…日起施行, …日前报送)
+    "某省消防设施管理规定\n一、总则。内容。二、附则。某省应急管理厅2011年4月1日起施行。",
+    "某省零工市场工作方案\n一、任务。名录请于2022年9月15日前报送某省人力资源社会保障厅。二、要求。内容。",
+    # the rest of an attachment's title before the names is no organ (…工作指南某部办公厅)
+    "某某通知\n一、任务。内容。二、要求。附件：线下招聘活动工作指南某部办公厅2020年5月20日",
+])
+def test_what_is_no_signature_gives_no_issuer(text: str) -> None:
+    assert _doc(text).issuer == ""
+
+
+def test_a_joint_title_prefix_names_every_issuer() -> None:
+    doc = _doc("某省人力资源和社会保障厅某省民政厅某省财政厅关于加强零工市场建设的若干举措\n一、任务。内容。二、要求。内容。")
+    assert doc.issuer == "某省人力资源和社会保障厅；某省民政厅；某省财政厅"
+    assert _doc("某省人民政府办公厅转发省发展改革委关于抓好节能工作意见的通知\n一、任务。内容。").issuer == "某省人民政府办公厅"
+
+
 def test_a_cited_document_number_is_not_the_documents_own() -> None:
     text = ("某省教师教育振兴行动计划\n为贯彻落实《教师教育振兴行动计划》（教师〔2018〕2号）精神，制定本计划。\n"
             "一、目标任务。内容。\n二、主要措施。内容。")

@@ -8,7 +8,7 @@ from .. import shortcuts
 from ..model import Document
 from ..numerals import cn_to_int
 from .markers import match_marker
-from .text import ORG_END, YEAR
+from .text import DATE, ORG_END, YEAR
 from .text import lines as line_spans
 
 _TITLE_WORDS = re.compile(r"(要点|计划|方案|任务|安排|清单|报告|分工|分解|举措|目标|重点工作|任务表|分解表|办法|细则)$")
@@ -154,27 +154,67 @@ def _doc_numbers(text: str, end: int) -> Iterator[tuple[int, int]]:
             done = tail.end()
 
 
+# A signature's date stands at the start of its line, or of a paragraph a crawl ran into the line (set off
+# by two spaces), or right after the names (…河北省分行2022年12月30日（此件主动公开）); what follows is the
+# end, a note or the attached plan's title, never a deadline's or a sentence's continuation (…日前, …日印发).
+_SIGNED_ON = re.compile(rf"(?:{DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})(?![\d前起后以之至到止—\-~～，、,。；印发出召举开在由对])")
+# Where one organ's name ends and the next begins in names a crawl ran together
+# (河北省人力资源和社会保障厅河北省民政厅): an organ's ending, then a party, state or place prefix, or a
+# ministry (发展改革委财政部) unless the ending is a party committee's (省委组织部 is one organ). 河北省人民
+# 政府办公厅 stays one: 办公厅 has neither.
+_ENDINGS = r"委员会|联合会|协会|工会|工委|局|厅|处|办公室|政府|部|院|中心|署|支行|分行"  # not 银行: 中国农业银行某省分行 is one
+_NAME_JOIN = re.compile(rf"(?:{_ENDINGS}|委)(?=中共|中国|国家|共青团|[\u4e00-\u9fff]{{1,4}}?(?:省|市|自治区))"
+                        rf"|(?:{_ENDINGS}|(?<![省市县区党])委)(?=[\u4e00-\u9fff]{{2,6}}部(?![门分]))")
+_NOT_A_NAME = re.compile(r"指南|方案|办法|通知|意见|规定|细则|要点|条例|名单|标准|清单|目录|纲要")  # a document's title before the names
+_SIGNER_END = re.compile(ORG_END.pattern[:-2] + r"|银行|支行|分行)$")
+
+
 def _signature_at(text: str) -> tuple[list[str], str] | None:
-    """(issuers, date line) of the first signature block in ``text``. The issuers of a signature are the
-    lines of organ names right above a date (落款), several for a joint document. The cover letter's
-    signature comes first; it gives the full official name (立山区人民政府), which a title prefix
-    (立山区政府2023年…) or a web page's 发布机构 often shortens."""
-    lines = [ln for ln in (ln.strip() for ln in text.split("\n")) if ln]
-    for i in range(1, len(lines)):
-        if not _SIGNATURE_DATE.match(lines[i]):
-            continue
-        names: list[str] = []
-        for j in range(i - 1, max(-1, i - 7), -1):
-            parts = lines[j].split()
-            tail: list[str] = []  # the organ names closing the line (a signature set off by spaces)
-            while parts and len(parts[-1]) <= 40 and ORG_END.search(parts[-1]) and not re.search(r"[。，；：]", parts[-1]):
-                tail.insert(0, parts.pop())
-            names[:0] = tail
-            if parts or not tail:
-                break
-        if names:
-            return names, lines[i]
+    """(issuers, date) of the first signature block in ``text``. The issuers of a signature are the
+    organ names right above its date (落款), several for a joint document: on lines of their own, set
+    off by spaces on one line, or run together by a crawl. The cover letter's signature comes first; it
+    gives the full official name (立山区人民政府), which a title prefix (立山区政府2023年…) or a web page's
+    发布机构 often shortens."""
+    # paragraphs: lines, and the paragraphs a crawl ran into one line, set off by two spaces
+    paras = [p.strip() for p in re.split(r"\n|[ \u3000]{2,}", text)]
+    paras = [p for p in paras if p]
+    for i, para in enumerate(paras):
+        for date in _SIGNED_ON.finditer(para):
+            head = para[: date.start()]
+            run = re.search(r"[\u4e00-\u9fff]*$", head).group(0)  # type: ignore[union-attr]  # after 联系电话：0311-…
+            # after a closing quote the run is the rest of a title (附件：技术市场“十二五”发展规划科技部…)
+            # the run must begin a sentence or follow a number, an e-mail or a web address (联系电话：0311-…);
+            # after a comma or a closing quote it is the rest of a sentence or a title (…发展规划科技部)
+            before = head[: len(head) - len(run)][-1:]
+            names = split_names(run, tail=True) if not before or before in "。！？；）)" or before.isascii() else []
+            if head and not names:
+                continue
+            if not head:  # names on the lines above: every one of them a name
+                for j in range(i - 1, max(-1, i - 20), -1):  # a joint plan of up to twenty organs
+                    parts = paras[j].split()
+                    tail: list[str] = []  # the organ names closing the line
+                    while parts and split_names(parts[-1]):
+                        tail[:0] = split_names(parts.pop())
+                    names[:0] = tail
+                    if parts or not tail:
+                        break
+            if names:
+                return names, para[date.start() :]
+            break  # a date that starts a paragraph under no names: this paragraph holds no signature
     return None
+
+
+def split_names(text: str, *, tail: bool = False) -> list[str]:
+    """The organ names ``text`` consists of, one or several run together, or [] if it is not only names;
+    with ``tail``, the names that end it (…118号河北省人力资源和社会保障厅工伤保险处河北省人力资源和社会保障厅)."""
+    if not text or len(text) > 200 or re.search(r"[。，；：、（）《》\s]", text):
+        return []
+    cuts = [0, *(m.end() for m in _NAME_JOIN.finditer(text)), len(text)]
+    names = [text[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
+    good = [len(n) <= 40 and bool(_SIGNER_END.search(n)) and not _NOT_A_NAME.search(n) for n in names]
+    if tail:
+        return names[len(good) - good[::-1].index(False):] if False in good else names
+    return names if all(good) else []
 
 
 def _names(text: str) -> list[str]:
@@ -184,11 +224,11 @@ def _names(text: str) -> list[str]:
 
 
 def _title_prefix(title: str) -> list[str]:
-    """An issuer named at the head of the title (芜湖市教育局2024年工作要点, 河北省人民政府办公厅关于…)."""
-    prefix = re.match(r"(.+?)(?:关于|\d{4}年)", title)
-    if prefix and ORG_END.search(prefix.group(1)) and len(prefix.group(1)) <= 40:
-        return [prefix.group(1)]
-    return []
+    """The issuers named at the head of the title (芜湖市教育局2024年工作要点, 河北省人民政府办公厅关于…,
+    河北省人力资源和社会保障厅河北省民政厅…关于…)."""
+    prefix = re.match(r"(.+?)(?:关于|转发|印发|\d{4}年)", title)
+    parts = [split_names(p) for p in re.split(r"[\s、]+", prefix.group(1).strip())] if prefix else []
+    return [name for names in parts for name in names] if parts and all(parts) else []
 
 
 def _year(doc: Document, signed: Callable[[], tuple[list[str], str] | None]) -> int | None:
