@@ -75,6 +75,7 @@ _ROLE_VERB = (
     rf"(?:共同)?(?:{'|'.join(P.LEAD_WORDS)})(?:负责|落实|实施|推进|组织实施|组织)?"
     rf"|(?:{'|'.join(P.CO_WORDS)})(?:落实|实施|推进|做好)?"
     r"|(?:按照?职责分工|按照?职责|分别|共同|具体|分工)?负责(?:落实|实施)?|按照?职责分工落实"
+    r"|(?:负责|牵头)?起草"  # a legislative plan's drafting unit: （省司法厅起草）
 )
 _ROLE_CLAUSE = re.compile(rf"^(?:由)?(?P<list>.+?)(?P<verb>{_ROLE_VERB})$")
 _FIRST_LISTED = re.compile(

@@ -148,6 +148,6 @@ SUBJECT_TIME_PREFIX = re.compile(
 # annotation style is one edit here.
 LEAD_WORDS = ("牵头", "主责", "主办")
 CO_WORDS = ("配合", "协办", "参与", "协同", "协助")
-AMBIGUOUS_WORDS = ("责任", "负责", "承办")  # lead unless the item names a lead elsewhere
+AMBIGUOUS_WORDS = ("责任", "负责", "承办", "起草")  # lead unless the item names a lead elsewhere (起草: 立法计划)
 ROLE_WORDS = LEAD_WORDS + CO_WORDS + AMBIGUOUS_WORDS
 

@@ -8,7 +8,9 @@ from .cover import footer_start, signature_start
 from .markers import BOUNDARY, CUT, SKIP, Marker
 from .text import SENTENCE_END
 
-_DEPT_TAIL = re.compile(r"（[^（）]{0,6}(牵头|负责|责任)[^（）]*）$")
+# A department note ends the heading: （责任单位：…）, （市教育局牵头，…配合）, （北京…联合管委会起草）, and
+# what runs on after it where line breaks were lost is the item's text
+_DEPT_TAIL = re.compile(r"（(?:[^（）]{0,6}(?:牵头|负责|责任)[^（）]*|[^（）]{2,40}(?:牵头|负责|起草))）")
 _TABLE_KINDS = ("row", "row_group")
 _SENTENCE_END_CHAR = re.compile(f"[{SENTENCE_END}]")
 # The standard section names of a plan. In a text whose line breaks were lost, the section's first
@@ -72,7 +74,7 @@ def heading_span(text: str, m: Marker, end: int) -> tuple[int, int]:
         s, limit = next(iter(m.cells.values()))
     else:
         s = m.label_end
-        skip = " \n" if m.kind == "attachment" else " "
+        skip = " \n" if m.kind == "attachment" else " ：:" if m.kind == "category" else " "
         while s < end and text[s] in skip:
             s += 1
         limit = end

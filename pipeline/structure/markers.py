@@ -27,7 +27,7 @@ _SINGLE_CHAR = {"circled": _CIRCLED, "paren_digit": _PAREN_DIGITS, "digit_stop":
 # (kind, rank, pattern). Each pattern matches a marker at the position it is tried; group "n" is the
 # number. Order matters only for kinds that could both match at the same place. Kinds of equal rank are
 # alternative spellings of one level (⑴ for （1）, ㈠ for （一）).
-MARKERS: list[tuple[str, int, re.Pattern[str]]] = [
+MARKERS: list[tuple[str, float, re.Pattern[str]]] = [
     ("part", 0, re.compile(rf"第(?P<n>[{_CN}]+|\d+)(?:部分|篇)")),
     ("chapter", 1, re.compile(rf"第(?P<n>[{_CN}]+|\d+)章")),
     ("section", 2, re.compile(rf"第(?P<n>[{_CN}]+|\d+)节")),
@@ -35,6 +35,8 @@ MARKERS: list[tuple[str, int, re.Pattern[str]]] = [
     ("cn_dun", 4, re.compile(rf"(?P<n>[{_CN}]{{1,3}})(?:、|[.．](?!\d))(?![{_CN}]{{1,3}}、)")),
     ("paren_cn", 5, re.compile(rf"（(?P<n>[{_CN}]{{1,3}})）")),
     ("paren_ideograph", 5, re.compile(rf"(?P<n>[{_PAREN_IDEOGRAPHS}])")),
+    # 立法计划 and project lists group their numbered entries by class: 一类项目：…（9件）1.… 2.… 二类项目：…
+    ("category", 5.5, re.compile(rf"第?(?P<n>[{_CN}]{{1,2}})类项目(?=\s*[：:])")),
     # 1. 1． 1、 — and 2.6月底前 / 3.2024年…: an item whose text starts with a date is not the decimal 2.6
     ("arabic", 6, re.compile(r"(?P<n>\d{1,3})(?:[.．](?![\d%])|、|[.．](?=\d{1,4}(?:年|月|日)))")),
     ("digit_stop", 6, re.compile(rf"(?P<n>[{_DIGIT_STOPS}])")),
@@ -89,7 +91,7 @@ BOUNDARY = "boundary"
 
 # The characters each kind's marker starts with; the kinds not listed start with a digit (``\d``: any
 # Unicode digit).
-_FIRST_CHARACTERS = {"part": "第", "chapter": "第", "section": "第", "article": "第", "cn_dun": _CN, "paren_cn": "（",
+_FIRST_CHARACTERS = {"part": "第", "chapter": "第", "section": "第", "article": "第", "cn_dun": _CN, "category": _CN + "第", "paren_cn": "（",
                      "paren_arabic": "（", **_SINGLE_CHAR}
 
 
@@ -165,7 +167,7 @@ _DIGITS = ("0-9\u0660-\u0669\u06f0-\u06f9\u07c0-\u07c9\u0966-\u096f\u09e6-\u09ef
            "\u0f20-\u0f29\u1040-\u1049\u1090-\u1099\u17e0-\u17e9\u1810-\u1819\u1946-\u194f\u19d0-\u19d9\u1a80-\u1a89"
            "\u1a90-\u1a99\u1b50-\u1b59\u1bb0-\u1bb9\u1c40-\u1c49\u1c50-\u1c59\ua620-\ua629\ua8d0-\ua8d9\ua900-\ua909"
            "\ua9d0-\ua9d9\ua9f0-\ua9f9\uaa50-\uaa59\uabf0-\uabf9\uff10-\uff19\U00010000-\U0010ffff")  # astral: all
-_MARKER_START = re.compile(rf"[第（{_CN}{_DIGITS}{_SINGLE_CHARACTERS}](?:(?<=[第（])[{_CN}\d]|(?<=[{_CN}])[{_CN}]{{0,2}}[、.．]"
+_MARKER_START = re.compile(rf"[第（{_CN}{_DIGITS}{_SINGLE_CHARACTERS}](?:(?<=[第（])[{_CN}\d]|(?<=[{_CN}])[{_CN}]{{0,2}}(?:[、.．]|类项目)"
                            rf"|(?<=\d)(?<!\d\d)\d{{0,2}}[.．、）]|(?<=[{_SINGLE_CHARACTERS}]))")
 
 
