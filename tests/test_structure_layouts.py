@@ -348,6 +348,47 @@ def test_a_joint_title_prefix_names_every_issuer() -> None:
     assert _doc("某省人民政府办公厅转发省发展改革委关于抓好节能工作意见的通知\n一、任务。内容。").issuer == "某省人民政府办公厅"
 
 
+def test_a_legislative_plan_groups_its_projects_by_class() -> None:
+    # 立法工作计划 as crawled: one line, 一类项目：/二类项目： heading each numbered run, the drafter in brackets
+    text = ("某省人民政府办公厅关于印发2024年立法工作计划的通知\n现将《某省人民政府2024年立法工作计划》印发给你们。"
+            "安排立法项目5件。一、地方性法规项目（3件）一类项目：年内提请审议的项目（2件）。"
+            "1.某省民用机场管理条例（省交通运输厅起草）2.某省消防条例（修订）（省消防救援总队起草）"
+            "二类项目：调研项目（1件）。1.某省耕地保护条例（省自然资源厅起草）"
+            "二、政府规章项目（2件）一类项目：年内制定的项目（2件）。1.某省气象信息服务办法（省气象局起草）"
+            "2.某省排污许可管理办法（省生态环境厅起草）")
+    doc = _doc(text)
+    paths = {it.item_id: it for it in doc.items}
+
+    def path(it):  # type: ignore[no-untyped-def]
+        return (path(paths[it.parent_id]) + "/" if it.parent_id else "") + it.label
+
+    assert [(path(it), doc.heading(it)) for it in doc.items] == [
+        ("一、", "地方性法规项目（3件）"),
+        ("一、/一类项目", "年内提请审议的项目（2件）"),
+        ("一、/一类项目/1.", "某省民用机场管理条例"),
+        ("一、/一类项目/2.", "某省消防条例（修订）"),
+        ("一、/二类项目", "调研项目（1件）"),
+        ("一、/二类项目/1.", "某省耕地保护条例"),
+        ("二、", "政府规章项目（2件）"),
+        ("二、/一类项目", "年内制定的项目（2件）"),
+        ("二、/一类项目/1.", "某省气象信息服务办法"),
+        ("二、/一类项目/2.", "某省排污许可管理办法"),
+    ]
+    drafters = [[d.name for d in it.departments] for it in extract(doc).items if it.label == "1."]
+    assert drafters == [["省交通运输厅"], ["省自然资源厅"], ["省气象局"]]
+    assert doc.title == "某省人民政府2024年立法工作计划"  # as the letter cites it, not the shorter 关于印发…
+    # a class named inside a sentence is no heading
+    assert "一类项目" not in [it.label for it in _doc("某省工作方案\n一、任务。对一类项目给予支持，二类项目：从简。二、要求。内容。").items]
+
+
+def test_a_body_saved_twice_with_its_cover_letter_ends_the_last_item_before_the_copy() -> None:
+    cover = "各市人民政府：现将计划印发给你们，请认真贯彻执行。某省人民政府办公厅2024年4月4日"
+    body = "".join(f"{cn}、第{cn}方面工作。" + "围绕目标任务，压实工作责任，确保各项工作落到实处。" * 6 for cn in "一二三")
+    doc = _doc("某省工作计划的通知\n" + cover + body + "某某要会同有关部门做好清理。" + cover + body)
+    last = doc.item_text(doc.items[-1])
+    assert last.endswith("某某要会同有关部门做好清理。") and "各市人民政府" not in last
+
+
 def test_a_cited_document_number_is_not_the_documents_own() -> None:
     text = ("某省教师教育振兴行动计划\n为贯彻落实《教师教育振兴行动计划》（教师〔2018〕2号）精神，制定本计划。\n"
             "一、目标任务。内容。\n二、主要措施。内容。")

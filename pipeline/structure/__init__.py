@@ -123,7 +123,15 @@ def _repeated_from(text: str, markers: list[Marker]) -> int | None:
     if len(probe) < 300:
         return None
     again = text.find(probe, first.start + 300)
-    return again if again > 0 else None
+    if again < 0:
+        return None
+    # The copy began earlier when the text before the first item (the cover letter, the preamble) came
+    # again too: what stands before both, as far back as it is the same, is copied text (20 characters at
+    # least, so that a shared 。 or closing phrase does not move the cut into the last item).
+    same = 0
+    while same < first.start and text[again - same - 1] == text[first.start - same - 1]:
+        same += 1
+    return again - same if same >= 20 else again
 
 
 __all__ = ["CN_NUMERAL_CHARS", "parse", "find_markers"]

@@ -122,8 +122,11 @@ def _title(doc: Document, body_lines: list[str]) -> tuple[str, list[str]]:
     if re.search(r"[\u4e00-\u9fff]", doc.metadata.get("title", "")):  # not a file's internal id (CF8856E7…)
         return doc.metadata["title"], issuers
     notice = re.search(r"关于印发(?:《([^》]+)》|(.+?))的通知", text[:3000])
-    if notice:
-        return notice.group(1) or notice.group(2), issuers
+    if notice and notice.group(1):
+        return notice.group(1), issuers
+    if notice:  # the letter cites it in full further on: 关于印发2024年立法工作计划的通知 … 《河北省人民政府2024年立法工作计划》
+        cited = re.search(rf"《([^《》]{{0,30}}{re.escape(notice.group(2))})》", text[: notice.end() + 1000])
+        return cited.group(1) if cited else notice.group(2), issuers
     for raw in text[: min(len(text), 1500)].split("\n")[:8]:
         cand = clean_title(raw)
         # not page furniture, not a sentence, not the letter's salutation (各区县人民政府：)
