@@ -90,14 +90,13 @@ def _action(text: str, open_at: int, close: int, prev_close: int) -> str | None:
     cut = max(map(window.rfind, _CLAUSE_BREAK))
     window = window[cut + 1 :]
     verbs = list(_VERB.finditer(window))
+    cluster = _nearest_cluster(verbs, window)
+    if cluster and window[cluster[-1].end() :] == "的":
+        # verbs before 的 describe a document that exists (宣传解读国务院修订的《…》, 落实新印发的《…》): the
+        # verb governing the title comes before them
+        cluster = _nearest_cluster(verbs[: len(verbs) - len(cluster)], window)
     before: str | None = None
-    if verbs:
-        # the cluster of verbs nearest the title: 研制出台, 制定实施, 深入学习贯彻
-        cluster = [verbs[-1]]
-        for m in reversed(verbs[:-1]):
-            if not _CLUSTER_GAP.match(window[m.end() : cluster[0].start()]):
-                break
-            cluster.insert(0, m)
+    if cluster:
         words = [m.group(0) for m in cluster]
         issuing = [w for w in words if w in ISSUING]
         before = issuing[-1] if issuing else words[-1]
@@ -106,6 +105,18 @@ def _action(text: str, open_at: int, close: int, prev_close: int) -> str | None:
     if after and (before is None or before in _LIGHT):
         return after.group("v")
     return before
+
+
+def _nearest_cluster(verbs: list[re.Match[str]], window: str) -> list[re.Match[str]]:
+    """The run of verbs nearest the title, joined by nothing, 并, 和, 、 (研制出台, 制定实施, 深入学习贯彻)."""
+    if not verbs:
+        return []
+    cluster = [verbs[-1]]
+    for m in reversed(verbs[:-1]):
+        if not _CLUSTER_GAP.match(window[m.end() : cluster[0].start()]):
+            break
+        cluster.insert(0, m)
+    return cluster
 
 
 def _joined(text: str, start: int, end: int) -> bool:
