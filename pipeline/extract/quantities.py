@@ -380,8 +380,8 @@ def _resolve(text: str, m: re.Match[str], clause_start: int, aspiring: bool) -> 
     if (qual in P.THRESHOLD_QUALIFIERS or lead.endswith(P.THRESHOLD_LEAD) or c.unit in P.MEASURE_UNITS
             or text.startswith("的", e)) and _is_threshold(text, e):
         return None  # 10亿元以上重大项目20个, 400米跑道2个: a threshold that picks what is counted
-    if lead.endswith(P.CONDITION_LEAD) and text.startswith("的", e):
-        return None  # 违法所得不足三十万元的: a condition
+    if lead.endswith(P.CONDITION_LEAD) and not lead.endswith("不低于") and text.startswith("的", e):
+        return None  # 违法所得不足三十万元的: a condition (不低于4%的要求 is a floor the plan sets)
     if c.unit in P.POLICY_PACKAGE_UNITS and any(v in text[max(clause_start, s - _MAX_SUBJECT) : s]
                                                  for v in P.POLICY_PACKAGE_VERBS):
         return None  # 落实民营经济30条
@@ -531,7 +531,8 @@ def _phrase_after(text: str, pos: int) -> str:
         end += 1
     phrase = text[pos:end]
     if phrase.startswith("的") and 2 <= len(phrase) <= 7 and not _DIGIT.search(phrase):
-        return phrase[1:]  # 处1万元的罚款: a short noun after 的 is what the amount is
+        # 处1万元的罚款: a short noun after 的 is what the amount is; 不低于4%的要求 names the target itself
+        return "" if phrase[1:] in _THE_TARGET_ITSELF else phrase[1:]
     if not phrase or phrase[0] in "的（(以左上下、和及与或内”’」》）)" or phrase.startswith(("，", "。")):
         return ""
     for tail in ("建设", "实施", "清单", "制度", "工作", "的"):
@@ -540,6 +541,7 @@ def _phrase_after(text: str, pos: int) -> str:
     return phrase.strip()
 
 
+_THE_TARGET_ITSELF = frozenset({"要求", "目标", "标准", "水平", "任务"})
 _LEADS_IN_NEXT = (*P.SUBJECT_TAIL_STRIP, *P.QUALIFIERS_BEFORE)  # 提高到: the words that lead in a number
 
 
@@ -561,7 +563,8 @@ def _phrase_before(text: str, num_start: int, clause_start: int) -> str:
     if start > clause_start and not _DIGIT.search(text, clause_start, start):
         start = clause_start
     phrase = text[start:num_start]
-    phrase = phrase[max(phrase.rfind("："), phrase.rfind("|")) + 1 :].strip().lstrip("、和及与的").strip()
+    # after a colon, a table bar or 且 (纳入考核体系且分值权重不低于4%) the clause of the number begins
+    phrase = phrase[max(phrase.rfind("："), phrase.rfind("|"), phrase.rfind("且")) + 1 :].strip().lstrip("、和及与的").strip()
     phrase = phrase[P.SUBJECT_TIME_PREFIX.match(phrase).end() :]  # type: ignore[union-attr]
     rate = P.RATE_PREFIX.search(phrase)  # 提高到每人每月200元: the rate belongs to the unit
     if rate and rate.start() > 0:
