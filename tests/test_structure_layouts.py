@@ -389,6 +389,20 @@ def test_a_body_saved_twice_with_its_cover_letter_ends_the_last_item_before_the_
     assert last.endswith("某某要会同有关部门做好清理。") and "各市人民政府" not in last
 
 
+def test_attachments_run_into_a_one_line_crawl_are_their_own_items() -> None:
+    # a 行动计划 with its 专项实施方案 attached, all on one line: each attachment's 一、 starts over under it
+    text = ("某省产业发展三年行动计划\n一、总体要求。内容。二、主要任务。内容。附件：1.大数据产业发展专项实施方案"
+            "2.新材料产业发展专项实施方案附件1大数据产业发展专项实施方案一、前景与基础大数据产业包括数据资源建设等。"
+            "二、行动目标到2020年，产业规模不断壮大。附件2新材料产业发展专项实施方案一、前景与基础新材料是指新出现的材料。"
+            "二、行动目标产业规模实现倍增。")
+    doc = _doc(text)
+    assert [(it.level, it.label, doc.heading(it)) for it in doc.items] == [
+        (1, "一、", "总体要求"), (1, "二、", "主要任务"),
+        (1, "附件1", "大数据产业发展专项实施方案"), (2, "一、", "前景与基础"), (2, "二、", "行动目标"),
+        (1, "附件2", "新材料产业发展专项实施方案"), (2, "一、", "前景与基础"), (2, "二、", "行动目标"),
+    ]
+
+
 def test_a_cited_document_number_is_not_the_documents_own() -> None:
     text = ("某省教师教育振兴行动计划\n为贯彻落实《教师教育振兴行动计划》（教师〔2018〕2号）精神，制定本计划。\n"
             "一、目标任务。内容。\n二、主要措施。内容。")

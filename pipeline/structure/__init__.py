@@ -27,6 +27,10 @@ from .text import lines
 _BOUNDARY_LINE = re.compile(r"(?:[\u4e00-\u9fff]{1,12}[〔\[]\d{4}[〕\]]\d{1,4}号|附件)\s*$")
 _START = attrgetter("start")  # markers sort by where they start
 _ATTACHMENT = re.compile(r"附件\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,2})(?:[：:]\s*|\s+|$)(?=.{0,60}$)")
+# An attachment's heading that a one-line crawl ran into the text: 附件1大数据产业发展专项实施方案一、前景与基础…
+# (its number, a plan's title, then the attachment's own first marker; 附件：1.… is the list of attachments)
+_INLINE_ATTACHMENT = re.compile(r"附件\s?(?P<n>\d{1,2})(?![\d.．、，。：:\-])\s*[^。；！？\n附]{4,60}?"
+                                r"(?:方案|计划|规划|办法|细则|要点|清单|分工表|分解表)\s*(?=一、|（一）|第一)")
 
 
 def parse(raw: RawText | str, *, doc_id: str = "", source: str = "") -> Document:
@@ -108,6 +112,8 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], list[int]]:
     # (（二）（二） written twice is one marker)
     claimed = sorted([spans[i] for i in read] + [(m.start, max(m.label_end, m.start + 1)) for m in candidates])
     inline = inline_markers(text, start, read=claimed)
+    inline += [Marker("attachment", int(m["n"]), m.start(), m.end("n"), text[m.start() : m.end("n")], rank=-1)
+               for m in _INLINE_ATTACHMENT.finditer(text, start) if text[m.start() - 1] not in "\n"]
     merged = sorted(structural + inline, key=_START)
     kept = continuous(merged, resync=True)
     cuts = [m for m in candidates if m.kind == CUT]
