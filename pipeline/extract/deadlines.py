@@ -16,8 +16,9 @@ Decisions where the contract is silent:
 - With a known plan year, an explicit period that ended before it is history, not a deadline
   (``2022年，…`` or ``截至2022年底`` in a 2023 report).
 - A quarter, half or month used as an attribute (``第三季度经济运行分析会``, ``上半年工作总结``) is not one.
-- ``按年度``/``按季度``/``分年度`` schedules are recurring, like ``每季度``; ongoing phrases (``持续推进``,
-  ``常态化开展``) count when they fill a table cell or close a clause inside one.
+- A recurring limit (``每月23日前``, ``每年6月底前``, ``每季度末``) is recurring; a frequency without a limit
+  (``每年新增学位5000个``, ``每季度召开一次``, ``按年度推进``) bounds no work and is not a deadline. Ongoing
+  phrases (``持续推进``, ``常态化开展``) count when they fill a table cell or close a clause inside one.
 """
 from __future__ import annotations
 
@@ -219,7 +220,6 @@ _TITLE_AFTER = re.compile(
 _PUBLISHED_AFTER = re.compile(r"[ ]?(?:印发|发布|公布|施行|颁布|出台)的")
 _YEAR_RUN = re.compile(r"[ \t|]*(?:19|20)\d{2}年")
 _YEAR_RUN_BEFORE = re.compile(r"(?:19|20)\d{2}年[ \t|]*$")
-_RATE_AFTER = re.compile(r"\s*(?:\d|[一二两三四五六七八九十百千]+(?:万|千)?元)")
 _PAST_BEFORE = re.compile(r"(?:去年|上年|前年|往年|当年|同年)$")
 _DONE_OR_ATTRIBUTE_BEFORE = re.compile(
     r"(?:已经?|曾)(?:于|在)?$|(?:毕业|出生|入职|入学|参保|参加工作|登记|注册|成立|发生|认定)(?:时间|日期|年份)?(?:为|在|是|于)$")
@@ -355,11 +355,16 @@ def _overlapping_matches(pattern: re.Pattern[str], starts: re.Pattern[str], text
     return found
 
 
+_RECURRING_LIMIT = re.compile(r"[\d一二三四五六七八九十]月|\d日|[底末前]")
+
+
 def _is_deadline(text: str, m: re.Match[str]) -> bool:
     span = m.group()
-    if span.startswith(("每", "长期", "按", "分")):
-        # 每生每年3万元, 配偶每月40%: a rate per period, not a schedule of the item's work
-        return not (span.startswith("每") and _RATE_AFTER.match(text, m.end()))
+    if span.startswith(("每", "按", "分")):
+        # a limit in every period (每月23日前, 每年6月底前), not a frequency (每年新增, 每季度召开, 按年度推进)
+        return _RECURRING_LIMIT.search(span) is not None
+    if span.startswith("长期"):
+        return True
     bounded = span.endswith(("前", "止", "前夕"))
     if not bounded and _NOT_AFTER.match(text, m.end()):
         return False
