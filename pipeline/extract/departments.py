@@ -59,7 +59,7 @@ _GENERIC_END = ("部门", "单位", "专班", "企业", "机构", "方面")
 _ETC = re.compile(r"等(?:[^、，,；;（）()等]{0,12}?(?:部门|单位|机构|方面))?$")
 _STRIP = " \t\u3000\n：:，,、；;。.！？★☆※▲△●◆＃＊"  # legend signs (★区发改局) are not part of a name
 _LEADING_CONJ = re.compile(r"以及")  # ，以及市编办 (never 和/与: 和平区教育局)
-_OPEN, _CLOSE = "（(", "）)"
+_OPEN, _CLOSE = "（(〈<", "）)〉>"  # 各市<含定州、辛集市>人社局: a crawl writes the remark in angle brackets
 
 _LABEL_QUALIFIERS = ("主要", "具体", "直接", "其他")  # 主要牵头单位, 具体责任部门
 _CLAUSE_START = r"\s（()）；;，,。.．：:|、"  # what a label without a bracket follows, unless it starts the text
@@ -149,12 +149,14 @@ def find_departments(
             cs, ce = cells[column]
             named += _names(source, source, cs - base, ce - base, role, base, first_listed_leads, lead_mark)
     named.sort(key=lambda n: n[1])
-    has_lead = any(role == LEAD for *_, role in named)
+    leads = {name for name, *_, role in named if role == LEAD}
     out: list[Department] = []
     seen: set[str] = set()
     for name, s, e, role in named:
         if role in (_AMBIGUOUS, _FIRST):
-            role = CO if has_lead else LEAD if role == _FIRST or not first_listed_leads else CO
+            # a unit that leads in another note of the item leads (（省工信厅负责）…（省工信厅牵头，…配合）)
+            role = (LEAD if name in leads else CO if leads
+                    else LEAD if role == _FIRST or not first_listed_leads else CO)
         if name in seen:
             continue
         seen.add(name)
@@ -542,7 +544,7 @@ def _split(text: str, start: int, end: int, *,
     return [(s, e, mark) for s, e, mark in spans if not _is_generic(text[s:e])]
 
 
-_LIST_MARKS = re.compile("[（(）)，,；;/／\n、和及与同 ]")
+_LIST_MARKS = re.compile("[（(〈<）)〉>，,；;/／\n、和及与同 ]")
 
 
 def _without_etc(piece: str) -> str:
