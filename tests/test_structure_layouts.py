@@ -403,6 +403,29 @@ def test_attachments_run_into_a_one_line_crawl_are_their_own_items() -> None:
     ]
 
 
+def test_a_full_width_hyphen_joins_ranges_and_periods() -> None:
+    doc = extract(_doc("某省石化工业数字化转型行动计划（2020－2022年）\n一、目标。培育2－3家龙头企业。\n二、任务。内容。"))
+    assert doc.year == 2020
+    assert [(q.value, q.value_max, q.unit) for q in doc.items[0].quantities] == [(2, 3, "家")]
+
+
+def test_the_title_after_the_signature_is_the_plans_own() -> None:
+    # a crawl runs the signature's date into the title, and may wrap the title over two paragraphs
+    text = ("某省人民政府办公厅关于印发《某省县域特色产业集群“领跑者”企业培育行动方案》的通知\n各市人民政府：《某省县域特色产业集群"
+            "“领跑者”企业培育行动方案》已经省政府同意，现印发给你们。　　某省人民政府办公厅　　2022年7月13日　　某省县域特色产业"
+            "集群“领跑者”　　企业培育行动方案　　为深入贯彻落实全会精神，制定本方案。一、主要目标。内容。二、重点措施。内容。")
+    doc = _doc(text)
+    assert (doc.title, doc.issuer, doc.year) == ("某省县域特色产业集群“领跑者”企业培育行动方案", "某省人民政府办公厅", 2022)
+    text = ("某省人民政府办公厅关于印发某省企业上市行动方案的通知\n各市人民政府：《某省企业上市行动方案》已经省政府同意，"
+            "现印发给你们。　　某省人民政府办公厅　　2023年2月11日某省企业上市行动方案　　为加快推进企业上市，制定本方案。"
+            "一、行动目标。内容。二、重点任务。内容。")
+    assert _doc(text).title == "某省企业上市行动方案"
+    # 印发关于…实施方案的通知 names the plan without its 的; the letter cites it in full
+    text = ("某省人民政府办公厅印发关于做好“放管服”改革有关工作实施方案的通知\n《关于做好“放管服”改革有关工作的实施方案》已经"
+            "省政府同意，现印发给你们，请认真组织实施。一、总体要求。内容。二、重点任务。内容。")
+    assert _doc(text).title == "关于做好“放管服”改革有关工作的实施方案"
+
+
 def test_a_cited_document_number_is_not_the_documents_own() -> None:
     text = ("某省教师教育振兴行动计划\n为贯彻落实《教师教育振兴行动计划》（教师〔2018〕2号）精神，制定本计划。\n"
             "一、目标任务。内容。\n二、主要措施。内容。")

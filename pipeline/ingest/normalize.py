@@ -252,6 +252,7 @@ def _char_table() -> dict[int, str]:
     table[0xFF1C] = "<"
     table[0xFF1E] = ">"
     table[0xFF0F] = "/"
+    table[0xFF0D] = "-"  # full-width hyphen-minus of ranges and periods: 2－3家, （2020－2022年）
     table[0xFE6A] = "%"
     for zw in ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"):
         table[ord(zw)] = ""

@@ -25,6 +25,9 @@ _NPC_SESSION = re.compile(r"第?([十]?[一二三四五六七八九十])届全�
 _YEAR_RANGE = re.compile(r"(20\d{2})\s*(?:年\s*)?[-—–~～至到]\s*(20\d{2})\s*年")
 _PUBLISHED = re.compile(r"(?:成文日期|发布日期|发布时间|生成日期|印发日期)\s*[：:]?\s*(20\d{2})")
 _TRAILING_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}.*$")  # tried at every position: only where a - stands
+_NOTICE = re.compile(r"(?:关于)?印发(?:《([^》]+)》|([^，。；：\n]+?))的通知")
+_CITED_TITLE = re.compile(r"《([^《》]{4,80})》")
+_LEADING_DATE = re.compile(rf"^(?:{DATE})\s*(?:[（(]此件[^）)]{{0,12}}[）)])?\s*(?=\S)")
 _SIGNATURE_DATE = re.compile(r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零一二三四五六七八九]{4}年.{1,6}日|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{6,8}日?)$")
 
 
@@ -32,6 +35,7 @@ def clean_title(line: str) -> str:
     """A title line without its label, breadcrumb, trailing date or table chrome (``| |||``), and
     without a ``《`` or ``》`` left unbalanced by the cut."""
     line = _BREADCRUMB.sub("", _TITLE_LABEL.sub("", line.strip()))
+    line = _LEADING_DATE.sub("", line)  # the signature's date a crawl ran into the title (2023年2月11日河北省…方案)
     if not shortcuts.ENABLED or "-" in line:
         line = _TRAILING_DATE.sub("", line)
     line = line.strip(" |")
@@ -91,12 +95,15 @@ def _title(doc: Document, body_lines: list[str]) -> tuple[str, list[str]]:
     """
     text = doc.text
     title, issuers, at = "", [], -1
+    before = ""  # the paragraph before the title's, where a title wrapped over two starts
     for i, raw in enumerate(body_lines[:40]):
         parts = raw.split("  ")  # a running header: 期号  发文机关：标题  页码
         for p, part in enumerate(parts):
             cand = clean_title(part)
             # a title wrapped over two lines that a crawl joined: …2023年重点工作  任务分解和责任分工方案
-            if p + 1 < len(parts) and _continues_title(cand, clean_title(parts[p + 1])):
+            # (not the signature's date and the title after it: 河北省人民政府办公厅  2023年2月11日…方案)
+            if (p + 1 < len(parts) and not _LEADING_DATE.match(parts[p + 1].strip())
+                    and _continues_title(cand, clean_title(parts[p + 1]))):
                 cand += clean_title(parts[p + 1])
             head, colon, tail = cand.partition("：")
             if colon and ORG_END.search(head) and _is_title(tail):
@@ -104,10 +111,13 @@ def _title(doc: Document, body_lines: list[str]) -> tuple[str, list[str]]:
             if _is_title(cand) and len(cand) <= 60:
                 title, at = cand, i
                 break
+            before = cand
         if title:
             break
     if 0 <= at < len(body_lines) - 1 and _continues_title(title, clean_title(body_lines[at + 1])):
         title += clean_title(body_lines[at + 1])
+    if before and f"《{before}{title}》" in text:  # 河北省县域特色产业集群“领跑者”  企业培育行动方案, as cited
+        return before + title, issuers
     if at > 0:
         prev = clean_title(body_lines[at - 1])
         if len(prev) <= 30 and "。" not in prev and YEAR.search(prev) and not YEAR.search(title):
@@ -121,12 +131,18 @@ def _title(doc: Document, body_lines: list[str]) -> tuple[str, list[str]]:
         return doc.heading(first), issuers
     if re.search(r"[\u4e00-\u9fff]", doc.metadata.get("title", "")):  # not a file's internal id (CF8856E7…)
         return doc.metadata["title"], issuers
-    notice = re.search(r"关于印发(?:《([^》]+)》|(.+?))的通知", text[:3000])
+    # the letter's own notice, not one cited inside a title (根据《…办公厅印发<关于…的意见>的通知》)
+    notice = next((m for m in _NOTICE.finditer(text, 0, 3000) if text.rfind("《", 0, m.start()) <= text.rfind("》", 0, m.start())),
+                  None)
     if notice and notice.group(1):
-        return notice.group(1), issuers
-    if notice:  # the letter cites it in full further on: 关于印发2024年立法工作计划的通知 … 《河北省人民政府2024年立法工作计划》
-        cited = re.search(rf"《([^《》]{{0,30}}{re.escape(notice.group(2))})》", text[: notice.end() + 1000])
-        return cited.group(1) if cited else notice.group(2), issuers
+        return _unspaced(notice.group(1)), issuers
+    if notice:  # the letter cites it in full further on: 关于印发2024年立法工作计划的通知 … 《河北省人民政府2024年立法
+        # 工作计划》, 印发关于…有关工作实施方案的通知 … 《关于…有关工作的实施方案》
+        named = notice.group(2).replace("的", "")
+        for cited in _CITED_TITLE.finditer(text, notice.end(), notice.end() + 1000):
+            if cited.group(1).replace("的", "").endswith(named):
+                return _unspaced(cited.group(1)), issuers
+        return notice.group(2), issuers
     for raw in text[: min(len(text), 1500)].split("\n")[:8]:
         cand = clean_title(raw)
         # not page furniture, not a sentence, not the letter's salutation (各区县人民政府：)
@@ -134,6 +150,11 @@ def _title(doc: Document, body_lines: list[str]) -> tuple[str, list[str]]:
                 and not cand.endswith("：") and not match_marker(cand, 0)):
             return cand, issuers
     return "", issuers
+
+
+def _unspaced(title: str) -> str:
+    """A cited title without the blanks a page's line wrap left between two characters (…为导向 分配政策…)."""
+    return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", title)
 
 
 def _continues_title(title: str, nxt: str) -> bool:
@@ -168,8 +189,8 @@ _SIGNED_ON = re.compile(rf"(?:{DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})(?![\d�
 _ENDINGS = r"委员会|联合会|协会|工会|工委|局|厅|处|办公室|政府|部|院|中心|署|支行|分行"  # not 银行: 中国农业银行某省分行 is one
 _NAME_JOIN = re.compile(rf"(?:{_ENDINGS}|委)(?=中共|中国|国家|共青团|[\u4e00-\u9fff]{{1,4}}?(?:省|市|自治区))"
                         rf"|(?:{_ENDINGS}|(?<![省市县区党])委)(?=[\u4e00-\u9fff]{{2,6}}部(?![门分]))")
-_NOT_A_NAME = re.compile(r"指南|方案|办法|通知|意见|规定|细则|要点|条例|名单|标准|清单|目录|纲要")  # a document's title before the names
-_SIGNER_END = re.compile(ORG_END.pattern[:-2] + r"|银行|支行|分行)$")
+_NOT_A_NAME = re.compile(r"指南|方案|办法|通知|意见|规定|细则|要点|条例|名单|标准|清单|目录|纲要|表")  # a document's title before the names
+_SIGNER_END = re.compile(ORG_END.pattern[:-2] + r"|银行|支行|分行|公司|集团)$")  # 中国铁路北京局集团有限公司 signs too
 
 
 def _signature_at(text: str) -> tuple[list[str], str] | None:
