@@ -17,7 +17,7 @@ _SENTENCE_END_CHAR = re.compile(f"[{SENTENCE_END}]")
 # paragraph runs on right after them (一、总体要求以习近平新时代…): the heading is the name alone.
 _SECTION_NAME = re.compile(r"(?:总体要求|指导思想|基本原则|工作目标|主要目标|发展目标|总体目标|目标任务|重点任务|主要任务|工作任务"
                            r"|保障措施|工作要求|组织实施|实施步骤|工作措施|组织保障|工作原则|适用范围|行动目标|目标要求|总体思路"
-                           r"|前景与基础|发展基础|基本情况|现状与问题|工作重点|主要内容)(?=[\u4e00-\u9fff“（]{8}|[到至]?\d{4}年)")
+                           r"|前景与基础|发展基础|基本情况|现状与问题|工作重点|主要内容|时间安排|工作安排|进度安排|工作思路)(?=[\u4e00-\u9fff“（]{8}|[到至]?\d{4}年)")
 
 
 def build_items(text: str, markers: list[Marker]) -> list[Item]:
