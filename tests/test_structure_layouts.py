@@ -58,7 +58,8 @@ def test_one_line_document_with_only_two_markers() -> None:
 
 def test_inline_section_after_a_heading_that_lost_its_break() -> None:
     text = "关于开展援助活动的通知\n现通知如下：一、活动主题援助暖民心二、活动时间2022年8月至10月三、援助对象（一）登记失业人员。"
-    assert _headings(text)[:3] == ["活动主题援助暖民心", "活动时间2022年8月至10月", "援助对象"]
+    # the slogan is too short to tell from a longer heading; the period after 活动时间 is its text
+    assert _headings(text)[:3] == ["活动主题援助暖民心", "活动时间", "援助对象"]
 
 
 def test_yi_dun_ending_a_word_is_no_marker_inline() -> None:
@@ -407,6 +408,15 @@ def test_a_full_width_hyphen_joins_ranges_and_periods() -> None:
     doc = extract(_doc("某省石化工业数字化转型行动计划（2020－2022年）\n一、目标。培育2－3家龙头企业。\n二、任务。内容。"))
     assert doc.year == 2020
     assert [(q.value, q.value_max, q.unit) for q in doc.items[0].quantities] == [(2, 3, "家")]
+
+
+def test_a_section_name_ends_a_heading_the_body_ran_into() -> None:
+    # one-line crawls of 活动方案: 一、活动主题<slogan> 二、活动时间<period> 三、时间步骤和工作安排<body>
+    text = ("某省就业援助活动实施方案（2022-2024）\n一、活动主题援助暖民心就业解民忧二、活动时间2022年8月—10月"
+            "三、时间步骤和工作安排评选工作分为材料申报、各市推荐、专家评估等环节。四、保障重点领域技能人才供给稳定就业局势。")
+    doc = _doc(text)
+    assert [doc.heading(it) for it in doc.items] == ["活动主题", "活动时间", "时间步骤和工作安排", "保障重点领域技能人才供给稳定就业局势"]
+    assert doc.year == 2022  # a title range without 年
 
 
 def test_the_title_after_the_signature_is_the_plans_own() -> None:

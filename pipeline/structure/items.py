@@ -15,9 +15,11 @@ _TABLE_KINDS = ("row", "row_group")
 _SENTENCE_END_CHAR = re.compile(f"[{SENTENCE_END}]")
 # The standard section names of a plan. In a text whose line breaks were lost, the section's first
 # paragraph runs on right after them (一、总体要求以习近平新时代…): the heading is the name alone.
-_SECTION_NAME = re.compile(r"(?:总体要求|指导思想|基本原则|工作目标|主要目标|发展目标|总体目标|目标任务|重点任务|主要任务|工作任务"
-                           r"|保障措施|工作要求|组织实施|实施步骤|工作措施|组织保障|工作原则|适用范围|行动目标|目标要求|总体思路"
-                           r"|前景与基础|发展基础|基本情况|现状与问题|工作重点|主要内容|时间安排|工作安排|进度安排|工作思路)(?=[\u4e00-\u9fff“（]{8}|[到至]?\d{4}年)")
+_SECTION_PART = (r"(?:总体|主要|工作|活动|行动|发展|基本|目标|指导|进度|组织|时间)"
+                 r"(?:要求|目标|原则|任务|措施|步骤|保障|安排|思路|主题|内容|范围|思想|对象)")
+_SECTION_NAME = re.compile(rf"(?:{_SECTION_PART}(?:[和与](?:{_SECTION_PART}|安排|措施|要求))?"  # 时间步骤和工作安排
+                           r"|保障措施|实施步骤|组织实施|工作重点|活动时间|行动时间|前景与基础|发展基础|基本情况|现状与问题"
+                           r"|适用范围)(?=[\u4e00-\u9fff“（]{8}|[到至]?\d{4}年)")
 
 
 def build_items(text: str, markers: list[Marker]) -> list[Item]:

@@ -22,7 +22,7 @@ _BREADCRUMB = re.compile(r"(?:当前位置|您当前的位置|您的位置|所�
 _CHROME = re.compile(r"Copyright|©|版权所有|https?://|www\.|发布时间|发布日期|更新时间|浏览次数|访问次数|字体|索\s*引\s*号"
                      r"|当前位置|您当前的位置|首页|打印|关闭|分享")
 _NPC_SESSION = re.compile(r"第?([十]?[一二三四五六七八九十])届全国人[民大]+(?:代表大会)?第?([一二三四五六七八九十])次会议")
-_YEAR_RANGE = re.compile(r"(20\d{2})\s*(?:年\s*)?[-—–~～至到]\s*(20\d{2})\s*年")
+_YEAR_RANGE = re.compile(r"(20\d{2})\s*(?:年\s*)?[-—–~～至到]\s*(20\d{2})\s*(?:年|[）)])")  # （2020-2022） too
 _PUBLISHED = re.compile(r"(?:成文日期|发布日期|发布时间|生成日期|印发日期)\s*[：:]?\s*(20\d{2})")
 _TRAILING_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}.*$")  # tried at every position: only where a - stands
 _NOTICE = re.compile(r"(?:关于)?印发(?:《([^》]+)》|([^，。；：\n]+?))的通知")
