@@ -203,7 +203,7 @@ _CLAUSE = re.compile(r"[^，,；;。并]+")
 # What may follow a span and turns it into a starting point, a history, a name or a description.
 # 从2019年秋季学期起, 从2020年春季学期开始: a start
 _NOT_AFTER = re.compile(r"以来|来|(?:(?:春|秋)季?(?:学期|学年))?(?:起(?!草|步|航|飞|诉)|开始)|至今")
-_NOT_AFTER_YEAR = re.compile(r"是|为|版|度(?!内|底|末)")
+_NOT_AFTER_YEAR = re.compile(r"是|为|版|度(?!内|底|末)|应届|往届|届|级(?!以上)")  # 2018年应届毕业生, 2023届: a cohort
 # 2023年重点工作任务分解方案, 2024年常州教育工作要点: a year that names a plan rather than schedules work.
 # The same for a year that names a section or a table column (四、2026年部分工作任务, 2022年预期目标,
 # 2025年工作回顾) or an event the item uses (以2023年全国科普日活动为载体): the phrase after it is a noun
