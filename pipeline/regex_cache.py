@@ -32,11 +32,13 @@ _RE_MAX: int = getattr(re, "_MAXCACHE", 0)
 ENABLED = (_sre is not None and isinstance(_RE_CACHE, dict) and _RE_MAX > 0
            and os.environ.get("PLANSCOPE_NO_REGEX_CACHE", "") in ("", "0"))
 MAX_ENTRIES = 2000  # past this the file keeps only the last run's patterns (old ones stop piling up)
-# what the programs depend on: a different Python ignores the file
-_BUILD = (sys.version, getattr(_sre, "MAGIC", None), getattr(_sre, "CODESIZE", None))
+MAX_SEEN = 1000  # patterns seen once, waiting for a second run; past this only the last run's stay
+# what the programs depend on (a different Python ignores the file), and the file's layout
+_BUILD = (sys.version, getattr(_sre, "MAGIC", None), getattr(_sre, "CODESIZE", None), 2)
 
 Entry = tuple[Any, int, int, list[int], int, dict[str, int], tuple[Any, ...]]
-_known: dict[tuple[type, Any, int], Entry] = {}  # the file's entries, by re's cache key
+Key = tuple[type, Any, int]
+_known: dict[Key, Entry] = {}  # the file's entries, by re's cache key
 
 
 def cache_file() -> Path | None:
@@ -49,12 +51,14 @@ def cache_file() -> Path | None:
         return None
 
 
-def _read(path: Path) -> list[Entry]:
+def _read(path: Path) -> tuple[list[Entry], list[tuple[Any, int]]]:
+    """The file's entries, and the (pattern, flags) of the patterns it has seen once."""
     try:
-        build, entries = marshal.loads(path.read_bytes())
+        build, entries, seen = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
-        return []
-    return entries if build == _BUILD and isinstance(entries, list) else []
+        return [], []
+    ok = build == _BUILD and isinstance(entries, list) and isinstance(seen, list)
+    return (entries, seen) if ok else ([], [])
 
 
 def load() -> int:
@@ -63,7 +67,7 @@ def load() -> int:
     if path is None:
         return 0
     taken = 0
-    for entry in _read(path):
+    for entry in _read(path)[0]:
         try:
             pattern, flags, all_flags, code, groups, groupindex, indexgroup = entry
             compiled = _sre.compile(pattern, all_flags, code, groups, groupindex, indexgroup)
@@ -98,7 +102,10 @@ def _entry(pattern: Any, flags: int, compiled: re.Pattern[Any]) -> Entry | None:
 def save() -> int:
     """Store the programs of the patterns this process compiled that the file lacks; returns how many.
 
-    Cheap when there are none (the usual case once a run has stored them): a look over re's cache."""
+    A pattern is stored the second time a process compiles it: other packages build some patterns from
+    sets (email's header parser, loaded with Dask), a new pattern in every process, which would fill the
+    file and ``re``'s cache of 512 and push planscope's own out. Cheap when nothing is new (the usual case
+    once two runs have stored them): a look over re's cache."""
     path = cache_file() if ENABLED and not sys.dont_write_bytecode else None
     if path is None:
         return 0
@@ -107,18 +114,28 @@ def save() -> int:
            if key not in _known and key[0] in (str, bytes) and not key[2] & re.DEBUG}
     if not new:
         return 0
-    entries = {(type(e[0]), e[0], e[1]): e for e in _read(path)}  # what other processes stored meanwhile
+    stored, seen_list = _read(path)  # what other processes stored meanwhile
+    entries = {(type(e[0]), e[0], e[1]): e for e in stored}
     entries.update(_known)
+    seen = {(type(pattern), pattern, flags) for pattern, flags in seen_list}
     if len(entries) + len(new) > MAX_ENTRIES:
         entries = {key: entries[key] for key in cached if key in entries}
     added = 0
-    for (_, pattern, flags), compiled in new.items():
-        entry = _entry(pattern, flags, compiled)
+    for key, compiled in new.items():
+        if key in entries:
+            continue
+        if key not in seen:
+            seen.add(key)
+            continue
+        entry = _entry(key[1], key[2], compiled)
+        seen.discard(key)
         if entry is not None:
-            entries[(type(pattern), pattern, flags)] = entry
+            entries[key] = entry
             added += 1
-    if not added:  # nothing that can be stored (no file written on every run for it)
-        return 0
+    if not added and not seen - {(type(pattern), pattern, flags) for pattern, flags in seen_list}:
+        return 0  # nothing new to store or to remember (no file written on every run for it)
+    if len(seen) > MAX_SEEN:
+        seen = {key for key in seen if key in new}
     import tempfile  # here, not at start-up
 
     tmp = None
@@ -126,7 +143,7 @@ def save() -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
         with os.fdopen(fd, "wb") as fh:
-            fh.write(marshal.dumps((_BUILD, list(entries.values()))))
+            fh.write(marshal.dumps((_BUILD, list(entries.values()), [(p, f) for _, p, f in seen])))
         os.chmod(tmp, os.stat(__file__).st_mode & 0o666)  # as Python does for bytecode (mkstemp's is private)
         os.replace(tmp, path)  # readers see the old file or the new one, never half of one
     except OSError:  # a read-only install or a full disk: the patterns just compile at every start

@@ -66,16 +66,18 @@ def _tables(out: Path) -> dict[str, bytes]:
 def test_regex_cache_programs_match_as_compiled_and_tables_are_the_same(tmp_path: Path) -> None:
     env = _env(tmp_path / "pycache")
     plans = [SEED, *sorted((CORPUS / "samples").glob("*.txt"))]
-    _extract(tmp_path / "first", env, *plans)  # compiles every pattern, and stores them
+    _extract(tmp_path / "first", env, *plans)  # compiles every pattern, and notes them as seen once
     cache = Path(json.loads(_python(CACHE_FILE, env)))
     assert cache.is_file() and cache.is_relative_to(tmp_path)
+    _extract(tmp_path / "second", env, *plans)  # seen again: stored
     checked, differ = json.loads(_python(COMPARE, env))
     assert checked > 200 and differ == []
     before = cache.stat().st_mtime_ns
     _extract(tmp_path / "cached", env, *plans)
-    assert cache.stat().st_mtime_ns == before  # nothing new to store: the second run only reads the file
+    assert cache.stat().st_mtime_ns == before  # nothing new to store: the third run only reads the file
     _extract(tmp_path / "plain", {**env, "PLANSCOPE_NO_REGEX_CACHE": "1"}, *plans)
-    assert _tables(tmp_path / "cached") == _tables(tmp_path / "plain") == _tables(tmp_path / "first")
+    assert (_tables(tmp_path / "cached") == _tables(tmp_path / "plain") == _tables(tmp_path / "first")
+            == _tables(tmp_path / "second"))
     assert len(_tables(tmp_path / "plain")) == 6
 
 
@@ -85,19 +87,34 @@ def test_regex_cache_damaged_file_is_ignored_and_replaced(tmp_path: Path) -> Non
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_bytes(b"\x00not a marshal file")
     _extract(tmp_path / "out", env, SEED)
+    _extract(tmp_path / "again", env, SEED)
     checked, differ = json.loads(_python(COMPARE, env))
-    assert checked > 200 and differ == []  # the run stored a sound file in place of the damaged one
+    assert checked > 200 and differ == []  # the runs stored a sound file in place of the damaged one
     # A sound file with one program broken (a jump past its end): _sre refuses it, the pattern compiles
     # as usual, and the other programs are still taken.
-    build, entries = marshal.loads(cache.read_bytes())
+    build, entries, seen = marshal.loads(cache.read_bytes())
     broken = entries[0]
     entries[0] = (*broken[:3], [*broken[3][:-1], 10 ** 6], *broken[4:])
-    cache.write_bytes(marshal.dumps((build, entries)))
+    cache.write_bytes(marshal.dumps((build, entries, seen)))
     count = "import pipeline, re; from pipeline import regex_cache as c; print(len(c._known))"
     assert int(_python(count, env)) == len(entries) - 1
-    # a file from another Python build is not read at all
-    cache.write_bytes(marshal.dumps((("another Python", 0, 0), entries)))
+    # a file from another Python build, or of the earlier layout, is not read at all
+    cache.write_bytes(marshal.dumps((("another Python", 0, 0, 2), entries, seen)))
     assert int(_python(count, env)) == 0
+    cache.write_bytes(marshal.dumps((build[:3], entries)))
+    assert int(_python(count, env)) == 0
+
+
+def test_regex_cache_stores_a_pattern_only_when_a_second_process_compiles_it(tmp_path: Path) -> None:
+    # Some packages build a pattern from a set (email's header parser, which Dask loads): a different
+    # pattern in every process. Stored, such patterns would fill the file and re's cache of 512.
+    env = _env(tmp_path / "pycache")
+    run = ("import re, pipeline; from pipeline import regex_cache as c; re.compile('planscope-every-run'); "
+           "re.compile({!r}); c.save(); "
+           "print(sorted(p for p in (e[0] for e in c._read(c.cache_file())[0]) if p.startswith('planscope-')))")
+    assert _python(run.format("planscope-process-1"), env).strip() == "[]"  # each seen once
+    assert _python(run.format("planscope-process-2"), env).strip() == "['planscope-every-run']"
+    assert _python(run.format("planscope-process-3"), env).strip() == "['planscope-every-run']"
 
 
 def test_regex_cache_not_written_where_bytecode_is_not(tmp_path: Path) -> None:
