@@ -28,7 +28,6 @@ _TRAILING_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}.*$")  # tried at every positi
 _NOTICE = re.compile(r"(?:关于)?印发(?:《([^》]+)》|([^，。；：\n]+?))的通知")
 _CITED_TITLE = re.compile(r"《([^《》]{4,80})》")
 _LEADING_DATE = re.compile(rf"^(?:{DATE})\s*(?:[（(]此件[^）)]{{0,12}}[）)])?\s*(?=\S)")
-_SIGNATURE_DATE = re.compile(r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零一二三四五六七八九]{4}年.{1,6}日|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{6,8}日?)$")
 
 
 def clean_title(line: str) -> str:
@@ -132,8 +131,8 @@ def _title(doc: Document, body_lines: list[str]) -> tuple[str, list[str]]:
     if re.search(r"[\u4e00-\u9fff]", doc.metadata.get("title", "")):  # not a file's internal id (CF8856E7…)
         return doc.metadata["title"], issuers
     # the letter's own notice, not one cited inside a title (根据《…办公厅印发<关于…的意见>的通知》)
-    notice = next((m for m in _NOTICE.finditer(text, 0, 3000) if text.rfind("《", 0, m.start()) <= text.rfind("》", 0, m.start())),
-                  None)
+    notice = next((m for m in _NOTICE.finditer(text, 0, 3000)
+                   if text.rfind("《", 0, m.start()) <= text.rfind("》", 0, m.start())), None)
     if notice and notice.group(1):
         return _unspaced(notice.group(1)), issuers
     if notice:  # the letter cites it in full further on: 关于印发2024年立法工作计划的通知 … 《河北省人民政府2024年立法
@@ -206,7 +205,6 @@ def _signature_at(text: str) -> tuple[list[str], str] | None:
         for date in _SIGNED_ON.finditer(para):
             head = para[: date.start()]
             run = re.search(r"[\u4e00-\u9fff]*$", head).group(0)  # type: ignore[union-attr]  # after 联系电话：0311-…
-            # after a closing quote the run is the rest of a title (附件：技术市场“十二五”发展规划科技部…)
             # the run must begin a sentence or follow a number, an e-mail or a web address (联系电话：0311-…);
             # after a comma or a closing quote it is the rest of a sentence or a title (…发展规划科技部)
             before = head[: len(head) - len(run)][-1:]
