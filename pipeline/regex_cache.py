@@ -117,7 +117,8 @@ def save() -> int:
     stored, seen_list = _read(path)  # what other processes stored meanwhile
     entries = {(type(e[0]), e[0], e[1]): e for e in stored}
     entries.update(_known)
-    seen = {(type(pattern), pattern, flags) for pattern, flags in seen_list}
+    seen_before = {(type(pattern), pattern, flags) for pattern, flags in seen_list}
+    seen = set(seen_before)
     if len(entries) + len(new) > MAX_ENTRIES:
         entries = {key: entries[key] for key in cached if key in entries}
     added = 0
@@ -132,7 +133,7 @@ def save() -> int:
         if entry is not None:
             entries[key] = entry
             added += 1
-    if not added and not seen - {(type(pattern), pattern, flags) for pattern, flags in seen_list}:
+    if not added and not seen - seen_before:
         return 0  # nothing new to store or to remember (no file written on every run for it)
     if len(seen) > MAX_SEEN:
         seen = {key for key in seen if key in new}

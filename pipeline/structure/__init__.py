@@ -113,7 +113,7 @@ def find_markers(text: str, start: int) -> tuple[list[Marker], list[int]]:
     claimed = sorted([spans[i] for i in read] + [(m.start, max(m.label_end, m.start + 1)) for m in candidates])
     inline = inline_markers(text, start, read=claimed)
     inline += [Marker("attachment", int(m["n"]), m.start(), m.end("n"), text[m.start() : m.end("n")], rank=-1)
-               for m in _INLINE_ATTACHMENT.finditer(text, start) if text[m.start() - 1] not in "\n"]
+               for m in _INLINE_ATTACHMENT.finditer(text, start) if m.start() > 0 and text[m.start() - 1] != "\n"]
     merged = sorted(structural + inline, key=_START)
     kept = continuous(merged, resync=True)
     cuts = [m for m in candidates if m.kind == CUT]

@@ -10,7 +10,7 @@ from .text import SENTENCE_END
 
 # A department note ends the heading: （责任单位：…）, （市教育局牵头，…配合）, （北京…联合管委会起草）, and
 # what runs on after it where line breaks were lost is the item's text
-_DEPT_TAIL = re.compile(r"（(?:[^（）]{0,6}(?:牵头|负责|责任)[^（）]*|[^（）]{2,40}(?:牵头|负责|起草))）")
+_DEPT_NOTE = re.compile(r"（(?:[^（）]{0,6}(?:牵头|负责|责任)[^（）]*|[^（）]{2,40}(?:牵头|负责|起草))）")
 _TABLE_KINDS = ("row", "row_group")
 _SENTENCE_END_CHAR = re.compile(f"[{SENTENCE_END}]")
 # The standard section names of a plan. In a text whose line breaks were lost, the section's first
@@ -94,9 +94,9 @@ def heading_span(text: str, m: Marker, end: int) -> tuple[int, int]:
         name = _SECTION_NAME.match(text, s, e)
         if name:
             e = name.end()
-    tail = _DEPT_TAIL.search(text, s, e)
-    if tail and tail.start() > s:
-        e = tail.start()
+    note = _DEPT_NOTE.search(text, s, e)
+    if note and note.start() > s:
+        e = note.start()
     while e > s and text[e - 1] in " ：:；|":
         e -= 1
     return s, e

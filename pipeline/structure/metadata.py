@@ -189,7 +189,7 @@ _ENDINGS = r"委员会|联合会|协会|工会|工委|局|厅|处|办公室|政�
 _NAME_JOIN = re.compile(rf"(?:{_ENDINGS}|委)(?=中共|中国|国家|共青团|[\u4e00-\u9fff]{{1,4}}?(?:省|市|自治区))"
                         rf"|(?:{_ENDINGS}|(?<![省市县区党])委)(?=[\u4e00-\u9fff]{{2,6}}部(?![门分]))")
 _NOT_A_NAME = re.compile(r"指南|方案|办法|通知|意见|规定|细则|要点|条例|名单|标准|清单|目录|纲要|表")  # a document's title before the names
-_SIGNER_END = re.compile(ORG_END.pattern[:-2] + r"|银行|支行|分行|公司|集团)$")  # 中国铁路北京局集团有限公司 signs too
+_SIGNER_ENDS = ("银行", "支行", "分行", "公司", "集团")  # besides ORG_END's: 中国铁路北京局集团有限公司 signs too
 
 
 def _signature_at(text: str) -> tuple[list[str], str] | None:
@@ -233,7 +233,8 @@ def split_names(text: str, *, tail: bool = False) -> list[str]:
         return []
     cuts = [0, *(m.end() for m in _NAME_JOIN.finditer(text)), len(text)]
     names = [text[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
-    good = [len(n) <= 40 and bool(_SIGNER_END.search(n)) and not _NOT_A_NAME.search(n) for n in names]
+    good = [len(n) <= 40 and (bool(ORG_END.search(n)) or n.endswith(_SIGNER_ENDS)) and not _NOT_A_NAME.search(n)
+            for n in names]
     if tail:
         return names[len(good) - good[::-1].index(False):] if False in good else names
     return names if all(good) else []
